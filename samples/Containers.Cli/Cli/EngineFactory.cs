@@ -1,0 +1,10 @@
+using Containers.Hosting;
+
+namespace Containers.Cli.Cli;
+
+/// <summary>Composes the engine the command line uses: the core services plus every platform component this build has.</summary>
+internal static class EngineFactory
+{
+    public static ContainerEngine Create(GlobalOptions global) =>
+        ContainerEngine.Create(new ContainersOptions { Root = global.Root }, builder => { });
+}

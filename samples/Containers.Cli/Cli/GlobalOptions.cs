@@ -1,0 +1,12 @@
+using Containers.Hosting;
+
+namespace Containers.Cli.Cli;
+
+/// <summary>Holds the options that come before the command: <c>--root</c> and <c>--debug</c>.</summary>
+internal sealed record GlobalOptions
+{
+    /// <summary>Gets the store root: <c>--root</c>, else <c>$CONTAINERS_ROOT</c>, else the default.</summary>
+    public string Root { get; init; } = new ContainersOptions().Root;
+
+    public bool Debug { get; init; }
+}

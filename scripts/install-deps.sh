@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what the engine's tests and benchmarks use, from Debian's packages; safe to run again.
+set -euo pipefail
+
+packages=(busybox-static skopeo umoci podman runc docker-registry debootstrap iptables nftables iproute2 hyperfine apache2-utils openssl gcc libc6-dev make)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# podman 4.3 here runs only with runc and ulimits below this machine's hard limits (see ../shared/notes/machine.md).
+mkdir -p /etc/containers
+if ! grep -q 'runtime = "runc"' /etc/containers/containers.conf 2>/dev/null; then
+  cat > /etc/containers/containers.conf <<'CONF'
+[containers]
+default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
+[engine]
+runtime = "runc"
+CONF
+fi

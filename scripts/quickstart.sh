@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The newcomer's first run: install what is needed, build the CLI, make a busybox image locally and list it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./scripts/install-deps.sh
+dotnet build samples/Containers.Cli -c Release -v quiet -nologo
+cli="dotnet samples/Containers.Cli/bin/Release/net10.0/containers.dll"
+export CONTAINERS_ROOT="${CONTAINERS_ROOT:-/var/lib/dotnet-containers}"
+
+# A busybox root filesystem made from Debian's busybox-static: no image is downloaded.
+rootfs=$(mktemp -d)
+trap 'rm -rf "$rootfs"' EXIT
+mkdir -p "$rootfs"/{bin,etc,tmp,root}
+cp /bin/busybox "$rootfs/bin/"
+for applet in $("$rootfs/bin/busybox" --list); do ln -sf busybox "$rootfs/bin/$applet"; done
+echo 'root:x:0:0:root:/root:/bin/sh' > "$rootfs/etc/passwd"
+echo 'root:x:0:' > "$rootfs/etc/group"
+tar -C "$rootfs" -cf - . | $cli import --change 'CMD ["/bin/sh"]' - busybox:latest
+$cli images

@@ -1,0 +1,107 @@
+using Containers.Images;
+
+namespace Containers.Content;
+
+/// <summary>
+/// Streams one blob into the content store. The bytes go to a private temporary file and are hashed on the way;
+/// <see cref="CommitAsync"/> verifies them and makes the blob visible atomically. Disposing without committing discards it.
+/// </summary>
+/// <remarks>
+/// The temporary file stays exclusively locked while the writer lives, so a later engine start can tell
+/// an abandoned write (its process died) from one in progress and reclaim only the former.
+/// </remarks>
+public sealed class BlobWriter : IAsyncDisposable
+{
+    private readonly OciLayoutContentStore _store;
+    private readonly FileStream _file;
+    private readonly DigestVerifier _verifier;
+    private bool _committed;
+
+    internal BlobWriter(OciLayoutContentStore store, string tempPath, FileStream file, DigestAlgorithm algorithm)
+    {
+        _store = store;
+        TempPath = tempPath;
+        _file = file;
+        _verifier = new DigestVerifier(algorithm);
+    }
+
+    /// <summary>Gets the number of bytes written so far; a resumed download continues from here.</summary>
+    public long Length => _verifier.Length;
+
+    internal string TempPath { get; }
+
+    /// <summary>Appends bytes.</summary>
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_committed, this);
+        _verifier.Append(data.Span);
+        await _file.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Appends bytes synchronously, for callers that observe a stream as it is read.</summary>
+    internal void Write(ReadOnlySpan<byte> data)
+    {
+        ObjectDisposedException.ThrowIf(_committed, this);
+        _verifier.Append(data);
+        _file.Write(data);
+    }
+
+    /// <summary>Appends a whole stream.</summary>
+    public async Task CopyFromAsync(Stream source, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(256 * 1024);
+        try
+        {
+            int read;
+            while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Gets the digest of everything written; after this, nothing more can be written.</summary>
+    public Digest ComputeDigest() => _verifier.GetDigest();
+
+    /// <summary>
+    /// Verifies the content against <paramref name="expected"/> and <paramref name="expectedSize"/> when given,
+    /// flushes it to disk and moves it to its place in the store.
+    /// </summary>
+    /// <exception cref="DigestMismatchException">The content does not match; it is discarded.</exception>
+    public async Task<BlobInfo> CommitAsync(Digest? expected = null, long? expectedSize = null, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_committed, this);
+        if (expected is not null)
+        {
+            _verifier.Verify(expected, expectedSize);
+        }
+        else if (expectedSize is { } size && size != Length)
+        {
+            throw new DigestMismatchException(_verifier.GetDigest(), size, Length);
+        }
+
+        var digest = _verifier.GetDigest();
+        await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
+        _file.Flush(flushToDisk: true);
+        var info = _store.Publish(TempPath, digest, Length);
+        _committed = true;
+        await _file.DisposeAsync().ConfigureAwait(false);
+        return info;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        _verifier.Dispose();
+        await _file.DisposeAsync().ConfigureAwait(false);
+        if (!_committed)
+        {
+            File.Delete(TempPath);
+        }
+    }
+}

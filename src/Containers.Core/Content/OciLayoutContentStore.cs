@@ -1,0 +1,240 @@
+using System.Runtime.CompilerServices;
+using Containers.Images;
+using Containers.Internal;
+using Containers.Oci;
+
+namespace Containers.Content;
+
+/// <summary>
+/// Keeps blobs in an OCI image layout directory (<c>oci-layout</c>, <c>index.json</c>, <c>blobs/&lt;alg&gt;/&lt;hex&gt;</c>)
+/// that <c>skopeo</c>, <c>umoci</c> and <c>crane</c> can read, and names images in its <c>index.json</c>.
+/// </summary>
+/// <remarks>
+/// Blob writes need no lock: each goes to its own temporary file and is renamed into place after verification,
+/// and two writers of the same digest write the same bytes. Changes to <c>index.json</c> take an exclusive
+/// file lock, read, modify and replace the file atomically, so concurrent processes never lose an update.
+/// Writers that add references hold the collection lock shared; garbage collection holds it exclusively.
+/// </remarks>
+public sealed class OciLayoutContentStore : IContentStore
+{
+    private readonly string _tempDirectory;
+    private readonly string _indexLockPath;
+    private readonly string _collectionLockPath;
+
+    /// <summary>Initializes a store over an OCI layout directory.</summary>
+    /// <param name="layoutDirectory">The layout directory; created when missing.</param>
+    /// <param name="tempDirectory">Scratch space for writes in progress; must be on the same file system.</param>
+    /// <param name="lockDirectory">Where the lock files live.</param>
+    public OciLayoutContentStore(string layoutDirectory, string tempDirectory, string lockDirectory)
+    {
+        LayoutDirectory = Path.GetFullPath(layoutDirectory);
+        _tempDirectory = Path.GetFullPath(tempDirectory);
+        _indexLockPath = Path.Combine(lockDirectory, "content-index.lock");
+        _collectionLockPath = Path.Combine(lockDirectory, "content-gc.lock");
+        Directory.CreateDirectory(Path.Combine(LayoutDirectory, "blobs", "sha256"));
+        Directory.CreateDirectory(_tempDirectory);
+        Directory.CreateDirectory(lockDirectory);
+        EnsureLayoutFiles();
+    }
+
+    /// <summary>Gets the OCI layout directory.</summary>
+    public string LayoutDirectory { get; }
+
+    private string IndexPath => Path.Combine(LayoutDirectory, "index.json");
+
+    /// <summary>Returns the file that holds a blob (whether or not it exists).</summary>
+    public string GetBlobPath(Digest digest)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        return Path.Combine(LayoutDirectory, "blobs", digest.Algorithm.Name, digest.Encoded);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<BlobInfo?> GetInfoAsync(Digest digest, CancellationToken cancellationToken = default)
+    {
+        var file = new FileInfo(GetBlobPath(digest));
+        return ValueTask.FromResult(file.Exists ? new BlobInfo(digest, file.Length, file.LastWriteTimeUtc) : null);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<Stream> OpenReadAsync(Digest digest, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            Stream stream = new FileStream(GetBlobPath(digest), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+            return ValueTask.FromResult(stream);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new BlobNotFoundException(digest);
+        }
+    }
+
+    /// <summary>Reads a whole blob into memory, refusing blobs larger than <paramref name="maxSize"/>.</summary>
+    /// <exception cref="BlobNotFoundException">The store does not hold the blob.</exception>
+    /// <exception cref="ContentTooLargeException">The blob is larger than allowed.</exception>
+    public async Task<byte[]> ReadAllBytesAsync(Digest digest, int maxSize, CancellationToken cancellationToken = default)
+    {
+        var stream = await OpenReadAsync(digest, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            if (stream.Length > maxSize)
+            {
+                throw new ContentTooLargeException("blob " + digest, stream.Length, maxSize);
+            }
+
+            var bytes = new byte[stream.Length];
+            await stream.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+            return bytes;
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<BlobWriter> BeginWriteAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(BeginWrite(DigestAlgorithm.Sha256));
+
+    /// <summary>Starts writing a blob hashed with the given algorithm.</summary>
+    public BlobWriter BeginWrite(DigestAlgorithm algorithm)
+    {
+        var path = Path.Combine(_tempDirectory, "ingest-" + Guid.NewGuid().ToString("N"));
+        var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+        return new BlobWriter(this, path, file, algorithm);
+    }
+
+    /// <inheritdoc/>
+    public async Task<BlobInfo> WriteAsync(Stream content, Digest? expected = null, long? expectedSize = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        if (expected is not null && await GetInfoAsync(expected, cancellationToken).ConfigureAwait(false) is { } existing
+            && (expectedSize is null || existing.Size == expectedSize))
+        {
+            return existing;
+        }
+
+        var writer = BeginWrite(expected?.Algorithm ?? DigestAlgorithm.Sha256);
+        await using (writer.ConfigureAwait(false))
+        {
+            await writer.CopyFromAsync(content, cancellationToken).ConfigureAwait(false);
+            return await writer.CommitAsync(expected, expectedSize, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stores a small blob held in memory.</summary>
+    public async Task<BlobInfo> WriteAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        var digest = Digest.Compute(content.Span);
+        if (await GetInfoAsync(digest, cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            return existing;
+        }
+
+        var writer = BeginWrite(DigestAlgorithm.Sha256);
+        await using (writer.ConfigureAwait(false))
+        {
+            await writer.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+            return await writer.CommitAsync(digest, content.Length, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<BlobInfo> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        var blobs = new DirectoryInfo(Path.Combine(LayoutDirectory, "blobs"));
+        foreach (var algorithmDirectory in blobs.EnumerateDirectories())
+        {
+            foreach (var file in algorithmDirectory.EnumerateFiles())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (Digest.TryParse(algorithmDirectory.Name + ":" + file.Name, out var digest))
+                {
+                    yield return new BlobInfo(digest, file.Length, file.LastWriteTimeUtc);
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> DeleteAsync(Digest digest, CancellationToken cancellationToken = default)
+    {
+        var path = GetBlobPath(digest);
+        var existed = File.Exists(path);
+        File.Delete(path);
+        return Task.FromResult(existed);
+    }
+
+    /// <summary>Reads <c>index.json</c>: the named and unnamed images the store holds.</summary>
+    public async Task<ImageIndex> ReadIndexAsync(CancellationToken cancellationToken = default)
+    {
+        var bytes = await File.ReadAllBytesAsync(IndexPath, cancellationToken).ConfigureAwait(false);
+        return OciSerializer.ReadIndex(bytes, maxSize: ContentLimits.MaxMetadataSize);
+    }
+
+    /// <summary>
+    /// Changes <c>index.json</c> under the exclusive index lock: <paramref name="update"/> gets the current entries and
+    /// returns the new ones, or <see langword="null"/> to leave the file untouched.
+    /// </summary>
+    public async Task<T> UpdateIndexAsync<T>(Func<IReadOnlyList<Descriptor>, (IReadOnlyList<Descriptor>? Entries, T Result)> update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        using var held = await FileLock.AcquireAsync(_indexLockPath, exclusive: true, cancellationToken).ConfigureAwait(false);
+        var index = await ReadIndexAsync(cancellationToken).ConfigureAwait(false);
+        var (entries, result) = update(index.Manifests);
+        if (entries is not null)
+        {
+            var bytes = OciSerializer.Serialize(index with { MediaType = MediaTypes.OciIndex, Manifests = entries });
+            await AtomicFile.WriteAllBytesAsync(IndexPath, bytes, cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Takes the collection lock: shared by writers that add content and then reference it, exclusive for garbage collection,
+    /// so a collection never deletes a blob between its write and the reference to it.
+    /// </summary>
+    public async Task<IDisposable> AcquireCollectionLockAsync(bool exclusive, CancellationToken cancellationToken = default) =>
+        await FileLock.AcquireAsync(_collectionLockPath, exclusive, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Deletes temporary files of writes whose process died (their lock is free).</summary>
+    public int ReclaimAbandonedWrites()
+    {
+        var reclaimed = 0;
+        foreach (var file in Directory.EnumerateFiles(_tempDirectory, "ingest-*"))
+        {
+            using var abandoned = FileLock.TryAcquire(file, exclusive: true);
+            if (abandoned is not null)
+            {
+                File.Delete(file);
+                reclaimed++;
+            }
+        }
+
+        return reclaimed;
+    }
+
+    internal BlobInfo Publish(string tempPath, Digest digest, long size)
+    {
+        var target = GetBlobPath(digest);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+
+        // Another writer may have published the same digest meanwhile; the bytes are identical, so either copy will do.
+        File.Move(tempPath, target, overwrite: true);
+        return new BlobInfo(digest, size, DateTimeOffset.UtcNow);
+    }
+
+    private void EnsureLayoutFiles()
+    {
+        var marker = Path.Combine(LayoutDirectory, "oci-layout");
+        if (!File.Exists(marker))
+        {
+            AtomicFile.WriteAllBytesAsync(marker, "{\"imageLayoutVersion\":\"1.0.0\"}"u8.ToArray()).GetAwaiter().GetResult();
+        }
+
+        if (!File.Exists(IndexPath))
+        {
+            var empty = OciSerializer.Serialize(new ImageIndex { MediaType = MediaTypes.OciIndex, Manifests = [] });
+            AtomicFile.WriteAllBytesAsync(IndexPath, empty).GetAwaiter().GetResult();
+        }
+    }
+}

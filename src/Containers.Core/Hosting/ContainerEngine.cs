@@ -1,0 +1,88 @@
+using Containers.Content;
+using Containers.Images;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Containers.Hosting;
+
+/// <summary>
+/// Is the entry point to one store root: images, content and, with platform packages added, containers, volumes and networks.
+/// </summary>
+/// <remarks>
+/// In a host with dependency injection, call <c>services.AddContainers()</c> and resolve this type. Without one, call
+/// <see cref="Create(ContainersOptions?, Action{IContainersBuilder}?)"/> and dispose the engine when done.
+/// Several engines, in one process or many, may share a root.
+/// </remarks>
+public sealed class ContainerEngine : IAsyncDisposable
+{
+    private readonly ServiceProvider? _ownedProvider;
+
+    /// <summary>Initializes the engine from its services; dependency injection calls this.</summary>
+    public ContainerEngine(IServiceProvider services, ContainersOptions options)
+        : this(services, options, null)
+    {
+    }
+
+    private ContainerEngine(IServiceProvider services, ContainersOptions options, ServiceProvider? ownedProvider)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        Services = services;
+        Options = options;
+        _ownedProvider = ownedProvider;
+        Images = services.GetRequiredService<IImageService>();
+        Content = services.GetRequiredService<IContentStore>();
+    }
+
+    /// <summary>Gets the services the engine was composed from, for components that platform packages add.</summary>
+    public IServiceProvider Services { get; }
+
+    /// <summary>Gets the options in effect.</summary>
+    public ContainersOptions Options { get; }
+
+    /// <summary>Gets the image service.</summary>
+    public IImageService Images { get; }
+
+    /// <summary>Gets the content store.</summary>
+    public IContentStore Content { get; }
+
+    /// <summary>Creates an engine without a host, runs crash recovery on its root, and returns it; dispose it when done.</summary>
+    /// <param name="options">The options; the defaults when <see langword="null"/>.</param>
+    /// <param name="configure">Adds platform components, as <c>b => b.AddLinuxRuntime()</c>.</param>
+    public static ContainerEngine Create(ContainersOptions? options = null, Action<IContainersBuilder>? configure = null)
+    {
+        options ??= new ContainersOptions();
+        var services = new ServiceCollection();
+        var builder = services.AddContainers(o =>
+        {
+            o.Root = options.Root;
+            o.Platform = options.Platform;
+        });
+        configure?.Invoke(builder);
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        var engine = new ContainerEngine(provider, provider.GetRequiredService<ContainersOptions>(), provider);
+        engine.RecoverAsync().GetAwaiter().GetResult();
+        return engine;
+    }
+
+    /// <summary>Reclaims what crashed processes left in the store; <see cref="Create"/> calls this, hosts may call it at start-up.</summary>
+    /// <returns>The number of leftovers removed.</returns>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken = default)
+    {
+        var total = 0;
+        foreach (var recovery in Services.GetServices<IStoreRecovery>())
+        {
+            total += await recovery.RecoverAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return total;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownedProvider is not null)
+        {
+            await _ownedProvider.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using Containers.Content;
+using Containers.Images;
+using Containers.Internal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Containers.Hosting;
+
+/// <summary>Registers the container engine in a service collection.</summary>
+public static class ContainersServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the engine's platform-neutral services (content store, images) and returns a builder to which
+    /// platform packages add a runtime, storage drivers and a registry client.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// services.AddContainers(o => o.Root = "/srv/containers")
+    ///         .AddLinuxRuntime()
+    ///         .AddRegistryClient();
+    /// </code>
+    /// </example>
+    public static IContainersBuilder AddContainers(this IServiceCollection services, Action<ContainersOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<ContainersOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        // Hosts bring their logging; without it the engine logs nowhere.
+        services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(NullLogger<>)));
+        services.TryAddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ContainersOptions>>().Value);
+        services.TryAddSingleton(sp => new StoreLayout(sp.GetRequiredService<ContainersOptions>().Root));
+        services.TryAddSingleton(sp =>
+        {
+            var layout = sp.GetRequiredService<StoreLayout>();
+            return new OciLayoutContentStore(layout.Content, layout.Temp, layout.Locks);
+        });
+        services.TryAddSingleton<IContentStore>(sp => sp.GetRequiredService<OciLayoutContentStore>());
+        services.TryAddSingleton<IImageService, ImageService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreRecovery, ContentStoreRecovery>());
+        services.TryAddSingleton<ContainerEngine>();
+        return new ContainersBuilder(services);
+    }
+}

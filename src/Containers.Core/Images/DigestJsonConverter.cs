@@ -1,0 +1,22 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Containers.Images;
+
+/// <summary>Reads and writes a <see cref="Digest"/> as its <c>algorithm:encoded</c> string.</summary>
+internal sealed class DigestJsonConverter : JsonConverter<Digest>
+{
+    public override Digest Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw new JsonException("A digest must be a JSON string.");
+        }
+
+        var text = reader.GetString()!;
+        return Digest.TryParse(text, out var digest) ? digest : throw new JsonException($"'{text}' is not a valid digest.");
+    }
+
+    public override void Write(Utf8JsonWriter writer, Digest value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.ToString());
+}

@@ -1,0 +1,85 @@
+namespace Containers.Internal;
+
+/// <summary>
+/// Holds an advisory lock on a file, shared or exclusive, across threads and processes.
+/// </summary>
+/// <remarks>
+/// .NET locks a file opened with <see cref="FileShare.None"/> with <c>flock(LOCK_EX)</c> on Unix and a share-mode lock
+/// on Windows; any other share mode on a read-only open takes <c>LOCK_SH</c>. flock locks belong to the open file
+/// description, so two opens in one process exclude each other as two processes do. Acquisition polls with a short
+/// back-off because the BCL only offers non-blocking attempts; that keeps waiting asynchronous and cancellable.
+/// </remarks>
+internal sealed class FileLock : IDisposable
+{
+    private readonly FileStream _stream;
+
+    private FileLock(FileStream stream, string path)
+    {
+        _stream = stream;
+        Path = path;
+    }
+
+    static FileLock()
+    {
+        if ((AppContext.TryGetSwitch("System.IO.DisableFileLocking", out var disabled) && disabled)
+            || Environment.GetEnvironmentVariable("DOTNET_SYSTEM_IO_DISABLEFILELOCKING") is "1" or "true")
+        {
+            LockingDisabled = true;
+        }
+    }
+
+    /// <summary>Gets a value indicating whether the process turned off .NET file locking, which the store needs.</summary>
+    public static bool LockingDisabled { get; }
+
+    public string Path { get; }
+
+    /// <summary>Waits for the lock; throws <see cref="TimeoutException"/> when <paramref name="timeout"/> passes first.</summary>
+    public static async Task<FileLock> AcquireAsync(string path, bool exclusive, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    {
+        if (LockingDisabled)
+        {
+            throw new InvalidOperationException("File locking is disabled for this process (DOTNET_SYSTEM_IO_DISABLEFILELOCKING); the store cannot be shared safely.");
+        }
+
+        var deadline = timeout is { } t ? DateTime.UtcNow + t : DateTime.MaxValue;
+        var delay = 1;
+        while (true)
+        {
+            if (TryAcquire(path, exclusive) is { } acquired)
+            {
+                return acquired;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"Timed out waiting for the lock on {path}.");
+            }
+
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = Math.Min(delay * 2, 50);
+        }
+    }
+
+    /// <summary>Takes the lock when it is free; returns <see langword="null"/> when another holder has it.</summary>
+    public static FileLock? TryAcquire(string path, bool exclusive)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        try
+        {
+            var stream = exclusive
+                ? new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None)
+                : new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
+            return new FileLock(stream, path);
+        }
+        catch (IOException e) when (IsContention(e))
+        {
+            return null;
+        }
+    }
+
+    // The BCL reports a held lock as a sharing violation; anything else (ENOSPC, EACCES) is a real error.
+    private static bool IsContention(IOException e) =>
+        e.GetType() == typeof(IOException) && (e.HResult & 0xFFFF) is 32 or 33 or 11;
+
+    public void Dispose() => _stream.Dispose();
+}

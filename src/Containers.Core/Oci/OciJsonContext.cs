@@ -1,0 +1,20 @@
+using System.Text.Json.Serialization;
+
+namespace Containers.Oci;
+
+/// <summary>Serializes every OCI wire format without reflection, so the engine stays trimmable.</summary>
+/// <remarks>Duplicate properties are refused: two readers must never see two different documents in the same bytes.</remarks>
+[JsonSourceGenerationOptions(
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    AllowDuplicateProperties = false,
+    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow)]
+[JsonSerializable(typeof(ImageManifest))]
+[JsonSerializable(typeof(ImageIndex))]
+[JsonSerializable(typeof(ImageConfiguration))]
+[JsonSerializable(typeof(OciLayoutMarker))]
+[JsonSerializable(typeof(MediaTypeProbe))]
+[JsonSerializable(typeof(List<Archives.DockerArchiveManifestEntry>))]
+[JsonSerializable(typeof(Dictionary<string, Dictionary<string, string>>))]
+internal sealed partial class OciJsonContext : JsonSerializerContext
+{
+}

@@ -1,0 +1,69 @@
+using System.Formats.Tar;
+
+namespace Containers.Testing;
+
+/// <summary>Builds test images locally (no image is pulled from the internet): a busybox root filesystem from Debian's busybox-static.</summary>
+public static class TestImages
+{
+    /// <summary>The busybox-static binary the images are made from.</summary>
+    public const string BusyboxPath = "/bin/busybox";
+
+    /// <summary>The applets linked into the test root filesystem.</summary>
+    public static readonly string[] Applets =
+    [
+        "sh", "ash", "ls", "cat", "echo", "true", "false", "sleep", "id", "hostname", "ps", "mount", "env", "pwd", "mkdir",
+        "rm", "touch", "wget", "httpd", "nc", "ip", "ifconfig", "grep", "head", "tail", "wc", "sed", "yes", "dd", "stat", "readlink", "ln", "chmod", "test", "kill", "top", "uname", "whoami", "tee", "sort",
+    ];
+
+    /// <summary>Writes a busybox root filesystem as an uncompressed tar: /bin/busybox, applet links, /etc/passwd and /etc/group.</summary>
+    public static async Task WriteBusyboxRootfsAsync(Stream destination, IReadOnlyDictionary<string, string>? extraFiles = null)
+    {
+        if (!File.Exists(BusyboxPath))
+        {
+            throw new InvalidOperationException($"{BusyboxPath} is missing; install busybox-static (scripts/install-deps.sh does).");
+        }
+
+        await using var writer = new TarWriter(destination, TarEntryFormat.Pax, leaveOpen: true);
+        foreach (var dir in new[] { "bin", "etc", "tmp", "root", "home", "var", "proc", "sys", "dev" })
+        {
+            await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, dir + "/") { Mode = dir == "tmp" ? (UnixFileMode)0x3FF | UnixFileMode.StickyBit : (UnixFileMode)0x1ED });
+        }
+
+        await using (var busybox = File.OpenRead(BusyboxPath))
+        {
+            await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, "bin/busybox") { DataStream = busybox, Mode = (UnixFileMode)0x1ED });
+        }
+
+        foreach (var applet in Applets)
+        {
+            await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.SymbolicLink, "bin/" + applet) { LinkName = "busybox", Mode = (UnixFileMode)0x1FF });
+        }
+
+        var files = new Dictionary<string, string>
+        {
+            ["etc/passwd"] = "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\napp:x:1000:1000:app:/home:/bin/sh\n",
+            ["etc/group"] = "root:x:0:\nnogroup:x:65534:\napp:x:1000:\n",
+        };
+        foreach (var (name, content) in extraFiles ?? new Dictionary<string, string>())
+        {
+            files[name] = content;
+        }
+
+        foreach (var (name, content) in files)
+        {
+            await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, name)
+            {
+                DataStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(content)),
+                Mode = (UnixFileMode)0x1A4,
+            });
+        }
+    }
+
+    /// <summary>Returns the busybox root filesystem tar as bytes.</summary>
+    public static async Task<byte[]> BusyboxRootfsAsync(IReadOnlyDictionary<string, string>? extraFiles = null)
+    {
+        using var buffer = new MemoryStream();
+        await WriteBusyboxRootfsAsync(buffer, extraFiles);
+        return buffer.ToArray();
+    }
+}

@@ -77,8 +77,8 @@ internal static class ArchiveWriter
                 }
             }
 
-            await WriteBytesAsync(writer, "manifest.json", JsonSerializer.SerializeToUtf8Bytes(manifest, OciJsonContext.Default.ListDockerArchiveManifestEntry), cancellationToken).ConfigureAwait(false);
-            await WriteBytesAsync(writer, "repositories", JsonSerializer.SerializeToUtf8Bytes(repositories, OciJsonContext.Default.DictionaryStringDictionaryStringString), cancellationToken).ConfigureAwait(false);
+            await WriteBytesAsync(writer, "manifest.json", JsonSerializer.SerializeToUtf8Bytes(manifest, OciJsonContext.Writer.ListDockerArchiveManifestEntry), cancellationToken).ConfigureAwait(false);
+            await WriteBytesAsync(writer, "repositories", JsonSerializer.SerializeToUtf8Bytes(repositories, OciJsonContext.Writer.DictionaryStringDictionaryStringString), cancellationToken).ConfigureAwait(false);
         }
     }
 

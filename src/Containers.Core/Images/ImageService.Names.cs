@@ -18,8 +18,7 @@ internal sealed partial class ImageService
     /// <exception cref="BlobNotFoundException">Something is missing.</exception>
     private async Task<StoredImage> VerifyAsync(Descriptor manifest, CancellationToken cancellationToken)
     {
-        var (platformDescriptor, platformManifest) = await ResolvePlatformManifestAsync(manifest, 0, cancellationToken).ConfigureAwait(false)
-            ?? throw new BlobNotFoundException(manifest.Digest, $"or it holds no manifest for {_platform}");
+        var (platformDescriptor, platformManifest) = (await ResolvePlatformManifestAsync(manifest, 0, cancellationToken, strict: true).ConfigureAwait(false))!.Value;
         foreach (var blob in platformManifest.Layers.Append(platformManifest.Config))
         {
             if (await _content.GetInfoAsync(blob.Digest, cancellationToken).ConfigureAwait(false) is not { } info)

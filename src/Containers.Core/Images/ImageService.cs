@@ -148,26 +148,40 @@ internal sealed partial class ImageService : IImageService
         return byId.Values.ToList();
     }
 
-    /// <summary>Follows an index entry down to the manifest for the engine's platform, or returns null when there is none.</summary>
-    private async Task<(Descriptor, ImageManifest)?> ResolvePlatformManifestAsync(Descriptor descriptor, int depth, CancellationToken cancellationToken)
+    /// <summary>
+    /// Follows an index entry down to the manifest for the engine's platform. Lenient mode returns null for anything
+    /// unusable (listing skips it); strict mode says why it is unusable.
+    /// </summary>
+    /// <exception cref="BlobNotFoundException">Strict: the manifest or index is not in the store.</exception>
+    /// <exception cref="UnsupportedMediaTypeException">Strict: the entry is neither a manifest nor an index, or is schema 1.</exception>
+    /// <exception cref="NoMatchingManifestException">Strict: an index has no manifest for the platform.</exception>
+    private async Task<(Descriptor, ImageManifest)?> ResolvePlatformManifestAsync(Descriptor descriptor, int depth, CancellationToken cancellationToken, bool strict = false)
     {
         if (await _content.GetInfoAsync(descriptor.Digest, cancellationToken).ConfigureAwait(false) is null)
         {
-            return null;
+            return strict ? throw new BlobNotFoundException(descriptor.Digest, "manifest") : null;
         }
 
         var bytes = await _content.ReadAllBytesAsync(descriptor.Digest, ContentLimits.MaxManifestSize, cancellationToken).ConfigureAwait(false);
-        var mediaType = MediaTypes.IsManifest(descriptor.MediaType) || MediaTypes.IsIndex(descriptor.MediaType)
-            ? descriptor.MediaType
-            : OciSerializer.DetectMediaType(bytes, descriptor.Digest);
-        if (MediaTypes.IsManifest(mediaType))
+        string mediaType;
+        try
         {
-            return (descriptor, OciSerializer.ReadManifest(bytes, descriptor.Digest));
+            mediaType = MediaTypes.IsManifest(descriptor.MediaType) || MediaTypes.IsIndex(descriptor.MediaType)
+                ? descriptor.MediaType
+                : OciSerializer.DetectMediaType(bytes, descriptor.Digest);
+            if (MediaTypes.IsManifest(mediaType))
+            {
+                return (descriptor, OciSerializer.ReadManifest(bytes, descriptor.Digest));
+            }
+        }
+        catch (ContainersException) when (!strict)
+        {
+            return null;
         }
 
         if (!MediaTypes.IsIndex(mediaType) || depth >= MaxIndexDepth)
         {
-            return null;
+            return strict ? throw new UnsupportedMediaTypeException(mediaType, $"an image ({descriptor.Digest})") : null;
         }
 
         var index = OciSerializer.ReadIndex(bytes, descriptor.Digest);
@@ -179,7 +193,7 @@ internal sealed partial class ImageService : IImageService
             }
         }
 
-        return null;
+        return strict ? throw new NoMatchingManifestException(_platform, index.Manifests.Select(m => m.Platform).OfType<Platform>().ToList()) : null;
     }
 
     private async Task<ImageConfiguration?> ReadConfigurationAsync(StoredImage image, CancellationToken cancellationToken)

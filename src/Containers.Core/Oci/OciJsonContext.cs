@@ -17,4 +17,10 @@ namespace Containers.Oci;
 [JsonSerializable(typeof(Dictionary<string, Dictionary<string, string>>))]
 internal sealed partial class OciJsonContext : JsonSerializerContext
 {
+    /// <summary>Gets a context that writes '+' and other non-HTML-safe characters as themselves, as Docker and containerd do.</summary>
+    public static OciJsonContext Writer { get; } = new(new System.Text.Json.JsonSerializerOptions
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 }

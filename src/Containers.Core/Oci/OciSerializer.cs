@@ -16,12 +16,18 @@ public static class OciSerializer
     public static ImageManifest ReadManifest(ReadOnlySpan<byte> json, Digest? digest = null)
     {
         const string Document = "image manifest";
+
+        // Schema 1 lacks the fields a manifest needs; recognise it first so the error says what it is.
+        var probe = Read(json, OciJsonContext.Default.MediaTypeProbe, Document, digest, ContentLimits.MaxManifestSize);
+        if (probe.SchemaVersion == 1 || probe.MediaType is MediaTypes.DockerSchema1 or MediaTypes.DockerSchema1Signed)
+        {
+            throw new UnsupportedMediaTypeException(MediaTypes.DockerSchema1, "an image manifest (schema 1 is obsolete; push the image again with a current client)");
+        }
+
         var manifest = Read(json, OciJsonContext.Default.ImageManifest, Document, digest, ContentLimits.MaxManifestSize);
         if (manifest.SchemaVersion != 2)
         {
-            throw manifest.SchemaVersion == 1
-                ? new UnsupportedMediaTypeException(MediaTypes.DockerSchema1, "an image manifest (schema 1 is obsolete; push the image again with a current client)")
-                : new InvalidManifestException(Document, digest, $"schemaVersion is {manifest.SchemaVersion}, expected 2");
+            throw new InvalidManifestException(Document, digest, $"schemaVersion is {manifest.SchemaVersion}, expected 2");
         }
 
         if (manifest.MediaType is not null && !MediaTypes.IsManifest(manifest.MediaType))
@@ -107,13 +113,13 @@ public static class OciSerializer
     }
 
     /// <summary>Serializes a manifest as compact UTF-8 JSON.</summary>
-    public static byte[] Serialize(ImageManifest manifest) => JsonSerializer.SerializeToUtf8Bytes(manifest, OciJsonContext.Default.ImageManifest);
+    public static byte[] Serialize(ImageManifest manifest) => JsonSerializer.SerializeToUtf8Bytes(manifest, OciJsonContext.Writer.ImageManifest);
 
     /// <summary>Serializes an index as compact UTF-8 JSON.</summary>
-    public static byte[] Serialize(ImageIndex index) => JsonSerializer.SerializeToUtf8Bytes(index, OciJsonContext.Default.ImageIndex);
+    public static byte[] Serialize(ImageIndex index) => JsonSerializer.SerializeToUtf8Bytes(index, OciJsonContext.Writer.ImageIndex);
 
     /// <summary>Serializes an image configuration as compact UTF-8 JSON.</summary>
-    public static byte[] Serialize(ImageConfiguration configuration) => JsonSerializer.SerializeToUtf8Bytes(configuration, OciJsonContext.Default.ImageConfiguration);
+    public static byte[] Serialize(ImageConfiguration configuration) => JsonSerializer.SerializeToUtf8Bytes(configuration, OciJsonContext.Writer.ImageConfiguration);
 
     internal static T Read<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo, string document, Digest? digest, int maxSize)
     {

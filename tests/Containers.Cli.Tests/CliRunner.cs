@@ -1,0 +1,21 @@
+using Containers.Testing;
+
+namespace Containers.Cli.Tests;
+
+/// <summary>Runs the <c>containers</c> program in-process (fast) or as a real child process (for concurrency tests).</summary>
+internal static class CliRunner
+{
+    /// <summary>The built program, copied beside the tests because the test project references it.</summary>
+    public static string ProgramPath => Path.Combine(AppContext.BaseDirectory, "containers.dll");
+
+    public static async Task<ToolResult> RunAsync(string root, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await Program.RunAsync(["--root", root, .. args], output, error);
+        return new ToolResult(code, output.ToString(), error.ToString());
+    }
+
+    public static Task<ToolResult> RunProcessAsync(string root, params string[] args) =>
+        ExternalTool.RunAsync("dotnet", [ProgramPath, "--root", root, .. args]);
+}

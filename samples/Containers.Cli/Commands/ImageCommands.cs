@@ -64,11 +64,14 @@ internal static class ImageCommands
         return 0;
     }
 
-    private static async Task<int> InspectAsync(CommandContext context)
+    private static Task<int> InspectAsync(CommandContext context) => InspectImagesAsync(context, name => $"Error: No such image: {name}");
+
+    /// <summary>Prints a JSON array describing each named image; names not found are reported on stderr and fail the command.</summary>
+    internal static async Task<int> InspectImagesAsync(CommandContext context, Func<string, string> notFound)
     {
         if (context.Args.Positionals.Count == 0)
         {
-            throw new UsageException("\"image inspect\" requires at least 1 argument");
+            throw new UsageException("\"inspect\" requires at least 1 argument");
         }
 
         var results = new List<object>();
@@ -77,12 +80,11 @@ internal static class ImageCommands
         {
             try
             {
-                var image = await context.Engine.Images.InspectAsync(name, context.CancellationToken);
-                results.Add(Describe(image));
+                results.Add(Describe(await context.Engine.Images.InspectAsync(name, context.CancellationToken)));
             }
-            catch (ImageNotFoundException e)
+            catch (ImageNotFoundException)
             {
-                context.Error.WriteLine($"Error: {e.Message}");
+                context.Error.WriteLine(notFound(name));
                 failed = true;
             }
         }

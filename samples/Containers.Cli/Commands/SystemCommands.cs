@@ -30,29 +30,6 @@ internal static class SystemCommands
         return 0;
     }
 
-    private static async Task<int> InspectAsync(CommandContext context)
-    {
-        if (context.Args.Positionals.Count == 0)
-        {
-            throw new UsageException("\"inspect\" requires at least 1 argument");
-        }
-
-        var results = new List<object>();
-        var failed = false;
-        foreach (var name in context.Args.Positionals)
-        {
-            try
-            {
-                results.Add(ImageCommands.Describe(await context.Engine.Images.InspectAsync(name, context.CancellationToken)));
-            }
-            catch (Images.ImageNotFoundException)
-            {
-                context.Error.WriteLine($"Error: No such object: {name}");
-                failed = true;
-            }
-        }
-
-        JsonOutput.Write(context.Out, results);
-        return failed ? 1 : 0;
-    }
+    private static Task<int> InspectAsync(CommandContext context) =>
+        ImageCommands.InspectImagesAsync(context, name => $"Error: No such object: {name}");
 }

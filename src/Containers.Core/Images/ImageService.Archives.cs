@@ -130,16 +130,9 @@ internal sealed partial class ImageService
                 members.Added.Add(descriptor.Digest);
             }
 
-            if (MediaTypes.IsManifest(descriptor.MediaType) || MediaTypes.IsIndex(descriptor.MediaType))
+            foreach (var child in await ChildrenAsync(descriptor, cancellationToken).ConfigureAwait(false))
             {
-                var bytes = await _content.ReadAllBytesAsync(descriptor.Digest, ContentLimits.MaxManifestSize, cancellationToken).ConfigureAwait(false);
-                var children = MediaTypes.IsIndex(descriptor.MediaType)
-                    ? OciSerializer.ReadIndex(bytes, descriptor.Digest).Manifests
-                    : OciSerializer.ReadManifest(bytes, descriptor.Digest) is var m ? m.Layers.Append(m.Config) : [];
-                foreach (var child in children)
-                {
-                    pending.Push(child);
-                }
+                pending.Push(child);
             }
         }
     }

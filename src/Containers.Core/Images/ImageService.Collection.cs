@@ -100,50 +100,59 @@ internal sealed partial class ImageService
         var pending = new Stack<Descriptor>(roots);
         while (pending.TryPop(out var descriptor))
         {
-            if (!live.Add(descriptor.Digest) || await _content.GetInfoAsync(descriptor.Digest, cancellationToken).ConfigureAwait(false) is not { } info)
+            if (!live.Add(descriptor.Digest) || MediaTypes.IsLayer(descriptor.MediaType) || MediaTypes.IsConfig(descriptor.MediaType))
             {
                 continue;
             }
 
-            var mediaType = descriptor.MediaType;
-            if (!MediaTypes.IsManifest(mediaType) && !MediaTypes.IsIndex(mediaType))
+            try
             {
-                if (MediaTypes.IsLayer(mediaType) || MediaTypes.IsConfig(mediaType) || info.Size > ContentLimits.MaxManifestSize)
-                {
-                    continue;
-                }
-
-                var probe = await _content.ReadAllBytesAsync(descriptor.Digest, ContentLimits.MaxManifestSize, cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    mediaType = OciSerializer.DetectMediaType(probe, descriptor.Digest);
-                }
-                catch (InvalidManifestException)
-                {
-                    continue; // not a manifest: a leaf
-                }
-            }
-
-            var bytes = await _content.ReadAllBytesAsync(descriptor.Digest, ContentLimits.MaxManifestSize, cancellationToken).ConfigureAwait(false);
-            if (MediaTypes.IsManifest(mediaType))
-            {
-                var manifest = OciSerializer.ReadManifest(bytes, descriptor.Digest);
-                pending.Push(manifest.Config);
-                foreach (var layer in manifest.Layers)
-                {
-                    pending.Push(layer);
-                }
-            }
-            else if (MediaTypes.IsIndex(mediaType))
-            {
-                foreach (var child in OciSerializer.ReadIndex(bytes, descriptor.Digest).Manifests)
+                foreach (var child in await ChildrenAsync(descriptor, cancellationToken).ConfigureAwait(false))
                 {
                     pending.Push(child);
                 }
             }
+            catch (ContainersException)
+            {
+                // Content that is not a readable manifest references nothing; it is a leaf, kept because it is reachable.
+            }
         }
 
         return live;
+    }
+
+    /// <summary>
+    /// Lists what a manifest (configuration and layers) or an index (manifests) references; anything else references nothing.
+    /// A descriptor without a known media type, such as a container's manifest digest, is identified from its content.
+    /// </summary>
+    private async Task<IEnumerable<Descriptor>> ChildrenAsync(Descriptor descriptor, CancellationToken cancellationToken)
+    {
+        if (await _content.GetInfoAsync(descriptor.Digest, cancellationToken).ConfigureAwait(false) is not { } info || info.Size > ContentLimits.MaxManifestSize)
+        {
+            return [];
+        }
+
+        var mediaType = descriptor.MediaType;
+        var known = MediaTypes.IsManifest(mediaType) || MediaTypes.IsIndex(mediaType);
+        if (!known && !string.IsNullOrEmpty(mediaType))
+        {
+            return [];
+        }
+
+        var bytes = await _content.ReadAllBytesAsync(descriptor.Digest, ContentLimits.MaxManifestSize, cancellationToken).ConfigureAwait(false);
+        mediaType = known ? mediaType : OciSerializer.DetectMediaType(bytes, descriptor.Digest);
+        if (MediaTypes.IsIndex(mediaType))
+        {
+            return OciSerializer.ReadIndex(bytes, descriptor.Digest).Manifests;
+        }
+
+        if (MediaTypes.IsManifest(mediaType))
+        {
+            var manifest = OciSerializer.ReadManifest(bytes, descriptor.Digest);
+            return manifest.Layers.Append(manifest.Config);
+        }
+
+        return [];
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Garbage collection deleted {Blobs} blobs ({Bytes} bytes)")]

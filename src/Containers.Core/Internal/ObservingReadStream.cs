@@ -1,18 +1,8 @@
 namespace Containers.Internal;
 
 /// <summary>Passes every byte read from a stream to a callback: to hash it, or to copy it elsewhere (a tee).</summary>
-internal sealed class ObservingReadStream(Stream inner, Action<ReadOnlySpan<byte>> onData, bool leaveOpen = false) : Stream
+internal sealed class ObservingReadStream(Stream inner, Action<ReadOnlySpan<byte>> onData, bool leaveOpen = false) : ReadOnlyStream
 {
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
     /// <summary>Reads the rest of the stream so the callback has seen everything.</summary>
     public async Task DrainAsync(CancellationToken cancellationToken)
     {
@@ -21,8 +11,6 @@ internal sealed class ObservingReadStream(Stream inner, Action<ReadOnlySpan<byte
         {
         }
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -37,19 +25,6 @@ internal sealed class ObservingReadStream(Stream inner, Action<ReadOnlySpan<byte
         onData(buffer.Span[..read]);
         return read;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -213,4 +213,41 @@ public sealed class ImageServiceTests : IAsyncLifetime
         (await act.Should().ThrowAsync<BlobNotFoundException>()).Which.Digest.Should().Be(missingLayer.Digest);
         (await Images.ListAsync()).Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task A_multi_platform_index_resolves_to_the_engine_platform_manifest()
+    {
+        var image = await _test.ImportBusyboxAsync("base:1");
+        var other = new Descriptor { MediaType = MediaTypes.OciManifest, Digest = Digest.Compute("s390x manifest not pulled"u8), Size = 10, Platform = Platform.Parse("linux/s390x") };
+        var native = image.ManifestDescriptor with { Platform = Platform.Current };
+        var index = await StoreIndexAsync(other, native);
+
+        var added = await Images.AddAsync(index, [ImageReference.Parse("multi:1")]);
+
+        added.Id.Should().Be(image.Id);
+        added.ManifestDescriptor.Digest.Should().Be(image.ManifestDescriptor.Digest);
+        (await Images.InspectAsync("multi:1")).Id.Should().Be(image.Id);
+        (await Images.CollectGarbageAsync()).BlobsDeleted.Should().Be(0, "the index and what it reaches stay");
+    }
+
+    [Fact]
+    public async Task An_index_without_a_manifest_for_the_platform_is_refused()
+    {
+        var other = new Descriptor { MediaType = MediaTypes.OciManifest, Digest = Digest.Compute("x"u8), Size = 1, Platform = Platform.Parse("linux/s390x") };
+        var index = await StoreIndexAsync(other);
+
+        var act = () => Images.AddAsync(index, [ImageReference.Parse("multi:1")]);
+
+        var thrown = (await act.Should().ThrowAsync<NoMatchingManifestException>()).Which;
+        thrown.Available.Should().ContainSingle().Which.ToString().Should().Be("linux/s390x");
+        thrown.Message.Should().Contain("no matching manifest for " + Platform.Current);
+        (await Images.ListAsync()).Should().BeEmpty();
+    }
+
+    private async Task<Descriptor> StoreIndexAsync(params Descriptor[] manifests)
+    {
+        var bytes = OciSerializer.Serialize(new ImageIndex { MediaType = MediaTypes.OciIndex, Manifests = manifests });
+        var blob = await _test.Engine.Content.WriteAsync(new MemoryStream(bytes));
+        return new Descriptor { MediaType = MediaTypes.OciIndex, Digest = blob.Digest, Size = blob.Size };
+    }
 }

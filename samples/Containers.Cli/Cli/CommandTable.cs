@@ -7,6 +7,8 @@ internal static class CommandTable
 {
     public static IReadOnlyList<CommandSpec> All { get; } =
     [
+        .. ContainerCommands.All,
+        .. ContainerQueryCommands.All,
         .. ImageCommands.All,
         .. ArchiveCommands.All,
         .. SystemCommands.All,

@@ -1,4 +1,5 @@
 using Containers.Hosting;
+using Containers.Linux.Hosting;
 
 namespace Containers.Cli.Cli;
 
@@ -6,5 +7,11 @@ namespace Containers.Cli.Cli;
 internal static class EngineFactory
 {
     public static ContainerEngine Create(GlobalOptions global) =>
-        ContainerEngine.Create(new ContainersOptions { Root = global.Root }, builder => { });
+        ContainerEngine.Create(new ContainersOptions { Root = global.Root }, builder =>
+        {
+            if (OperatingSystem.IsLinux())
+            {
+                builder.AddLinuxRuntime();
+            }
+        });
 }

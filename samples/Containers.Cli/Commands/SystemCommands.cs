@@ -30,6 +30,49 @@ internal static class SystemCommands
         return 0;
     }
 
-    private static Task<int> InspectAsync(CommandContext context) =>
-        ImageCommands.InspectImagesAsync(context, name => $"Error: No such object: {name}");
+    /// <summary>Inspects containers and images by name or ID, as docker inspect does (containers first).</summary>
+    private static async Task<int> InspectAsync(CommandContext context)
+    {
+        if (context.Args.Positionals.Count == 0)
+        {
+            throw new UsageException("\"inspect\" requires at least 1 argument");
+        }
+
+        var results = new List<object>();
+        var failed = false;
+        var type = context.Args.Value("type");
+        foreach (var name in context.Args.Positionals)
+        {
+            try
+            {
+                if (type != "image" && await TryContainerAsync(context, name) is { } container)
+                {
+                    results.Add(container);
+                    continue;
+                }
+
+                results.Add(ImageCommands.Describe(await context.Engine.Images.InspectAsync(name, context.CancellationToken)));
+            }
+            catch (Images.ImageNotFoundException)
+            {
+                context.Error.WriteLine($"Error: No such object: {name}");
+                failed = true;
+            }
+        }
+
+        JsonOutput.Write(context.Out, results);
+        return failed ? 1 : 0;
+    }
+
+    private static async Task<object?> TryContainerAsync(CommandContext context, string name)
+    {
+        try
+        {
+            return ContainerQueryCommands.Describe(await context.Engine.Containers.InspectAsync(name, context.CancellationToken));
+        }
+        catch (Containers.ContainerNotFoundException)
+        {
+            return null;
+        }
+    }
 }

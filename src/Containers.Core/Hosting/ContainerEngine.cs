@@ -1,3 +1,4 @@
+using Containers.Containers;
 using Containers.Content;
 using Containers.Images;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,6 +45,12 @@ public sealed class ContainerEngine : IAsyncDisposable
 
     /// <summary>Gets the content store.</summary>
     public IContentStore Content { get; }
+
+    /// <summary>Gets the container service.</summary>
+    /// <exception cref="InvalidOperationException">No runtime is configured (call <c>AddLinuxRuntime()</c> on the builder).</exception>
+    public IContainerService Containers => Services.GetService<IContainerRuntime>() is null
+        ? throw new InvalidOperationException("No container runtime is configured: add one to the engine, for example with builder.AddLinuxRuntime().")
+        : Services.GetRequiredService<IContainerService>();
 
     /// <summary>Creates an engine without a host, runs crash recovery on its root, and returns it; dispose it when done.</summary>
     /// <param name="options">The options; the defaults when <see langword="null"/>.</param>

@@ -1,3 +1,4 @@
+using Containers.Containers;
 using Containers.Content;
 using Containers.Images;
 using Containers.Internal;
@@ -44,7 +45,13 @@ public static class ContainersServiceCollectionExtensions
         });
         services.TryAddSingleton<IContentStore>(sp => sp.GetRequiredService<OciLayoutContentStore>());
         services.TryAddSingleton<IImageService, ImageService>();
+        services.TryAddSingleton<ContainerStore>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IImageUsageSource, ContainerImageUsage>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreRecovery, ContentStoreRecovery>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreRecovery, ContainerRecovery>());
+
+        // Resolvable once a platform package registers a runtime and a root filesystem provider.
+        services.TryAddSingleton<IContainerService>(sp => ActivatorUtilities.CreateInstance<ContainerService>(sp));
         services.TryAddSingleton<ContainerEngine>();
         return new ContainersBuilder(services);
     }

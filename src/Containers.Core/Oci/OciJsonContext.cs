@@ -12,6 +12,8 @@ namespace Containers.Oci;
 [JsonSerializable(typeof(ImageIndex))]
 [JsonSerializable(typeof(ImageConfiguration))]
 [JsonSerializable(typeof(OciLayoutMarker))]
+[JsonSerializable(typeof(Runtime.RuntimeSpec))]
+[JsonSerializable(typeof(Runtime.RuntimeSeccomp))]
 [JsonSerializable(typeof(MediaTypeProbe))]
 [JsonSerializable(typeof(List<Archives.DockerArchiveManifestEntry>))]
 [JsonSerializable(typeof(Dictionary<string, Dictionary<string, string>>))]

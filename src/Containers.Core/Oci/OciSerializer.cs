@@ -121,6 +121,14 @@ public static class OciSerializer
     /// <summary>Serializes an image configuration as compact UTF-8 JSON.</summary>
     public static byte[] Serialize(ImageConfiguration configuration) => JsonSerializer.SerializeToUtf8Bytes(configuration, OciJsonContext.Writer.ImageConfiguration);
 
+    /// <summary>Parses an OCI runtime specification (<c>config.json</c>).</summary>
+    /// <exception cref="InvalidManifestException">The document is malformed.</exception>
+    public static Runtime.RuntimeSpec ReadRuntimeSpec(ReadOnlySpan<byte> json) =>
+        Read(json, OciJsonContext.Default.RuntimeSpec, "runtime specification", null, ContentLimits.MaxMetadataSize);
+
+    /// <summary>Serializes a runtime specification as indented UTF-8 JSON, as runtimes expect <c>config.json</c>.</summary>
+    public static byte[] Serialize(Runtime.RuntimeSpec spec) => JsonSerializer.SerializeToUtf8Bytes(spec, OciJsonContext.Writer.RuntimeSpec);
+
     internal static T Read<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo, string document, Digest? digest, int maxSize)
     {
         if (json.Length > maxSize)

@@ -1,0 +1,182 @@
+using Containers.Cli.Cli;
+using Containers.Containers;
+
+namespace Containers.Cli.Commands;
+
+/// <summary>The container lifecycle commands: run, create, start, stop, kill, rm, restart, pause, unpause, wait, rename.</summary>
+internal static class ContainerCommands
+{
+    private static readonly OptionSpec Time = OptionSpec.Value("time", 't', "int", "Seconds to wait before killing the container");
+
+    public static IReadOnlyList<CommandSpec> All { get; } =
+    [
+        new("container run", "Create and run a new container from an image", "IMAGE [COMMAND] [ARG...]",
+            [.. ContainerOptionsParser.Options, OptionSpec.Flag("detach", 'd', "Run container in background and print container ID")], RunAsync, ["run"], FlagsStopAtFirstArgument: true),
+        new("container create", "Create a new container", "IMAGE [COMMAND] [ARG...]", ContainerOptionsParser.Options, CreateAsync, ["create"], FlagsStopAtFirstArgument: true),
+        new("container start", "Start one or more stopped containers", "CONTAINER [CONTAINER...]",
+            [OptionSpec.Flag("attach", 'a', "Attach STDOUT/STDERR and forward signals")], StartAsync, ["start"]),
+        new("container stop", "Stop one or more running containers", "CONTAINER [CONTAINER...]", [Time], StopAsync, ["stop"]),
+        new("container restart", "Restart one or more containers", "CONTAINER [CONTAINER...]", [Time], RestartAsync, ["restart"]),
+        new("container kill", "Kill one or more running containers", "CONTAINER [CONTAINER...]",
+            [OptionSpec.Value("signal", 's', "string", "Signal to send to the container (default KILL)")], KillAsync, ["kill"]),
+        new("container rm", "Remove one or more containers", "CONTAINER [CONTAINER...]",
+            [OptionSpec.Flag("force", 'f', "Force the removal of a running container (uses SIGKILL)")], RemoveAsync, ["rm", "container remove"]),
+        new("container pause", "Pause all processes within one or more containers", "CONTAINER [CONTAINER...]", [], c => ForEachAsync(c, (id, ct) => c.Engine.Containers.PauseAsync(id, ct)), ["pause"]),
+        new("container unpause", "Unpause all processes within one or more containers", "CONTAINER [CONTAINER...]", [], c => ForEachAsync(c, (id, ct) => c.Engine.Containers.UnpauseAsync(id, ct)), ["unpause"]),
+        new("container wait", "Block until one or more containers stop, then print their exit codes", "CONTAINER [CONTAINER...]", [], WaitAsync, ["wait"]),
+        new("container rename", "Rename a container", "CONTAINER NEW_NAME", [], RenameAsync, ["rename"]),
+    ];
+
+    private static async Task<int> RunAsync(CommandContext context)
+    {
+        var options = ContainerOptionsParser.Parse(context.Args);
+        if (context.Args.Flag("detach"))
+        {
+            throw new UsageException("detached containers (-d) are not available yet: they need the monitor process of the detached-containers work");
+        }
+
+        var containers = context.Engine.Containers;
+        ContainerDetails container;
+        try
+        {
+            // --rm is applied here, after the output is read, so a fast container's logs are not removed before they are shown.
+            container = await containers.RunAsync(options with { AutoRemove = false }, context.CancellationToken);
+        }
+        catch (ContainerCommandException e)
+        {
+            context.Error.WriteLine($"containers: Error: {e.Message}");
+            return e.ExitCode;
+        }
+        catch (ContainersException e)
+        {
+            // As docker run: 125 when the engine, not the container, failed.
+            context.Error.WriteLine($"containers: Error: {e.Message}");
+            return 125;
+        }
+
+        var stdin = options.OpenStdin ? PumpStdinAsync(context, container.Id) : Task.CompletedTask;
+        await CopyOutputAsync(context, container.Id, follow: true);
+        var code = await containers.WaitAsync(container.Id, CancellationToken.None);
+        if (options.AutoRemove)
+        {
+            await containers.RemoveAsync(container.Id, force: true, CancellationToken.None);
+        }
+
+        _ = stdin;
+        return code;
+    }
+
+    /// <summary>Writes the container's output to ours, stdout to stdout and stderr to stderr, until it stops.</summary>
+    internal static async Task CopyOutputAsync(CommandContext context, string id, bool follow)
+    {
+        await foreach (var entry in context.Engine.Containers.LogsAsync(id, new LogOptions { Follow = follow }, context.CancellationToken))
+        {
+            var writer = entry.Stream == LogStream.Stderr ? context.Error : context.Out;
+            await writer.WriteAsync(entry.Text);
+            await writer.FlushAsync();
+        }
+    }
+
+    private static async Task PumpStdinAsync(CommandContext context, string id)
+    {
+        var input = await context.Engine.Containers.GetStandardInputAsync(id, context.CancellationToken);
+        if (input is null)
+        {
+            return;
+        }
+
+        await using (input)
+        {
+            await using var stdin = Console.OpenStandardInput();
+            await stdin.CopyToAsync(input, context.CancellationToken);
+        }
+    }
+
+    private static async Task<int> CreateAsync(CommandContext context)
+    {
+        var container = await context.Engine.Containers.CreateAsync(ContainerOptionsParser.Parse(context.Args), context.CancellationToken);
+        context.Out.WriteLine(container.Id);
+        return 0;
+    }
+
+    private static async Task<int> StartAsync(CommandContext context)
+    {
+        if (context.Args.Flag("attach"))
+        {
+            var id = context.Args.Positional(0, "CONTAINER");
+            await context.Engine.Containers.StartAsync(id, context.CancellationToken);
+            await CopyOutputAsync(context, id, follow: true);
+            return await context.Engine.Containers.WaitAsync(id, context.CancellationToken);
+        }
+
+        return await ForEachAsync(context, (id, ct) => context.Engine.Containers.StartAsync(id, ct));
+    }
+
+    private static Task<int> StopAsync(CommandContext context) =>
+        ForEachAsync(context, (id, ct) => context.Engine.Containers.StopAsync(id, Timeout(context), ct));
+
+    private static Task<int> RestartAsync(CommandContext context) =>
+        ForEachAsync(context, (id, ct) => context.Engine.Containers.RestartAsync(id, Timeout(context), ct));
+
+    private static Task<int> KillAsync(CommandContext context) =>
+        ForEachAsync(context, (id, ct) => context.Engine.Containers.KillAsync(id, context.Args.Value("signal") ?? "KILL", ct));
+
+    private static Task<int> RemoveAsync(CommandContext context) =>
+        ForEachAsync(context, (id, ct) => context.Engine.Containers.RemoveAsync(id, context.Args.Flag("force"), ct));
+
+    private static async Task<int> WaitAsync(CommandContext context)
+    {
+        var status = 0;
+        foreach (var id in Names(context))
+        {
+            try
+            {
+                context.Out.WriteLine(await context.Engine.Containers.WaitAsync(id, context.CancellationToken));
+            }
+            catch (ContainersException e)
+            {
+                context.Error.WriteLine($"Error: {e.Message}");
+                status = 1;
+            }
+        }
+
+        return status;
+    }
+
+    private static async Task<int> RenameAsync(CommandContext context)
+    {
+        if (context.Args.Positionals.Count != 2)
+        {
+            throw new UsageException("\"rename\" requires exactly 2 arguments: CONTAINER NEW_NAME");
+        }
+
+        await context.Engine.Containers.RenameAsync(context.Args.Positionals[0], context.Args.Positionals[1], context.CancellationToken);
+        return 0;
+    }
+
+    /// <summary>Applies an action to every named container, printing each name as docker does and reporting failures on stderr.</summary>
+    private static async Task<int> ForEachAsync(CommandContext context, Func<string, CancellationToken, Task> action)
+    {
+        var status = 0;
+        foreach (var id in Names(context))
+        {
+            try
+            {
+                await action(id, context.CancellationToken);
+                context.Out.WriteLine(id);
+            }
+            catch (ContainersException e)
+            {
+                context.Error.WriteLine($"Error: {e.Message}");
+                status = 1;
+            }
+        }
+
+        return status;
+    }
+
+    private static IReadOnlyList<string> Names(CommandContext context) =>
+        context.Args.Positionals.Count > 0 ? context.Args.Positionals : throw new UsageException("requires at least 1 argument: CONTAINER");
+
+    private static TimeSpan? Timeout(CommandContext context) => context.Args.Int("time") is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+}

@@ -1,0 +1,86 @@
+namespace Containers.Containers;
+
+/// <summary>
+/// Configures a new container, as the flags of <c>docker create</c> and <c>docker run</c> do. Unset values take the image's
+/// defaults (command, entrypoint, environment, user, working directory) or Docker's.
+/// </summary>
+public sealed record ContainerCreateOptions
+{
+    /// <summary>Gets the image name or ID.</summary>
+    public required string Image { get; init; }
+
+    /// <summary>Gets the container's name; a random name is chosen when <see langword="null"/>.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Gets the command, replacing the image's <c>CMD</c>.</summary>
+    public IReadOnlyList<string>? Command { get; init; }
+
+    /// <summary>Gets the entrypoint, replacing the image's <c>ENTRYPOINT</c> (and clearing its <c>CMD</c>, as Docker does); an empty list clears it.</summary>
+    public IReadOnlyList<string>? Entrypoint { get; init; }
+
+    /// <summary>Gets environment variables as <c>NAME=value</c>, added to (and overriding) the image's.</summary>
+    public IReadOnlyList<string> Environment { get; init; } = [];
+
+    /// <summary>Gets the working directory, replacing the image's.</summary>
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>Gets the user (<c>name</c>, <c>uid</c>, <c>uid:gid</c>, <c>name:group</c>), replacing the image's.</summary>
+    public string? User { get; init; }
+
+    /// <summary>Gets the host name; the default is the first 12 characters of the container ID.</summary>
+    public string? Hostname { get; init; }
+
+    /// <summary>Gets labels, added to the image's.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Gets a value indicating whether the container is removed when its process exits (<c>--rm</c>).</summary>
+    public bool AutoRemove { get; init; }
+
+    /// <summary>Gets a value indicating whether the root filesystem is mounted read-only.</summary>
+    public bool ReadOnlyRootfs { get; init; }
+
+    /// <summary>Gets a value indicating whether the container gets every capability, no seccomp filter, and unmasked /proc and /sys.</summary>
+    public bool Privileged { get; init; }
+
+    /// <summary>Gets capabilities added to the default set (<c>NET_ADMIN</c> or <c>CAP_NET_ADMIN</c>; <c>ALL</c>).</summary>
+    public IReadOnlyList<string> CapAdd { get; init; } = [];
+
+    /// <summary>Gets capabilities removed from the default set (<c>ALL</c> removes every one).</summary>
+    public IReadOnlyList<string> CapDrop { get; init; } = [];
+
+    /// <summary>Gets security options: <c>no-new-privileges</c>, <c>seccomp=unconfined</c>, <c>seccomp=PROFILE.json</c>.</summary>
+    public IReadOnlyList<string> SecurityOptions { get; init; } = [];
+
+    /// <summary>Gets the memory limit in bytes; <see langword="null"/> is unlimited.</summary>
+    public long? Memory { get; init; }
+
+    /// <summary>Gets the number of CPUs the container may use (1.5 = one and a half); <see langword="null"/> is unlimited.</summary>
+    public double? Cpus { get; init; }
+
+    /// <summary>Gets the relative CPU weight (cgroup v1 shares, default 1024).</summary>
+    public long? CpuShares { get; init; }
+
+    /// <summary>Gets the CPUs the container may run on (<c>0-1,3</c>).</summary>
+    public string? CpusetCpus { get; init; }
+
+    /// <summary>Gets the process-count limit; <see langword="null"/> is unlimited.</summary>
+    public long? PidsLimit { get; init; }
+
+    /// <summary>Gets resource limits as <c>name=soft[:hard]</c> (<c>nofile=1024:2048</c>).</summary>
+    public IReadOnlyList<string> Ulimits { get; init; } = [];
+
+    /// <summary>Gets the restart policy; the default is never.</summary>
+    public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.No;
+
+    /// <summary>Gets a value indicating whether standard input stays open for the caller to write (<c>-i</c>).</summary>
+    public bool OpenStdin { get; init; }
+
+    /// <summary>Gets the signal <c>stop</c> sends first; the default is the image's <c>STOPSIGNAL</c>, else SIGTERM.</summary>
+    public string? StopSignal { get; init; }
+
+    /// <summary>Gets how long <c>stop</c> waits before SIGKILL; the default is 10 seconds.</summary>
+    public TimeSpan? StopTimeout { get; init; }
+
+    /// <summary>Gets the network mode: <c>none</c> (the default until bridge networking is configured), <c>host</c>, or a network name.</summary>
+    public string? Network { get; init; }
+}

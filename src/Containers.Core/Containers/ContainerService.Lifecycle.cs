@@ -1,0 +1,320 @@
+using Containers.Oci;
+using Containers.Oci.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace Containers.Containers;
+
+/// <summary>Starting, watching, stopping and signalling containers.</summary>
+internal sealed partial class ContainerService
+{
+    private static readonly TimeSpan DefaultStopTimeout = TimeSpan.FromSeconds(10);
+
+    public async Task StartAsync(string nameOrId, CancellationToken cancellationToken = default)
+    {
+        var record = await _store.FindAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        using (await _store.LockAsync(record.Id, cancellationToken).ConfigureAwait(false))
+        {
+            var state = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
+            if (state.IsRunning)
+            {
+                return;
+            }
+
+            await StartLockedAsync(record, state, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task StartLockedAsync(ContainerRecord record, ContainerState state, CancellationToken cancellationToken)
+    {
+        var id = record.Id;
+        var image = await _images.InspectAsync(record.ImageId.ToString(), cancellationToken).ConfigureAwait(false);
+        var rootfs = await _rootfs.MountAsync(id, image, cancellationToken).ConfigureAwait(false);
+        IRuntimeProcess? process = null;
+        try
+        {
+            var spec = await WriteSpecAsync(record, image, rootfs, cancellationToken).ConfigureAwait(false);
+            process = await _runtime.CreateAsync(id, spec, record.Options.OpenStdin, cancellationToken).ConfigureAwait(false);
+            var log = new ContainerLogWriter(_store.LogPath(id));
+            var pumps = Task.WhenAll(log.PumpAsync(process.StandardOutput, LogStream.Stdout), log.PumpAsync(process.StandardError, LogStream.Stderr));
+            var running = new RunningContainer(process, log, pumps);
+            _running[id] = running;
+            await process.StartAsync(cancellationToken).ConfigureAwait(false);
+            await _store.WriteStateAsync(id, state with
+            {
+                Status = ContainerStatus.Running,
+                Pid = process.Pid,
+                PidStartTime = process.StartTime,
+                OwnerPid = Environment.ProcessId,
+                StartedAt = DateTimeOffset.UtcNow,
+                FinishedAt = null,
+                ExitCode = 0,
+                OomKilled = false,
+                Error = null,
+                StoppedByUser = false,
+            }, cancellationToken).ConfigureAwait(false);
+            _ = MonitorAsync(record, running);
+        }
+        catch (Exception e)
+        {
+            if (process is not null)
+            {
+                _running.TryRemove(id, out _);
+                await process.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await _runtime.DeleteAsync(CgroupsPath(id), CancellationToken.None).ConfigureAwait(false);
+            await _rootfs.UnmountAsync(id, CancellationToken.None).ConfigureAwait(false);
+            var exitCode = e is ContainerCommandException command ? command.ExitCode : 128;
+            await _store.WriteStateAsync(id, state with { Status = ContainerStatus.Created, ExitCode = exitCode, Error = e.Message }, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Writes the runtime specification and the files the engine provides (<c>hosts</c>, <c>hostname</c>, <c>resolv.conf</c>).</summary>
+    private async Task<RuntimeSpec> WriteSpecAsync(ContainerRecord record, Images.ImageDetails image, string rootfs, CancellationToken cancellationToken)
+    {
+        var directory = _store.DirectoryOf(record.Id);
+        var hostname = record.Options.Hostname ?? record.Id[..12];
+        var files = new List<(string, string)>
+        {
+            ("/etc/hostname", Path.Combine(directory, "hostname")),
+            ("/etc/hosts", Path.Combine(directory, "hosts")),
+            ("/etc/resolv.conf", Path.Combine(directory, "resolv.conf")),
+        };
+        await File.WriteAllTextAsync(files[0].Item2, hostname + "\n", cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(files[1].Item2, $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t{hostname}\n", cancellationToken).ConfigureAwait(false);
+        var resolv = File.Exists("/etc/resolv.conf") ? await File.ReadAllTextAsync("/etc/resolv.conf", cancellationToken).ConfigureAwait(false) : string.Empty;
+        await File.WriteAllTextAsync(files[2].Item2, resolv, cancellationToken).ConfigureAwait(false);
+
+        var spec = ContainerSpecFactory.Create(new ContainerSpecInput
+        {
+            Options = record.Options,
+            Image = image.Configuration.Config,
+            ImageName = record.Image,
+            Arguments = record.Args,
+            User = UserResolver.Resolve(rootfs, record.Options.User ?? image.Configuration.Config?.User),
+            Hostname = hostname,
+            RootfsPath = rootfs,
+            CgroupsPath = CgroupsPath(record.Id),
+            EngineFiles = files,
+        });
+        await Internal.AtomicFile.WriteAllBytesAsync(Path.Combine(directory, "config.json"), OciSerializer.Serialize(spec), cancellationToken).ConfigureAwait(false);
+        return spec;
+    }
+
+    /// <summary>Waits for a container this process started to exit, records how, cleans up, and applies its restart policy.</summary>
+    private async Task MonitorAsync(ContainerRecord record, RunningContainer running)
+    {
+        var id = record.Id;
+        var exitCode = await running.Process.WaitForExitAsync().ConfigureAwait(false);
+        await running.Pumps.ConfigureAwait(false);
+        await running.Log.DisposeAsync().ConfigureAwait(false);
+        var restart = false;
+        try
+        {
+            var oomKilled = await _runtime.WasOomKilledAsync(CgroupsPath(id)).ConfigureAwait(false);
+            using (await _store.LockAsync(id, CancellationToken.None).ConfigureAwait(false))
+            {
+                var state = await _store.ReadStateAsync(id, CancellationToken.None).ConfigureAwait(false);
+                state = state with { Status = ContainerStatus.Exited, ExitCode = exitCode, OomKilled = oomKilled, Pid = 0, FinishedAt = DateTimeOffset.UtcNow };
+                await _store.WriteStateAsync(id, state, CancellationToken.None).ConfigureAwait(false);
+                await _runtime.DeleteAsync(CgroupsPath(id)).ConfigureAwait(false);
+                await _rootfs.UnmountAsync(id).ConfigureAwait(false);
+                restart = !record.Options.AutoRemove && record.Options.RestartPolicy.ShouldRestart(exitCode, state.RestartCount, state.StoppedByUser);
+                _running.TryRemove(id, out _);
+                await running.Process.DisposeAsync().ConfigureAwait(false);
+                if (restart)
+                {
+                    await StartLockedAsync(record, state with { RestartCount = state.RestartCount + 1 }, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+
+            LogExited(_logger, id, exitCode, oomKilled);
+            if (record.Options.AutoRemove)
+            {
+                _removedExitCodes[id] = exitCode;
+                await RemoveAsync(id, force: true, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is ContainersException or IOException or UnauthorizedAccessException)
+        {
+            LogMonitorFailed(_logger, id, e);
+        }
+        finally
+        {
+            running.SetExited(exitCode);
+        }
+    }
+
+    public async Task<int> WaitAsync(string nameOrId, CancellationToken cancellationToken = default)
+    {
+        // A container this process ran with --rm may be gone already; its exit code is remembered.
+        if (_running.TryGetValue(nameOrId, out var started))
+        {
+            await started.Exited.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_removedExitCodes.TryGetValue(nameOrId, out var removedCode))
+        {
+            return removedCode;
+        }
+
+        var record = await _store.FindAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            if (_running.TryGetValue(record.Id, out var running))
+            {
+                var code = await running.Exited.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (!_running.ContainsKey(record.Id) && await _store.ReadRecordAsync(record.Id, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    return code; // removed on exit (--rm): the exit code is all that is left
+                }
+            }
+
+            var state = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
+            if (!state.IsRunning && !_running.ContainsKey(record.Id))
+            {
+                return state.ExitCode;
+            }
+
+            // Another process owns it: its state file says when it is done.
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task StopAsync(string nameOrId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var record = await _store.FindAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        ContainerState state;
+        using (await _store.LockAsync(record.Id, cancellationToken).ConfigureAwait(false))
+        {
+            state = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
+            if (!state.IsRunning)
+            {
+                return;
+            }
+
+            state = state with { StoppedByUser = true };
+            await _store.WriteStateAsync(record.Id, state, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (state.Status == ContainerStatus.Paused)
+        {
+            await _runtime.ResumeAsync(CgroupsPath(record.Id), cancellationToken).ConfigureAwait(false);
+        }
+
+        var image = await TryStopSignalOfImageAsync(record, cancellationToken).ConfigureAwait(false);
+        _runtime.Signal(state.Pid, state.PidStartTime, Signals.Parse(record.Options.StopSignal ?? image ?? "TERM"));
+        using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        grace.CancelAfter(timeout ?? record.Options.StopTimeout ?? DefaultStopTimeout);
+        try
+        {
+            await WaitAsync(record.Id, grace.Token).ConfigureAwait(false);
+            return;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogEscalating(_logger, record.Id);
+        }
+
+        _runtime.Signal(state.Pid, state.PidStartTime, Signals.Kill);
+        await WaitAsync(record.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task KillAsync(string nameOrId, string signal = "KILL", CancellationToken cancellationToken = default)
+    {
+        var number = Signals.Parse(signal);
+        var record = await _store.FindAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        var state = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
+        if (!state.IsRunning || !_runtime.Signal(state.Pid, state.PidStartTime, number))
+        {
+            throw new ContainerStateException(record.Id, state.Status, $"Cannot kill container {record.Id[..12]}: container is not running");
+        }
+    }
+
+    public async Task PauseAsync(string nameOrId, CancellationToken cancellationToken = default)
+    {
+        var record = await _store.FindAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        using (await _store.LockAsync(record.Id, cancellationToken).ConfigureAwait(false))
+        {
+            var state = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
+            if (state.Status != ContainerStatus.Running)
+            {
+                throw new ContainerStateException(record.Id, state.Status, $"Container {record.Id[..12]} is {(state.Status == ContainerStatus.Paused ? "already paused" : "not running")}");
+            }
+
+            await _runtime.PauseAsync(CgroupsPath(record.Id), cancellationToken).ConfigureAwait(false);
+            await _store.WriteStateAsync(record.Id, state with { Status = ContainerStatus.Paused }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task UnpauseAsync(string nameOrId, CancellationToken cancellationToken = default)
+    {
+        var record = await _store.FindAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        using (await _store.LockAsync(record.Id, cancellationToken).ConfigureAwait(false))
+        {
+            var state = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
+            if (state.Status != ContainerStatus.Paused)
+            {
+                throw new ContainerStateException(record.Id, state.Status, $"Container {record.Id[..12]} is not paused");
+            }
+
+            await _runtime.ResumeAsync(CgroupsPath(record.Id), cancellationToken).ConfigureAwait(false);
+            await _store.WriteStateAsync(record.Id, state with { Status = ContainerStatus.Running }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task RestartAsync(string nameOrId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        await StopAsync(nameOrId, timeout, cancellationToken).ConfigureAwait(false);
+        await StartAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads a container's state, correcting it when its process is gone but nobody recorded the exit: the process
+    /// that owned it died (and took the container with it, by the parent-death signal) or the machine rebooted.
+    /// </summary>
+    private async Task<ContainerState> RefreshAsync(ContainerRecord record, CancellationToken cancellationToken)
+    {
+        var state = await _store.ReadStateAsync(record.Id, cancellationToken).ConfigureAwait(false);
+        if (!state.IsRunning || _running.ContainsKey(record.Id) || _runtime.IsAlive(state.Pid, state.PidStartTime)
+            || (state.OwnerPid != Environment.ProcessId && _runtime.IsAlive(state.OwnerPid, 0)))
+        {
+            return state;
+        }
+
+        state = state with
+        {
+            Status = ContainerStatus.Exited,
+            ExitCode = 128 + Signals.Kill,
+            Pid = 0,
+            FinishedAt = DateTimeOffset.UtcNow,
+            Error = "the process that started the container exited, and the container with it",
+        };
+        await _store.WriteStateAsync(record.Id, state, cancellationToken).ConfigureAwait(false);
+        await _runtime.DeleteAsync(CgroupsPath(record.Id), cancellationToken).ConfigureAwait(false);
+        await _rootfs.UnmountAsync(record.Id, cancellationToken).ConfigureAwait(false);
+        return state;
+    }
+
+    private async Task<string?> TryStopSignalOfImageAsync(ContainerRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await _images.InspectAsync(record.ImageId.ToString(), cancellationToken).ConfigureAwait(false)).Configuration.Config?.StopSignal;
+        }
+        catch (Images.ImageNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Container {Id} exited with code {ExitCode} (OOM killed: {OomKilled})")]
+    private static partial void LogExited(ILogger logger, string id, int exitCode, bool oomKilled);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "Recording the exit of container {Id} failed")]
+    private static partial void LogMonitorFailed(ILogger logger, string id, Exception exception);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Information, Message = "Container {Id} did not stop in time; sending SIGKILL")]
+    private static partial void LogEscalating(ILogger logger, string id);
+}

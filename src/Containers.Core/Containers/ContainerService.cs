@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using Containers.Images;
+using Containers.Internal;
+using Microsoft.Extensions.Logging;
+
+namespace Containers.Containers;
+
+/// <summary>The engine's <see cref="IContainerService"/>: records and state on disk, a runtime and a root filesystem provider.</summary>
+internal sealed partial class ContainerService : IContainerService, IAsyncDisposable
+{
+    private readonly ContainerStore _store;
+    private readonly IImageService _images;
+    private readonly IContainerRuntime _runtime;
+    private readonly IContainerRootfs _rootfs;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, RunningContainer> _running = new();
+    private readonly ConcurrentDictionary<string, int> _removedExitCodes = new();
+
+    public ContainerService(ContainerStore store, IImageService images, IContainerRuntime runtime, IContainerRootfs rootfs, ILogger<ContainerService> logger)
+    {
+        _store = store;
+        _images = images;
+        _runtime = runtime;
+        _rootfs = rootfs;
+        _logger = logger;
+    }
+
+    public async Task<ContainerDetails> CreateAsync(ContainerCreateOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var image = await _images.InspectAsync(options.Image, cancellationToken).ConfigureAwait(false);
+        var args = CommandResolver.Arguments(image.Configuration.Config, options.Entrypoint, options.Command);
+        ValidateEarly(options);
+        var labels = new Dictionary<string, string>(image.Configuration.Config?.Labels ?? new Dictionary<string, string>());
+        foreach (var (key, value) in options.Labels)
+        {
+            labels[key] = value;
+        }
+
+        var id = ContainerStore.NewId();
+        using (await _store.LockNamesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var existing = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
+            var name = options.Name is null ? UniqueName(existing) : NameGenerator.Validate(options.Name);
+            if (existing.FirstOrDefault(r => r.Name == name) is { } holder)
+            {
+                throw new ContainerNameConflictException(name, holder.Id);
+            }
+
+            var record = new ContainerRecord
+            {
+                Id = id,
+                Name = name,
+                Created = DateTimeOffset.UtcNow,
+                Image = options.Image,
+                ImageId = image.Id,
+                ManifestDigest = image.ManifestDescriptor.Digest,
+                Args = args,
+                Options = options with { Name = name },
+                Labels = labels,
+            };
+            Directory.CreateDirectory(_store.DirectoryOf(id));
+            await _store.WriteStateAsync(id, new ContainerState(), cancellationToken).ConfigureAwait(false);
+            await _store.WriteRecordAsync(record, cancellationToken).ConfigureAwait(false);
+            LogCreated(_logger, id, name, options.Image);
+            return Describe(record, new ContainerState(), null);
+        }
+    }
+
+    public async Task<ContainerDetails> RunAsync(ContainerCreateOptions options, CancellationToken cancellationToken = default)
+    {
+        var created = await CreateAsync(options, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await StartAsync(created.Id, cancellationToken).ConfigureAwait(false);
+        }
+        catch when (options.AutoRemove)
+        {
+            await RemoveAsync(created.Id, force: true, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        return await InspectAsync(created.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Corrects the state of containers whose owning process died, releases their mounts and cgroups, and removes
+    /// cgroups left by containers that no longer exist; returns how many it fixed.
+    /// </summary>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken)
+    {
+        var fixedCount = 0;
+        var records = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var record in records)
+        {
+            var before = await _store.ReadStateAsync(record.Id, cancellationToken).ConfigureAwait(false);
+            var after = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
+            fixedCount += before.IsRunning && !after.IsRunning ? 1 : 0;
+        }
+
+        var known = records.Select(r => CgroupsPath(r.Id)).ToHashSet(StringComparer.Ordinal);
+        foreach (var cgroup in _runtime.ListCgroups().Where(c => !known.Contains(c)))
+        {
+            await _runtime.DeleteAsync(cgroup, cancellationToken).ConfigureAwait(false);
+            fixedCount++;
+        }
+
+        return fixedCount;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Containers started here die with this process anyway; stopping them now releases their mounts and cgroups cleanly.
+        foreach (var id in _running.Keys.ToList())
+        {
+            try
+            {
+                await KillAsync(id, "KILL", CancellationToken.None).ConfigureAwait(false);
+                if (_running.TryGetValue(id, out var running))
+                {
+                    await running.Exited.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is ContainersException or TimeoutException or IOException)
+            {
+                LogDisposeFailed(_logger, id, e);
+            }
+        }
+    }
+
+    internal static string CgroupsPath(string id) => "dotnet-containers/" + id;
+
+    private static void ValidateEarly(ContainerCreateOptions options)
+    {
+        // Parse everything the spec factory will parse, so a bad option fails create rather than start.
+        _ = Security.Capabilities.Compute(options.Privileged, options.CapAdd, options.CapDrop);
+        _ = Security.SecurityOptions.Parse(options.SecurityOptions);
+        foreach (var ulimit in options.Ulimits)
+        {
+            ResourceParser.ParseUlimit(ulimit);
+        }
+
+        if (options.StopSignal is { } signal)
+        {
+            Signals.Parse(signal);
+        }
+
+        _ = options.RestartPolicy;
+    }
+
+    private static string UniqueName(List<ContainerRecord> existing)
+    {
+        var taken = existing.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        for (var attempt = 0; ; attempt++)
+        {
+            var name = NameGenerator.Generate() + (attempt > 10 ? attempt.ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty);
+            if (!taken.Contains(name))
+            {
+                return name;
+            }
+        }
+    }
+
+    private ContainerDetails Describe(ContainerRecord record, ContainerState state, Oci.Runtime.RuntimeSpec? spec) => new()
+    {
+        Id = record.Id,
+        Name = record.Name,
+        Created = record.Created,
+        Image = record.Image,
+        ImageId = record.ImageId,
+        Args = record.Args,
+        Options = record.Options,
+        Labels = record.Labels,
+        State = state,
+        LogPath = _store.LogPath(record.Id),
+        Spec = spec,
+    };
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Created container {Id} ({Name}) from {Image}")]
+    private static partial void LogCreated(ILogger logger, string id, string name, string image);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Could not stop container {Id} while disposing the engine")]
+    private static partial void LogDisposeFailed(ILogger logger, string id, Exception exception);
+}

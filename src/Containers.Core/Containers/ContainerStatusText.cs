@@ -1,0 +1,26 @@
+using System.Globalization;
+
+namespace Containers.Containers;
+
+/// <summary>Words a container's state as docker's <c>ps</c> does.</summary>
+internal static class ContainerStatusText
+{
+    public static string Describe(ContainerState state) => state.Status switch
+    {
+        ContainerStatus.Running => "Up " + Duration(DateTimeOffset.UtcNow - (state.StartedAt ?? DateTimeOffset.UtcNow)),
+        ContainerStatus.Paused => "Up " + Duration(DateTimeOffset.UtcNow - (state.StartedAt ?? DateTimeOffset.UtcNow)) + " (Paused)",
+        ContainerStatus.Restarting => "Restarting",
+        ContainerStatus.Exited => string.Create(CultureInfo.InvariantCulture, $"Exited ({state.ExitCode}) {Duration(DateTimeOffset.UtcNow - (state.FinishedAt ?? DateTimeOffset.UtcNow))} ago"),
+        ContainerStatus.Dead => "Dead",
+        _ => "Created",
+    };
+
+    public static string Duration(TimeSpan span) =>
+        span.TotalSeconds < 1 ? "Less than a second"
+        : span.TotalMinutes < 1 ? Plural((int)span.TotalSeconds, "second")
+        : span.TotalHours < 1 ? Plural((int)span.TotalMinutes, "minute")
+        : span.TotalHours < 48 ? Plural((int)span.TotalHours, "hour")
+        : Plural((int)span.TotalDays, "day");
+
+    private static string Plural(int n, string unit) => n == 1 ? $"1 {unit}" : $"{n} {unit}s";
+}

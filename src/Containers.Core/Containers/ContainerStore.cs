@@ -1,0 +1,121 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Containers.Internal;
+
+namespace Containers.Containers;
+
+/// <summary>
+/// Keeps each container's files under <c>containers/&lt;id&gt;/</c>: <c>container.json</c> (how it was created),
+/// <c>state.json</c> (what it is doing), <c>config.json</c> (its runtime specification), its log and engine-provided files.
+/// </summary>
+/// <remarks>Every write is atomic; transitions of one container take its lock, name changes take the names lock.</remarks>
+internal sealed class ContainerStore
+{
+    private readonly StoreLayout _layout;
+
+    public ContainerStore(StoreLayout layout)
+    {
+        _layout = layout;
+        Directory.CreateDirectory(layout.Containers);
+    }
+
+    public string DirectoryOf(string id) => Path.Combine(_layout.Containers, id);
+
+    public string LogPath(string id) => Path.Combine(DirectoryOf(id), "ctr.log");
+
+    public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+
+    public IEnumerable<string> ListIds() =>
+        Directory.EnumerateDirectories(_layout.Containers)
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .Where(id => id.Length == 64 && File.Exists(Path.Combine(_layout.Containers, id, "container.json")));
+
+    public async Task<ContainerRecord?> ReadRecordAsync(string id, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(DirectoryOf(id), "container.json");
+        try
+        {
+            var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            return JsonSerializer.Deserialize(bytes, StateJsonContext.Default.ContainerRecord);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<ContainerState> ReadStateAsync(string id, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(DirectoryOf(id), "state.json");
+        try
+        {
+            var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            return JsonSerializer.Deserialize(bytes, StateJsonContext.Default.ContainerState) ?? new ContainerState();
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return new ContainerState();
+        }
+    }
+
+    public Task WriteRecordAsync(ContainerRecord record, CancellationToken cancellationToken) =>
+        AtomicFile.WriteAllBytesAsync(Path.Combine(DirectoryOf(record.Id), "container.json"), JsonSerializer.SerializeToUtf8Bytes(record, StateJsonContext.Default.ContainerRecord), cancellationToken);
+
+    public Task WriteStateAsync(string id, ContainerState state, CancellationToken cancellationToken) =>
+        AtomicFile.WriteAllBytesAsync(Path.Combine(DirectoryOf(id), "state.json"), JsonSerializer.SerializeToUtf8Bytes(state, StateJsonContext.Default.ContainerState), cancellationToken);
+
+    /// <summary>Finds a container by full ID, name, or unique ID prefix.</summary>
+    /// <exception cref="ContainerNotFoundException">None matches, or the prefix is ambiguous.</exception>
+    public async Task<ContainerRecord> FindAsync(string nameOrId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(nameOrId);
+        var wanted = nameOrId.TrimStart('/');
+        if (wanted.Length == 64 && await ReadRecordAsync(wanted, cancellationToken).ConfigureAwait(false) is { } exact)
+        {
+            return exact;
+        }
+
+        var records = await ListAsync(cancellationToken).ConfigureAwait(false);
+        if (records.FirstOrDefault(r => r.Name == wanted) is { } byName)
+        {
+            return byName;
+        }
+
+        var byPrefix = records.Where(r => r.Id.StartsWith(wanted, StringComparison.Ordinal)).ToList();
+        return byPrefix.Count == 1 ? byPrefix[0] : throw new ContainerNotFoundException(nameOrId);
+    }
+
+    public async Task<List<ContainerRecord>> ListAsync(CancellationToken cancellationToken)
+    {
+        var records = new List<ContainerRecord>();
+        foreach (var id in ListIds())
+        {
+            if (await ReadRecordAsync(id, cancellationToken).ConfigureAwait(false) is { } record)
+            {
+                records.Add(record);
+            }
+        }
+
+        return records;
+    }
+
+    /// <summary>Takes the lock that serialises one container's state changes across processes.</summary>
+    public Task<FileLock> LockAsync(string id, CancellationToken cancellationToken) =>
+        FileLock.AcquireAsync(_layout.Lock("container-" + id), exclusive: true, cancellationToken);
+
+    /// <summary>Takes the lock that keeps container names unique across processes.</summary>
+    public Task<FileLock> LockNamesAsync(CancellationToken cancellationToken) =>
+        FileLock.AcquireAsync(_layout.Lock("container-names"), exclusive: true, cancellationToken);
+
+    public void Delete(string id)
+    {
+        var directory = DirectoryOf(id);
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        File.Delete(_layout.Lock("container-" + id));
+    }
+}

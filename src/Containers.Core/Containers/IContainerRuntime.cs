@@ -1,0 +1,46 @@
+using Containers.Oci.Runtime;
+
+namespace Containers.Containers;
+
+/// <summary>
+/// Runs containers from OCI runtime specifications: creates the isolated process (stopped before it runs the
+/// container's program), and acts on it through its process ID and cgroup.
+/// </summary>
+/// <remarks>The Linux package implements this; the container service holds the policy and the state.</remarks>
+public interface IContainerRuntime
+{
+    /// <summary>
+    /// Creates the container's process: namespaces, root filesystem, mounts, security settings and cgroup, stopped just
+    /// before it executes the program. <see cref="IRuntimeProcess.StartAsync"/> lets it run.
+    /// </summary>
+    /// <exception cref="ContainerStartException">A setup step failed; nothing is left running.</exception>
+    /// <exception cref="ContainerCommandException">The program is not in the container or not executable.</exception>
+    Task<IRuntimeProcess> CreateAsync(string containerId, RuntimeSpec spec, bool openStdin, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends a signal to a process if it is still the one that started at <paramref name="startTime"/>; returns false when it is gone.</summary>
+    bool Signal(int pid, ulong startTime, int signal);
+
+    /// <summary>Tells whether the process that started at <paramref name="startTime"/> still runs.</summary>
+    bool IsAlive(int pid, ulong startTime);
+
+    /// <summary>Freezes every process of the container's cgroup.</summary>
+    Task PauseAsync(string cgroupsPath, CancellationToken cancellationToken = default);
+
+    /// <summary>Thaws the container's cgroup.</summary>
+    Task ResumeAsync(string cgroupsPath, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the container's resource usage from its cgroup.</summary>
+    Task<ContainerStats> GetStatsAsync(string cgroupsPath, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the container's processes.</summary>
+    Task<IReadOnlyList<ContainerProcess>> GetProcessesAsync(string cgroupsPath, CancellationToken cancellationToken = default);
+
+    /// <summary>Tells whether the kernel's OOM killer killed a process of the container.</summary>
+    Task<bool> WasOomKilledAsync(string cgroupsPath, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the container's cgroup once its processes are gone.</summary>
+    Task DeleteAsync(string cgroupsPath, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns the names of container cgroups this runtime created, to reclaim those of containers that no longer exist.</summary>
+    IReadOnlyList<string> ListCgroups();
+}

@@ -1,0 +1,50 @@
+using System.Runtime.InteropServices;
+
+namespace Containers.Linux.Native;
+
+/// <summary>Mirrors <c>struct cn_step</c> in containers_native.h: one syscall of the child's plan.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct CnStep
+{
+    public int Op;
+    public int I0;
+    public int I1;
+    public int I2;
+    public ulong U0;
+    public ulong U1;
+    public byte* S0;
+    public byte* S1;
+    public byte* S2;
+    public byte* S3;
+    public void* P0;
+    public ulong N0;
+}
+
+/// <summary>Mirrors <c>struct cn_plan</c>: what the child does between clone and execve.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct CnPlan
+{
+    public ulong CloneFlags;
+    public int StepCount;
+    public int SyncFd;
+    public int ReportFd;
+    public int StartFd;
+    public int ParentDeathSignal;
+    public int Reserved;
+    public CnStep* Steps;
+    public byte* ExecPath;
+    public byte** Argv;
+    public byte** Envp;
+}
+
+/// <summary>Mirrors <c>struct cn_report</c>: the child's "ready" or "step N failed with errno E".</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct CnReport
+{
+    public const int Ready = 1;
+    public const int Error = 2;
+
+    public int Kind;
+    public int Step;
+    public int Errno;
+}

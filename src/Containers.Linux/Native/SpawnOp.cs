@@ -1,0 +1,36 @@
+namespace Containers.Linux.Native;
+
+/// <summary>Names the operations of the native helper's plan (see containers_native.h).</summary>
+internal enum SpawnOp
+{
+    Mount = 1,
+    Unmount = 2,
+    MakeDirectory = 3,
+    Symlink = 4,
+    MakeNode = 5,
+    ChangeDirectory = 6,
+    PivotRoot = 7,
+    SetHostname = 8,
+    SetRlimit = 9,
+    SetGroups = 10,
+    SetGid = 11,
+    SetUid = 12,
+    DropBoundingCapabilities = 13,
+    SetCapabilities = 14,
+    RaiseAmbientCapabilities = 15,
+    KeepCapabilities = 16,
+    NoNewPrivileges = 17,
+    Seccomp = 18,
+    WriteFile = 19,
+    Dup2 = 20,
+    SetSid = 21,
+    SetControllingTerminal = 22,
+    CloseFrom = 23,
+    LoopbackUp = 24,
+    WaitForStart = 25,
+    Umask = 26,
+    CreateFile = 27,
+    SetNamespace = 28,
+    ChangeRoot = 29,
+    SetDomainName = 30,
+}

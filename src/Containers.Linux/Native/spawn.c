@@ -1,0 +1,213 @@
+#define _GNU_SOURCE
+#include "containers_native.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+/* Child-side helpers: only async-signal-safe calls from here to execve. */
+
+static void report(int fd, int32_t kind, int32_t step, int32_t err) {
+  struct cn_report r = {kind, step, err};
+  ssize_t n;
+  do {
+    n = write(fd, &r, sizeof r);
+  } while (n < 0 && errno == EINTR);
+}
+
+static __attribute__((noreturn)) void fail(const struct cn_plan *p, int step, int err) {
+  report(p->report_fd, CN_REPORT_ERROR, step, err);
+  _exit(127);
+}
+
+static int loopback_up(void) {
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  memcpy(ifr.ifr_name, "lo", 3);
+  int rc = ioctl(fd, SIOCGIFFLAGS, &ifr);
+  if (rc == 0) {
+    ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+    rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
+  }
+  int saved = errno;
+  close(fd);
+  errno = saved;
+  return rc;
+}
+
+static int write_file(const char *path, const void *data, uint64_t len) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return -1;
+  ssize_t n = write(fd, data, len);
+  int saved = errno;
+  close(fd);
+  errno = saved;
+  return n == (ssize_t)len ? 0 : -1;
+}
+
+static int capset_masks(uint64_t effective, uint64_t permitted, uint64_t inheritable) {
+  struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct data[2];
+  data[0].effective = (uint32_t)effective;
+  data[1].effective = (uint32_t)(effective >> 32);
+  data[0].permitted = (uint32_t)permitted;
+  data[1].permitted = (uint32_t)(permitted >> 32);
+  data[0].inheritable = (uint32_t)inheritable;
+  data[1].inheritable = (uint32_t)(inheritable >> 32);
+  return (int)syscall(SYS_capset, &header, data);
+}
+
+static int wait_start(const struct cn_plan *p) {
+  report(p->report_fd, CN_REPORT_READY, 0, 0);
+  char byte;
+  ssize_t n;
+  do {
+    n = read(p->start_fd, &byte, 1);
+  } while (n < 0 && errno == EINTR);
+  if (n == 1) return 0;
+  /* The start fd closed without a start: the creator gave up on this container. */
+  _exit(0);
+}
+
+static int ignore(int rc, int tolerated) {
+  return rc < 0 && errno == tolerated ? 0 : rc;
+}
+
+static int run_step(const struct cn_plan *p, const struct cn_step *s) {
+  switch (s->op) {
+  case CN_MOUNT: {
+    int rc = mount(s->s0, s->s1, s->s2, (unsigned long)s->u0, s->s3);
+    return s->i2 ? ignore(rc, ENOENT) : rc;
+  }
+  case CN_UMOUNT: return umount2(s->s0, s->i0);
+  case CN_MKDIR: return s->i2 ? ignore(mkdir(s->s0, (mode_t)s->i0), EEXIST) : mkdir(s->s0, (mode_t)s->i0);
+  case CN_SYMLINK: return s->i2 ? ignore(symlink(s->s0, s->s1), EEXIST) : symlink(s->s0, s->s1);
+  case CN_MKNOD: return ignore(mknod(s->s0, (mode_t)s->i0, makedev((unsigned)s->i1, (unsigned)s->u0)), EEXIST);
+  case CN_CHDIR: return chdir(s->s0);
+  case CN_PIVOT_ROOT: return (int)syscall(SYS_pivot_root, s->s0, s->s1);
+  case CN_SETHOSTNAME: return sethostname(s->s0, strlen(s->s0));
+  case CN_SETDOMAINNAME: return setdomainname(s->s0, strlen(s->s0));
+  case CN_SETRLIMIT: {
+    struct rlimit limit = {(rlim_t)s->u0, (rlim_t)s->u1};
+    return setrlimit(s->i0, &limit);
+  }
+  /* Raw syscalls: glibc's wrappers would try to synchronise threads that do not exist in the child. */
+  case CN_SETGROUPS: return (int)syscall(SYS_setgroups, (size_t)s->n0, s->p0);
+  case CN_SETRESGID: return (int)syscall(SYS_setresgid, s->i0, s->i0, s->i0);
+  case CN_SETRESUID: return (int)syscall(SYS_setresuid, s->i0, s->i0, s->i0);
+  case CN_CAPBSET:
+    for (int cap = 0; cap <= s->i0; cap++) {
+      if (!(s->u0 & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) return -1;
+    }
+    return 0;
+  case CN_CAPSET: return capset_masks(s->u0, s->u1, s->n0);
+  case CN_AMBIENT:
+    for (int cap = 0; cap < 64; cap++) {
+      if ((s->u0 & (1ULL << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0) return -1;
+    }
+    return 0;
+  case CN_KEEPCAPS: return prctl(PR_SET_KEEPCAPS, s->i0, 0, 0, 0);
+  case CN_NO_NEW_PRIVS: return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+  case CN_SECCOMP: {
+    struct sock_fprog program = {(unsigned short)s->n0, (struct sock_filter *)s->p0};
+    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program, 0, 0);
+  }
+  case CN_WRITE_FILE:
+  case CN_OOM_SCORE: return write_file(s->s0, s->p0, s->n0);
+  case CN_DUP2:
+    if (s->i0 == s->i1) return fcntl(s->i0, F_SETFD, 0);
+    return dup3(s->i0, s->i1, 0) < 0 ? -1 : 0;
+  case CN_SETSID: return setsid() < 0 ? -1 : 0;
+  case CN_SETCTTY: return ioctl(s->i0, TIOCSCTTY, 0);
+  case CN_CLOSE_FROM: return (int)syscall(SYS_close_range, (unsigned)s->i0, ~0U, CLOSE_RANGE_CLOEXEC);
+  case CN_LOOPBACK_UP: return loopback_up();
+  case CN_WAIT_START: return wait_start(p);
+  case CN_UMASK: umask((mode_t)s->i0); return 0;
+  case CN_CREATE_FILE: {
+    int fd = open(s->s0, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, (mode_t)s->i0);
+    if (fd < 0) return s->i2 ? ignore(-1, EEXIST) : -1;
+    return close(fd);
+  }
+  case CN_SETNS: return setns(s->i0, s->i1);
+  case CN_CHROOT: return chroot(s->s0);
+  default: errno = EINVAL; return -1;
+  }
+}
+
+static __attribute__((noreturn)) void child(const struct cn_plan *p) {
+  /* Inherited handlers belong to the .NET runtime: restore every signal to its default, then unblock. */
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; sig++) {
+    if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &dfl, NULL);
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+
+  if (p->pdeathsig > 0 && prctl(PR_SET_PDEATHSIG, p->pdeathsig, 0, 0, 0) < 0) fail(p, -1, errno);
+
+  if (p->sync_fd >= 0) {
+    char byte;
+    ssize_t n;
+    do {
+      n = read(p->sync_fd, &byte, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n != 1) _exit(0); /* the parent gave up before releasing us */
+  }
+
+  for (int i = 0; i < p->nsteps; i++) {
+    if (run_step(p, &p->steps[i]) < 0) fail(p, i, errno);
+  }
+
+  execve(p->exec_path, p->argv, p->envp);
+  fail(p, p->nsteps, errno);
+}
+
+int cn_spawn(const struct cn_plan *plan) {
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+
+  /* A fork-like clone (no CLONE_VM): the child gets a copy of this thread's stack and returns here. */
+  long pid = syscall(SYS_clone, (unsigned long)(plan->clone_flags | SIGCHLD), NULL, NULL, NULL, NULL);
+  if (pid == 0) child(plan);
+
+  int saved = errno;
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  return pid < 0 ? -saved : (int)pid;
+}
+
+int cn_wait(int pid, int *status) {
+  int raw;
+  pid_t rc;
+  do {
+    rc = waitpid(pid, &raw, __WALL);
+  } while (rc < 0 && errno == EINTR);
+  if (rc < 0) return -errno;
+  *status = WIFEXITED(raw) ? WEXITSTATUS(raw) : WIFSIGNALED(raw) ? 128 + WTERMSIG(raw) : 255;
+  return 0;
+}

@@ -1,0 +1,23 @@
+using Containers.Linux.Native;
+
+namespace Containers.Linux.Runtime;
+
+/// <summary>Waits for a child on a dedicated thread, so its exit status is collected (and no zombie is left) as soon as it exits.</summary>
+internal static class Reaper
+{
+    public static Task<int> WaitAsync(int pid)
+    {
+        var exited = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            var rc = NativeMethods.Wait(pid, out var status);
+            exited.SetResult(rc == 0 ? status : 255);
+        })
+        {
+            IsBackground = true,
+            Name = "containers-reaper-" + pid,
+        };
+        thread.Start();
+        return exited.Task;
+    }
+}

@@ -1,0 +1,258 @@
+using Containers.Containers.Security;
+using Containers.Internal;
+using Containers.Linux.Native;
+using Containers.Oci.Runtime;
+
+namespace Containers.Linux.Runtime;
+
+/// <summary>
+/// Turns a runtime specification into the child's flat plan: stdio, mounts in the new mount namespace, /dev,
+/// pivot_root, masked and read-only paths, host name, limits, identity, capabilities, seccomp, working directory.
+/// </summary>
+/// <remarks>
+/// Mount targets are resolved inside the root here, so a symbolic link in the image cannot point a mount at the host;
+/// targets created by earlier steps (under the new /dev) are fresh directories the image cannot have prepared.
+/// </remarks>
+internal static class SpawnPlanBuilder
+{
+    private const ulong CloneNewNs = 0x00020000;
+    private const ulong CloneNewCgroup = 0x02000000;
+    private const ulong CloneNewUts = 0x04000000;
+    private const ulong CloneNewIpc = 0x08000000;
+    private const ulong CloneNewUser = 0x10000000;
+    private const ulong CloneNewPid = 0x20000000;
+    private const ulong CloneNewNet = 0x40000000;
+    private const int CharDevice = 0x2000;
+
+    /// <summary>Gets the highest capability number the kernel knows.</summary>
+    private static readonly int LastCapability = int.TryParse(File.ReadAllText("/proc/sys/kernel/cap_last_cap").Trim(), out var last) ? last : 40;
+
+    /// <summary>Gets the capabilities this process holds; a container can get no more (this machine lacks CAP_SYS_RESOURCE, for example).</summary>
+    private static readonly ulong Available = ReadBoundingSet();
+
+    private static ulong ReadBoundingSet()
+    {
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("CapBnd:", StringComparison.Ordinal));
+        return line is null ? ulong.MaxValue : Convert.ToUInt64(line[7..].Trim(), 16);
+    }
+
+    public static SpawnPlan Build(RuntimeSpec spec, string executable, StdioFds stdio, (byte[] Program, int Count)? seccomp)
+    {
+        var process = spec.Process ?? throw new ArgumentException("The specification has no process.", nameof(spec));
+        var root = spec.Root?.Path ?? throw new ArgumentException("The specification has no root.", nameof(spec));
+        var namespaces = spec.Linux?.Namespaces?.Where(n => n.Path is null).Select(n => n.Type).ToHashSet() ?? [];
+        var steps = new List<SpawnStep>
+        {
+            SpawnStep.Dup2(stdio.Stdin, 0, "connecting standard input"),
+            SpawnStep.Dup2(stdio.Stdout, 1, "connecting standard output"),
+            SpawnStep.Dup2(stdio.Stderr, 2, "connecting standard error"),
+            SpawnStep.SetSid(),
+        };
+
+        if (namespaces.Contains("mount"))
+        {
+            AddRootfs(steps, spec, root);
+        }
+
+        if (namespaces.Contains("uts") && spec.Hostname is { Length: > 0 } hostname)
+        {
+            steps.Add(SpawnStep.SetHostname(hostname));
+        }
+
+        if (namespaces.Contains("network"))
+        {
+            steps.Add(SpawnStep.LoopbackUp());
+        }
+
+        foreach (var limit in process.Rlimits ?? [])
+        {
+            steps.Add(SpawnStep.SetRlimit(Rlimits.Number(limit.Type), limit.Soft, limit.Hard, limit.Type));
+        }
+
+        if (process.OomScoreAdj is { } oom)
+        {
+            steps.Add(SpawnStep.WriteFile("/proc/self/oom_score_adj", oom.ToString(System.Globalization.CultureInfo.InvariantCulture), "setting oom_score_adj"));
+        }
+
+        steps.Add(SpawnStep.Umask((int)(process.User.Umask ?? 0x12)));
+        AddIdentity(steps, process, seccomp);
+        steps.Add(SpawnStep.ChangeDirectory(process.Cwd, $"changing to the working directory {process.Cwd}"));
+        steps.Add(SpawnStep.CloseFrom(3));
+        steps.Add(SpawnStep.WaitForStart());
+
+        ulong flags = 0;
+        flags |= namespaces.Contains("mount") ? CloneNewNs : 0;
+        flags |= namespaces.Contains("pid") ? CloneNewPid : 0;
+        flags |= namespaces.Contains("uts") ? CloneNewUts : 0;
+        flags |= namespaces.Contains("ipc") ? CloneNewIpc : 0;
+        flags |= namespaces.Contains("network") ? CloneNewNet : 0;
+        flags |= namespaces.Contains("user") ? CloneNewUser : 0;
+        flags |= namespaces.Contains("cgroup") ? CloneNewCgroup : 0;
+        return new SpawnPlan
+        {
+            CloneFlags = flags,
+            Steps = steps,
+            ExecutablePath = executable,
+            Arguments = process.Args,
+            Environment = process.Env ?? [],
+        };
+    }
+
+    private static void AddRootfs(List<SpawnStep> steps, RuntimeSpec spec, string root)
+    {
+        steps.Add(SpawnStep.Mount(null, "/", null, MountOptions.Slave | MountOptions.Recursive, null, "making the mounts of / private to the container"));
+        steps.Add(SpawnStep.Mount(root, root, null, MountOptions.Bind | MountOptions.Recursive, null, "bind mount of the root filesystem"));
+
+        var childMounts = new List<string>();
+        foreach (var mount in spec.Mounts ?? [])
+        {
+            var target = Target(root, mount.Destination, childMounts, steps, mount.Type == "bind" && File.Exists(mount.Source));
+            var (flags, propagation, data) = MountOptions.Parse(mount.Options);
+            var what = $"mount of {mount.Destination}";
+            if (mount.Type == "bind" || (flags & MountOptions.Bind) != 0)
+            {
+                steps.Add(SpawnStep.Mount(mount.Source, target, null, MountOptions.Bind | (flags & MountOptions.Recursive), null, what));
+                var extra = flags & ~(MountOptions.Bind | MountOptions.Recursive);
+                if (extra != 0)
+                {
+                    steps.Add(SpawnStep.Mount(null, target, null, MountOptions.Bind | MountOptions.Remount | extra, null, $"remount of {mount.Destination} with its options"));
+                }
+            }
+            else
+            {
+                steps.Add(SpawnStep.Mount(mount.Source ?? mount.Type, target, mount.Type, flags, data, what));
+            }
+
+            if (propagation != 0)
+            {
+                steps.Add(SpawnStep.Mount(null, target, null, propagation, null, $"setting the propagation of {mount.Destination}"));
+            }
+
+            childMounts.Add(mount.Destination.TrimEnd('/'));
+        }
+
+        foreach (var device in spec.Linux?.Devices ?? [])
+        {
+            var mode = (int)(device.FileMode ?? 0x1B6) | (device.Type == "b" ? 0x6000 : CharDevice);
+            steps.Add(SpawnStep.MakeNode(root + device.Path, mode, (int)device.Major, (int)device.Minor, $"creating {device.Path}"));
+        }
+
+        foreach (var (target, link) in DevLinks)
+        {
+            steps.Add(SpawnStep.Symlink(target, root + link, $"linking {link}"));
+        }
+
+        steps.Add(SpawnStep.ChangeDirectory(root, "entering the root filesystem"));
+        steps.Add(SpawnStep.PivotRoot(".", "."));
+        steps.Add(SpawnStep.Mount(null, ".", null, MountOptions.Slave | MountOptions.Recursive, null, "detaching the old root's mounts"));
+        steps.Add(SpawnStep.Unmount(".", MountOptions.Detach, "unmounting the old root"));
+        steps.Add(SpawnStep.ChangeDirectory("/", "changing to the new root"));
+
+        // Kernel parameters go in before /proc/sys turns read-only.
+        foreach (var (key, value) in spec.Linux?.Sysctl ?? new Dictionary<string, string>())
+        {
+            steps.Add(SpawnStep.WriteFile("/proc/sys/" + key.Replace('.', '/'), value, $"setting sysctl {key}={value}"));
+        }
+
+        foreach (var path in spec.Linux?.MaskedPaths ?? [])
+        {
+            steps.Add(IsDirectory(root, path)
+                ? SpawnStep.Mount("tmpfs", path, "tmpfs", MountOptions.ReadOnly, null, $"masking {path}", ignoreMissing: true)
+                : SpawnStep.Mount("/dev/null", path, null, MountOptions.Bind, null, $"masking {path}", ignoreMissing: true));
+        }
+
+        foreach (var path in spec.Linux?.ReadonlyPaths ?? [])
+        {
+            steps.Add(SpawnStep.Mount(path, path, null, MountOptions.Bind | MountOptions.Recursive, null, $"bind mount of {path}", ignoreMissing: true));
+            steps.Add(SpawnStep.Mount(null, path, null, MountOptions.Bind | MountOptions.Remount | MountOptions.ReadOnly | MountOptions.NoSuid | MountOptions.NoDev | MountOptions.NoExec, null, $"making {path} read-only", ignoreMissing: true));
+        }
+
+        if (spec.Root?.Readonly == true)
+        {
+            steps.Add(SpawnStep.Mount(null, "/", null, MountOptions.Bind | MountOptions.Remount | MountOptions.ReadOnly, null, "making the root filesystem read-only"));
+        }
+    }
+
+    private static readonly (string Target, string Link)[] DevLinks =
+    [
+        ("/proc/self/fd", "/dev/fd"), ("/proc/self/fd/0", "/dev/stdin"), ("/proc/self/fd/1", "/dev/stdout"),
+        ("/proc/self/fd/2", "/dev/stderr"), ("pts/ptmx", "/dev/ptmx"),
+    ];
+
+    /// <summary>
+    /// Returns the host path a mount goes to. Under an earlier mount of this plan (such as /dev), the child creates the
+    /// target; elsewhere it is resolved inside the root now and created if missing.
+    /// </summary>
+    private static string Target(string root, string destination, List<string> childMounts, List<SpawnStep> steps, bool isFile)
+    {
+        if (childMounts.Any(m => destination.StartsWith(m + "/", StringComparison.Ordinal)))
+        {
+            steps.Add(isFile
+                ? SpawnStep.CreateFile(root + destination, 0x1A4, $"creating the mount point {destination}")
+                : SpawnStep.MakeDirectory(root + destination, 0x1ED, $"creating the mount point {destination}"));
+            return root + destination;
+        }
+
+        var resolved = InRootPath.Resolve(root, destination);
+        if (isFile)
+        {
+            if (!File.Exists(resolved))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(resolved)!);
+                if (!Directory.Exists(resolved))
+                {
+                    File.WriteAllBytes(resolved, []);
+                }
+            }
+        }
+        else
+        {
+            Directory.CreateDirectory(resolved);
+        }
+
+        return resolved;
+    }
+
+    /// <summary>Tells whether a masked path is a directory: /proc and /sys look the same as on the host; the rest is the image's.</summary>
+    private static bool IsDirectory(string root, string path) =>
+        path.StartsWith("/proc/", StringComparison.Ordinal) || path.StartsWith("/sys/", StringComparison.Ordinal)
+            ? Directory.Exists(path)
+            : Directory.Exists(InRootPath.Resolve(root, path));
+
+    /// <summary>
+    /// Adds the identity and privilege steps in the only order that works: drop the bounding set, install seccomp while
+    /// still privileged (unless no_new_privs allows it later), change groups and user keeping capabilities, then set them.
+    /// </summary>
+    private static void AddIdentity(List<SpawnStep> steps, RuntimeProcess process, (byte[] Program, int Count)? seccomp)
+    {
+        var caps = process.Capabilities;
+        steps.Add(SpawnStep.DropBoundingCapabilities(Capabilities.Mask(caps?.Bounding) & Available, LastCapability));
+        if (seccomp is { } early && !process.NoNewPrivileges)
+        {
+            steps.Add(SpawnStep.Seccomp(early.Program, early.Count));
+        }
+
+        steps.Add(SpawnStep.SetGroups(process.User.AdditionalGids ?? []));
+        steps.Add(SpawnStep.KeepCapabilities(true));
+        steps.Add(SpawnStep.SetGid(process.User.Gid));
+        steps.Add(SpawnStep.SetUid(process.User.Uid));
+        steps.Add(SpawnStep.KeepCapabilities(false));
+        steps.Add(SpawnStep.SetCapabilities(Capabilities.Mask(caps?.Effective) & Available, Capabilities.Mask(caps?.Permitted) & Available, Capabilities.Mask(caps?.Inheritable) & Available));
+        if (caps?.Ambient is { Count: > 0 } ambient)
+        {
+            steps.Add(SpawnStep.RaiseAmbient(Capabilities.Mask(ambient) & Available));
+        }
+
+        if (process.NoNewPrivileges)
+        {
+            steps.Add(SpawnStep.NoNewPrivileges());
+            if (seccomp is { } late)
+            {
+                steps.Add(SpawnStep.Seccomp(late.Program, late.Count));
+            }
+        }
+    }
+}
+
+/// <summary>The file descriptors the child connects to its standard streams.</summary>
+internal readonly record struct StdioFds(int Stdin, int Stdout, int Stderr);

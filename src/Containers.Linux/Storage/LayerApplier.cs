@@ -1,0 +1,382 @@
+using System.Formats.Tar;
+using System.Text;
+using Containers.Linux.Interop;
+using Containers.Storage;
+using Microsoft.Win32.SafeHandles;
+
+namespace Containers.Linux.Storage;
+
+/// <summary>
+/// Unpacks one uncompressed layer tar into a directory with OCI semantics (whiteouts, opaque directories, links,
+/// devices, ownership, modes, times, extended attributes), never touching anything outside the directory.
+/// </summary>
+/// <remarks>
+/// Every entry's parent is resolved afresh inside the root with <c>openat2(RESOLVE_IN_ROOT)</c>; the entry itself is
+/// created, changed or removed with *at calls that do not follow a final symbolic link. An earlier entry that planted a
+/// link therefore cannot redirect a later one, and hard links can only name files inside the root.
+/// </remarks>
+internal sealed class LayerApplier
+{
+    private const string WhiteoutPrefix = ".wh.";
+    private const string OpaqueMarker = ".wh..wh..opq";
+    private const int AtSymlinkNoFollow = 0x100;
+    private const long SysFchmodat2 = 452;
+
+    private readonly RootDirectory _root;
+    private readonly WhiteoutFormat _format;
+    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+
+    private LayerApplier(RootDirectory root, WhiteoutFormat format)
+    {
+        _root = root;
+        _format = format;
+    }
+
+    /// <summary>Applies the layer; returns the number of entries.</summary>
+    /// <exception cref="LayerApplyException">An entry is malformed or cannot be applied.</exception>
+    public static async Task<int> ApplyAsync(Stream layer, string directory, WhiteoutFormat format, CancellationToken cancellationToken)
+    {
+        using var root = new RootDirectory(directory);
+        var applier = new LayerApplier(root, format);
+        var count = 0;
+        try
+        {
+            using var reader = new TarReader(layer, leaveOpen: true);
+            while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+            {
+                count++;
+                await applier.ApplyEntryAsync(entry, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException)
+        {
+            throw new LayerApplyException("(archive)", $"the layer is not a valid tar archive: {e.Message}", e);
+        }
+
+        return count;
+    }
+
+    private async Task ApplyEntryAsync(TarEntry entry, CancellationToken cancellationToken)
+    {
+        if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
+        {
+            return;
+        }
+
+        var components = Components(entry.Name);
+        if (components.Count == 0)
+        {
+            return; // the root directory itself
+        }
+
+        var name = components[^1];
+        if (name == "..")
+        {
+            throw new LayerApplyException(entry.Name, "its name ends in '..'");
+        }
+
+        if (name.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+        {
+            ApplyWhiteout(entry.Name, components);
+            return;
+        }
+
+        var parent = _root.OpenParent(components, create: true, entry.Name);
+        try
+        {
+            _written.Add(string.Join('/', components));
+            await CreateAsync(entry, parent, name, cancellationToken).ConfigureAwait(false);
+            if (entry.EntryType is not TarEntryType.HardLink)
+            {
+                SetMetadata(entry, parent, name);
+            }
+        }
+        finally
+        {
+            Libc.close(parent);
+        }
+    }
+
+    private async Task CreateAsync(TarEntry entry, int parent, string name, CancellationToken cancellationToken)
+    {
+        var existing = Libc.FileType(parent, name);
+        var isDirectory = entry.EntryType is TarEntryType.Directory;
+        if (existing >= 0 && !(isDirectory && existing == Libc.S_IFDIR))
+        {
+            Remove(parent, name, entry.Name);
+        }
+
+        switch (entry.EntryType)
+        {
+            case TarEntryType.Directory:
+                if (existing != Libc.S_IFDIR && Libc.mkdirat(parent, name, 0x1C0) < 0)
+                {
+                    throw RootDirectory.Fail(entry.Name, "mkdir");
+                }
+
+                break;
+            case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+                await WriteFileAsync(entry, parent, name, cancellationToken).ConfigureAwait(false);
+                break;
+            case TarEntryType.SymbolicLink:
+                if (Libc.symlinkat(entry.LinkName, parent, name) < 0)
+                {
+                    throw RootDirectory.Fail(entry.Name, "symlink");
+                }
+
+                break;
+            case TarEntryType.HardLink:
+                Link(entry, parent, name);
+                break;
+            case TarEntryType.CharacterDevice or TarEntryType.BlockDevice or TarEntryType.Fifo:
+                var type = entry.EntryType switch { TarEntryType.CharacterDevice => Libc.S_IFCHR, TarEntryType.BlockDevice => Libc.S_IFBLK, _ => Libc.S_IFIFO };
+                if (Libc.mknodat(parent, name, type | 0x180, Libc.MakeDevice(entry is PosixTarEntry p ? p.DeviceMajor : 0, entry is PosixTarEntry q ? q.DeviceMinor : 0)) < 0)
+                {
+                    throw RootDirectory.Fail(entry.Name, "mknod");
+                }
+
+                break;
+            default:
+                throw new LayerApplyException(entry.Name, $"entries of type {entry.EntryType} are not supported in layers");
+        }
+    }
+
+    private static async Task WriteFileAsync(TarEntry entry, int parent, string name, CancellationToken cancellationToken)
+    {
+        var fd = Libc.openat(parent, name, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, 0x180);
+        if (fd < 0)
+        {
+            throw RootDirectory.Fail(entry.Name, "creating the file");
+        }
+
+        var file = new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, 1);
+        await using (file.ConfigureAwait(false))
+        {
+            if (entry.DataStream is { } data)
+            {
+                await data.CopyToAsync(file, 128 * 1024, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Links to another file of the layer or of the layers below, resolved inside the root (a link to a symlink links the symlink).</summary>
+    private void Link(TarEntry entry, int parent, string name)
+    {
+        var target = Components(entry.LinkName);
+        if (target.Count == 0 || target[^1] == "..")
+        {
+            throw new LayerApplyException(entry.Name, $"its link target '{entry.LinkName}' names no file");
+        }
+
+        var targetParent = _root.OpenParent(target, create: false, entry.Name);
+        try
+        {
+            if (Libc.linkat(targetParent, target[^1], parent, name, 0) < 0)
+            {
+                throw RootDirectory.Fail(entry.Name, $"linking to {entry.LinkName}");
+            }
+        }
+        finally
+        {
+            Libc.close(targetParent);
+        }
+    }
+
+    /// <summary>Sets owner, then mode (chown clears setuid bits), then extended attributes and times; never through a final link.</summary>
+    private static unsafe void SetMetadata(TarEntry entry, int parent, string name)
+    {
+        if (Libc.fchownat(parent, name, entry.Uid, entry.Gid, AtSymlinkNoFollow) < 0)
+        {
+            throw RootDirectory.Fail(entry.Name, "chown");
+        }
+
+        var isLink = entry.EntryType is TarEntryType.SymbolicLink;
+        if (!isLink)
+        {
+            var bytes = Encoding.UTF8.GetBytes(name + "\0");
+            fixed (byte* path = bytes)
+            {
+                if (Libc.syscall(SysFchmodat2, parent, (long)path, (long)entry.Mode, AtSymlinkNoFollow) < 0)
+                {
+                    throw RootDirectory.Fail(entry.Name, "chmod");
+                }
+            }
+        }
+
+        if (entry is PaxTarEntry pax)
+        {
+            SetExtendedAttributes(pax, parent, name, isLink);
+        }
+
+        var seconds = entry.ModificationTime.ToUnixTimeSeconds();
+        var nanoseconds = (entry.ModificationTime.UtcTicks % TimeSpan.TicksPerSecond) * 100;
+        var times = stackalloc long[4] { 0, Libc.UTIME_OMIT, seconds, nanoseconds };
+        if (Libc.utimensat(parent, name, times, AtSymlinkNoFollow) < 0)
+        {
+            throw RootDirectory.Fail(entry.Name, "setting times");
+        }
+    }
+
+    private static unsafe void SetExtendedAttributes(PaxTarEntry entry, int parent, string name, bool isLink)
+    {
+        foreach (var (key, value) in entry.ExtendedAttributes)
+        {
+            if (!key.StartsWith("SCHILY.xattr.", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var attribute = key["SCHILY.xattr.".Length..];
+
+            // A layer may not plant overlayfs's own markers or other trusted attributes.
+            if (attribute.StartsWith("trusted.", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var bytes = Encoding.Latin1.GetBytes(value);
+            var path = $"/proc/self/fd/{parent}/{name}";
+            fixed (byte* data = bytes)
+            {
+                var rc = isLink
+                    ? Libc.lsetxattr(path, attribute, data, bytes.Length, 0)
+                    : SetOnFile(parent, name, attribute, data, bytes.Length);
+                if (rc < 0 && Errno.Last != 95)
+                {
+                    throw RootDirectory.Fail(entry.Name, $"setting extended attribute {attribute}");
+                }
+            }
+        }
+    }
+
+    private static unsafe int SetOnFile(int parent, string name, string attribute, byte* data, int length)
+    {
+        var fd = Libc.openat(parent, name, Libc.O_PATH | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            return -1;
+        }
+
+        try
+        {
+            // fsetxattr refuses O_PATH descriptors; the magic link reopens exactly this inode.
+            return Libc.lsetxattr($"/proc/self/fd/{fd}", attribute, data, length, 0);
+        }
+        finally
+        {
+            Libc.close(fd);
+        }
+    }
+
+    private void ApplyWhiteout(string entryName, List<string> components)
+    {
+        var name = components[^1];
+        if (name == OpaqueMarker)
+        {
+            var directory = _root.OpenParent(components, create: true, entryName);
+            try
+            {
+                if (_format == WhiteoutFormat.Overlay)
+                {
+                    SetOpaque(directory, entryName);
+                }
+                else
+                {
+                    var prefix = string.Join('/', components.Take(components.Count - 1));
+                    RemoveChildrenExcept(directory, prefix, entryName);
+                }
+            }
+            finally
+            {
+                Libc.close(directory);
+            }
+
+            return;
+        }
+
+        var hidden = name[WhiteoutPrefix.Length..];
+        if (hidden.Length == 0 || hidden is "." or ".." || hidden.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+        {
+            throw new LayerApplyException(entryName, "it is not a valid whiteout");
+        }
+
+        var parent = _format == WhiteoutFormat.Overlay
+            ? _root.OpenParent(components, create: true, entryName)
+            : _root.TryOpenParent(components, entryName);
+        if (parent < 0)
+        {
+            return; // nothing below to delete
+        }
+
+        try
+        {
+            if (_format == WhiteoutFormat.Overlay)
+            {
+                if (Libc.FileType(parent, hidden) >= 0)
+                {
+                    Remove(parent, hidden, entryName);
+                }
+
+                if (Libc.mknodat(parent, hidden, Libc.S_IFCHR, 0) < 0)
+                {
+                    throw RootDirectory.Fail(entryName, "creating the whiteout");
+                }
+            }
+            else if (Libc.FileType(parent, hidden) >= 0)
+            {
+                Remove(parent, hidden, entryName);
+            }
+        }
+        finally
+        {
+            Libc.close(parent);
+        }
+    }
+
+    private static unsafe void SetOpaque(int directory, string entryName)
+    {
+        var value = "y"u8;
+        fixed (byte* data = value)
+        {
+            if (Libc.lsetxattr($"/proc/self/fd/{directory}", "trusted.overlay.opaque", data, 1, 0) < 0)
+            {
+                throw RootDirectory.Fail(entryName, "marking the directory opaque");
+            }
+        }
+    }
+
+    /// <summary>Empties a directory of what lower layers put there; what this layer wrote, before or after the marker, stays.</summary>
+    private void RemoveChildrenExcept(int directory, string prefix, string entryName)
+    {
+        foreach (var child in Directory.EnumerateFileSystemEntries($"/proc/self/fd/{directory}"))
+        {
+            var childName = Path.GetFileName(child);
+            var relative = prefix.Length == 0 ? childName : prefix + "/" + childName;
+            if (!_written.Contains(relative))
+            {
+                Remove(directory, childName, entryName);
+            }
+        }
+    }
+
+    /// <summary>Removes a file, link or whole directory tree named in <paramref name="parent"/>, never following links.</summary>
+    private static void Remove(int parent, string name, string entryName)
+    {
+        if (Libc.unlinkat(parent, name, 0) == 0)
+        {
+            return;
+        }
+
+        if (Errno.Last is not (21 or Errno.EPERM))
+        {
+            throw RootDirectory.Fail(entryName, $"removing {name}");
+        }
+
+        // A directory: the magic link names exactly the inode the parent descriptor holds, so no link is followed.
+        Directory.Delete($"/proc/self/fd/{parent}/{name}", recursive: true);
+    }
+
+    /// <summary>Splits an entry name into components, dropping leading slashes, empty parts and '.'.</summary>
+    private static List<string> Components(string name) =>
+        name.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(c => c != ".").ToList();
+}

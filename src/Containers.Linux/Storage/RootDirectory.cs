@@ -1,0 +1,87 @@
+using Containers.Linux.Interop;
+using Containers.Storage;
+
+namespace Containers.Linux.Storage;
+
+/// <summary>
+/// Holds an open root directory and resolves paths under it with <c>openat2(RESOLVE_IN_ROOT)</c>, so no symbolic link
+/// or <c>..</c> can lead outside it; each resolution is fresh, never cached.
+/// </summary>
+internal sealed class RootDirectory : IDisposable
+{
+    private const ulong InRoot = Libc.RESOLVE_IN_ROOT | Libc.RESOLVE_NO_MAGICLINKS;
+
+    public RootDirectory(string path)
+    {
+        Fd = Errno.Check(Libc.open(path, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0), $"opening {path}");
+        Path = path;
+    }
+
+    public int Fd { get; }
+
+    public string Path { get; }
+
+    /// <summary>Opens a directory inside the root, creating missing components (mode 0755) when asked.</summary>
+    /// <returns>An O_PATH descriptor the caller closes.</returns>
+    public int OpenDirectory(IReadOnlyList<string> components, bool create, string entry)
+    {
+        var path = components.Count == 0 ? "." : string.Join('/', components);
+        var fd = Libc.openat2(Fd, path, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC, InRoot);
+        if (fd >= 0 || !create || Errno.Last != Errno.ENOENT)
+        {
+            return fd >= 0 ? fd : throw Fail(entry, $"resolving its directory {path}");
+        }
+
+        // Create the missing components one at a time; every prefix is resolved from the root, as the container will see it.
+        for (var i = 1; i <= components.Count; i++)
+        {
+            var prefix = string.Join('/', components.Take(i));
+            var existing = Libc.openat2(Fd, prefix, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC, InRoot);
+            if (existing >= 0)
+            {
+                if (i == components.Count)
+                {
+                    return existing;
+                }
+
+                Libc.close(existing);
+                continue;
+            }
+
+            var parentPath = i == 1 ? "." : string.Join('/', components.Take(i - 1));
+            var parent = Libc.openat2(Fd, parentPath, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC, InRoot);
+            if (parent < 0)
+            {
+                throw Fail(entry, $"resolving directory {parentPath}");
+            }
+
+            var made = Libc.mkdirat(parent, components[i - 1], 0x1ED);
+            Libc.close(parent);
+            if (made < 0 && Errno.Last != Errno.EEXIST)
+            {
+                throw Fail(entry, $"creating directory {prefix}");
+            }
+        }
+
+        return Libc.openat2(Fd, path, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC, InRoot) is var created and >= 0
+            ? created
+            : throw Fail(entry, $"resolving directory {path}");
+    }
+
+    /// <summary>Opens the parent of <paramref name="components"/> with RESOLVE_IN_ROOT semantics relative to the root, not to the parent.</summary>
+    public int OpenParent(IReadOnlyList<string> components, bool create, string entry) =>
+        OpenDirectory(components.Take(components.Count - 1).ToList(), create, entry);
+
+    /// <summary>Opens the parent like <see cref="OpenParent"/>, but returns -1 when it does not exist.</summary>
+    public int TryOpenParent(IReadOnlyList<string> components, string entry)
+    {
+        var path = components.Count <= 1 ? "." : string.Join('/', components.Take(components.Count - 1));
+        var fd = Libc.openat2(Fd, path, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC, InRoot);
+        return fd >= 0 || Errno.Last is Errno.ENOENT or Errno.ENOTDIR ? fd : throw Fail(entry, $"resolving its directory {path}");
+    }
+
+    public static LayerApplyException Fail(string entry, string what) =>
+        new(entry, $"{what} failed: {Errno.Describe(Errno.Last)}");
+
+    public void Dispose() => Libc.close(Fd);
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The newcomer's first run: install what is needed, build the CLI, make a busybox image locally and list it.
+# The newcomer's first run: install what is needed, build the CLI, make a busybox image locally and run a container from it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,3 +18,4 @@ echo 'root:x:0:0:root:/root:/bin/sh' > "$rootfs/etc/passwd"
 echo 'root:x:0:' > "$rootfs/etc/group"
 tar -C "$rootfs" -cf - . | $cli import --change 'CMD ["/bin/sh"]' - busybox:latest
 $cli images
+$cli run --rm busybox sh -c 'echo "Hello from PID $$ in container $(hostname)"'

@@ -8,12 +8,17 @@ public static class TestImages
     /// <summary>The busybox-static binary the images are made from.</summary>
     public const string BusyboxPath = "/bin/busybox";
 
-    /// <summary>The applets linked into the test root filesystem.</summary>
-    public static readonly string[] Applets =
-    [
-        "sh", "ash", "ls", "cat", "echo", "true", "false", "sleep", "id", "hostname", "ps", "mount", "env", "pwd", "mkdir",
-        "rm", "touch", "wget", "httpd", "nc", "ip", "ifconfig", "grep", "head", "tail", "wc", "sed", "yes", "dd", "stat", "readlink", "ln", "chmod", "test", "kill", "top", "uname", "whoami", "tee", "sort",
-    ];
+    /// <summary>Gets the applets linked into the test root filesystem: every one this busybox has.</summary>
+    public static IReadOnlyList<string> Applets => LazyApplets.Value;
+
+    private static readonly Lazy<IReadOnlyList<string>> LazyApplets = new(() =>
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(BusyboxPath, "--list") { RedirectStandardOutput = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var list = process.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        process.WaitForExit();
+        return list.Where(a => a is not "busybox" && !a.Contains('[')).ToList();
+    });
 
     /// <summary>Writes a busybox root filesystem as an uncompressed tar: /bin/busybox, applet links, /etc/passwd and /etc/group.</summary>
     public static async Task WriteBusyboxRootfsAsync(Stream destination, IReadOnlyDictionary<string, string>? extraFiles = null)

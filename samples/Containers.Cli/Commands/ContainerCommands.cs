@@ -29,7 +29,17 @@ internal static class ContainerCommands
 
     private static async Task<int> RunAsync(CommandContext context)
     {
-        var options = ContainerOptionsParser.Parse(context.Args);
+        ContainerCreateOptions options;
+        try
+        {
+            options = ContainerOptionsParser.Parse(context.Args);
+        }
+        catch (ContainersException e)
+        {
+            context.Error.WriteLine($"containers: Error: {e.Message}");
+            return 125;
+        }
+
         if (context.Args.Flag("detach"))
         {
             throw new UsageException("detached containers (-d) are not available yet: they need the monitor process of the detached-containers work");

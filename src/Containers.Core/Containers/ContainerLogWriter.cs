@@ -67,12 +67,12 @@ internal sealed class ContainerLogWriter : IAsyncDisposable
 
     private async Task WriteAsync(string text, string stream)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(new LogLine { Log = text, Stream = stream, Time = DateTimeOffset.UtcNow }, StateJsonContext.Default.LogLine);
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            await _file.WriteAsync(json).ConfigureAwait(false);
-            await _file.WriteAsync("\n"u8.ToArray()).ConfigureAwait(false);
+            // Stamped under the lock, so the file's order and its timestamps agree.
+            var json = JsonSerializer.SerializeToUtf8Bytes(new LogLine { Log = text, Stream = stream, Time = DateTimeOffset.UtcNow }, StateJsonContext.Default.LogLine);
+            await _file.WriteAsync(json.Append((byte)'\n').ToArray()).ConfigureAwait(false);
             await _file.FlushAsync().ConfigureAwait(false);
         }
         finally

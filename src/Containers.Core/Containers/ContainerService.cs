@@ -16,8 +16,9 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
     private readonly ConcurrentDictionary<string, RunningContainer> _running = new();
     private readonly ConcurrentDictionary<string, int> _removedExitCodes = new();
 
-    public ContainerService(ContainerStore store, IImageService images, IContainerRuntime runtime, IContainerRootfs rootfs, ILogger<ContainerService> logger)
+    public ContainerService(ContainerStore store, IImageService images, IContainerRuntime runtime, IContainerRootfs rootfs, StoreLayout layout, ILogger<ContainerService> logger)
     {
+        CgroupParent = "dotnet-containers/" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(layout.Root)))[..12];
         _store = store;
         _images = images;
         _runtime = runtime;
@@ -99,7 +100,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         }
 
         var known = records.Select(r => CgroupsPath(r.Id)).ToHashSet(StringComparer.Ordinal);
-        foreach (var cgroup in _runtime.ListCgroups().Where(c => !known.Contains(c)))
+        foreach (var cgroup in _runtime.ListCgroups(CgroupParent).Where(c => !known.Contains(c)))
         {
             await _runtime.DeleteAsync(cgroup, cancellationToken).ConfigureAwait(false);
             fixedCount++;
@@ -128,7 +129,13 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         }
     }
 
-    internal static string CgroupsPath(string id) => "dotnet-containers/" + id;
+    /// <summary>
+    /// Gets the cgroup parent of this root's containers: <c>dotnet-containers/&lt;hash of the root&gt;</c>, so engines on
+    /// different roots never take each other's cgroups for leftovers.
+    /// </summary>
+    internal string CgroupParent { get; }
+
+    internal string CgroupsPath(string id) => CgroupParent + "/" + id;
 
     private static void ValidateEarly(ContainerCreateOptions options)
     {

@@ -41,6 +41,6 @@ public interface IContainerRuntime
     /// <summary>Removes the container's cgroup once its processes are gone.</summary>
     Task DeleteAsync(string cgroupsPath, CancellationToken cancellationToken = default);
 
-    /// <summary>Returns the names of container cgroups this runtime created, to reclaim those of containers that no longer exist.</summary>
-    IReadOnlyList<string> ListCgroups();
+    /// <summary>Returns the cgroups directly under <paramref name="parent"/>, to reclaim those of containers that no longer exist.</summary>
+    IReadOnlyList<string> ListCgroups(string parent);
 }

@@ -7,5 +7,7 @@ namespace Containers.Hosting;
 internal sealed class ContainerRecovery(IServiceProvider services) : IStoreRecovery
 {
     public Task<int> RecoverAsync(CancellationToken cancellationToken = default) =>
-        services.GetService<IContainerService>() is ContainerService containers ? containers.RecoverAsync(cancellationToken) : Task.FromResult(0);
+        services.GetService<IContainerRuntime>() is not null && services.GetService<IContainerService>() is ContainerService containers
+            ? containers.RecoverAsync(cancellationToken)
+            : Task.FromResult(0);
 }

@@ -14,8 +14,6 @@ namespace Containers.Linux.Runtime;
 /// </summary>
 internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILogger<LinuxContainerRuntime> logger) : IContainerRuntime
 {
-    private const string CgroupParent = "dotnet-containers";
-
     public async Task<IRuntimeProcess> CreateAsync(string containerId, RuntimeSpec spec, bool openStdin, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -135,7 +133,7 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
     private Task DeleteCgroupAsync(string? cgroupsPath, CancellationToken cancellationToken) =>
         cgroupsPath is null ? Task.CompletedTask : cgroups.DeleteAsync(cgroupsPath, cancellationToken);
 
-    public IReadOnlyList<string> ListCgroups() => cgroups.List(CgroupParent);
+    public IReadOnlyList<string> ListCgroups(string parent) => cgroups.List(parent);
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Created container {Id} as process {Pid}")]
     private static partial void LogCreated(ILogger logger, string id, int pid);

@@ -64,7 +64,7 @@ public sealed class ArchiveRoundTripTests : IAsyncLifetime
         }
 
         rootfs.Position = 0;
-        var image = await _source.Engine.Images.ImportAsync(rootfs, new Containers.Images.ImportOptions { Reference = "zipped:1" });
+        var image = await _source.Engine.Images.ImportAsync(rootfs, new global::Containers.Images.ImportOptions { Reference = "zipped:1" });
         using var archive = new MemoryStream();
 
         await _source.Engine.Images.SaveAsync(["zipped:1"], archive, ArchiveFormat.DockerArchive);

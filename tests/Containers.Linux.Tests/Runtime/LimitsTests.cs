@@ -1,0 +1,86 @@
+using Containers.Containers;
+
+namespace Containers.Linux.Tests.Runtime;
+
+/// <summary>cgroup limits on this machine's v1 hierarchy.</summary>
+public sealed class LimitsTests(RuntimeFixture fixture) : IClassFixture<RuntimeFixture>
+{
+    [Fact]
+    public async Task A_container_over_its_memory_limit_is_OOM_killed_and_the_state_says_so()
+    {
+        var container = await fixture.Containers.RunAsync(new ContainerCreateOptions
+        {
+            Image = "busybox",
+            Memory = 16 * 1024 * 1024,
+            Command = ["sh", "-c", "x=$(head -c 64000000 /dev/zero | tr '\\0' a); echo survived"],
+        });
+
+        var exit = await fixture.Containers.WaitAsync(container.Id);
+
+        exit.Should().Be(137);
+        var state = (await fixture.Containers.InspectAsync(container.Id)).State;
+        state.OomKilled.Should().BeTrue();
+        state.Status.Should().Be(ContainerStatus.Exited);
+        await fixture.Containers.RemoveAsync(container.Id);
+    }
+
+    [Fact]
+    public async Task The_pids_limit_refuses_forks()
+    {
+        var (_, stdout, stderr) = await fixture.RunAsync(new ContainerCreateOptions
+        {
+            Image = "busybox",
+            PidsLimit = 4,
+            Command = ["sh", "-c", "for i in 1 2 3 4 5 6; do sleep 5 & done; wait; echo done"],
+        });
+        stderr.Should().Contain("can't fork");
+    }
+
+    [Fact]
+    public async Task Cpu_limits_and_cpuset_are_written_to_the_cgroup()
+    {
+        var container = await fixture.Containers.RunAsync(new ContainerCreateOptions { Image = "busybox", Cpus = 0.5, CpuShares = 512, CpusetCpus = "0", Command = ["sleep", "30"] });
+        try
+        {
+            File.ReadAllText(Path.Combine(fixture.CgroupOf("cpu", container.Id), "cpu.cfs_quota_us")).Trim().Should().Be("50000");
+            File.ReadAllText(Path.Combine(fixture.CgroupOf("cpu", container.Id), "cpu.shares")).Trim().Should().Be("512");
+            File.ReadAllText(Path.Combine(fixture.CgroupOf("cpuset", container.Id), "cpuset.cpus")).Trim().Should().Be("0");
+            var stats = await fixture.Containers.StatsAsync(container.Id);
+            stats.Pids.Should().Be(1);
+            stats.MemoryUsage.Should().BeGreaterThan(0);
+            (await fixture.Containers.TopAsync(container.Id)).Should().ContainSingle().Which.Command.Should().Be("sleep 30");
+        }
+        finally
+        {
+            await fixture.Containers.RemoveAsync(container.Id, force: true);
+        }
+
+        Directory.Exists(fixture.CgroupOf("cpu", container.Id)).Should().BeFalse("removing the container removes its cgroup");
+    }
+
+    [Fact]
+    public async Task Pause_freezes_every_process_and_unpause_thaws_them()
+    {
+        var container = await fixture.Containers.RunAsync(new ContainerCreateOptions { Image = "busybox", Command = ["sh", "-c", "while true; do echo tick; sleep 0.05; done"] });
+        try
+        {
+            await RuntimeFixture.EventuallyAsync(async () => (await fixture.Containers.LogsAsync(container.Id).CountAsync()) > 2, "the container ticks");
+            await fixture.Containers.PauseAsync(container.Id);
+
+            File.ReadAllText(Path.Combine(fixture.CgroupOf("freezer", container.Id), "freezer.state")).Trim().Should().Be("FROZEN");
+            (await fixture.Containers.InspectAsync(container.Id)).State.Status.Should().Be(ContainerStatus.Paused);
+            var frozenCount = await fixture.Containers.LogsAsync(container.Id).CountAsync();
+            await Task.Delay(300);
+            (await fixture.Containers.LogsAsync(container.Id).CountAsync()).Should().Be(frozenCount, "frozen processes write nothing");
+            var act = () => fixture.Containers.PauseAsync(container.Id);
+            await act.Should().ThrowAsync<ContainerStateException>().WithMessage("*already paused*");
+
+            await fixture.Containers.UnpauseAsync(container.Id);
+            await RuntimeFixture.EventuallyAsync(async () => (await fixture.Containers.LogsAsync(container.Id).CountAsync()) > frozenCount, "the container ticks again");
+        }
+        finally
+        {
+            await fixture.Containers.RemoveAsync(container.Id, force: true);
+        }
+    }
+}

@@ -13,7 +13,7 @@ rootfs=$(mktemp -d)
 trap 'rm -rf "$rootfs"' EXIT
 mkdir -p "$rootfs"/{bin,etc,tmp,root}
 cp /bin/busybox "$rootfs/bin/"
-for applet in $("$rootfs/bin/busybox" --list); do ln -sf busybox "$rootfs/bin/$applet"; done
+for applet in $("$rootfs/bin/busybox" --list); do [ "$applet" = busybox ] || ln -sf busybox "$rootfs/bin/$applet"; done
 echo 'root:x:0:0:root:/root:/bin/sh' > "$rootfs/etc/passwd"
 echo 'root:x:0:' > "$rootfs/etc/group"
 tar -C "$rootfs" -cf - . | $cli import --change 'CMD ["/bin/sh"]' - busybox:latest

@@ -28,14 +28,28 @@ internal static class CommandResolver
         void Set(string entry)
         {
             var eq = entry.IndexOf('=', StringComparison.Ordinal);
-            var (key, value) = eq < 0 ? (entry, System.Environment.GetEnvironmentVariable(entry) ?? string.Empty) : (entry[..eq], entry[(eq + 1)..]);
+
+            // As docker -e NAME: the caller's own value, or nothing when the caller has none.
+            if (eq < 0 && System.Environment.GetEnvironmentVariable(entry) is null)
+            {
+                return;
+            }
+
+            var (key, value) = eq < 0 ? (entry, System.Environment.GetEnvironmentVariable(entry)!) : (entry[..eq], entry[(eq + 1)..]);
             if (key.Length == 0)
             {
                 throw new InvalidContainerConfigurationException("env", $"invalid environment variable '{entry}'");
             }
 
-            env.RemoveAll(e => e.Key == key);
-            env.Add(new(key, value));
+            var existing = env.FindIndex(e => e.Key == key);
+            if (existing >= 0)
+            {
+                env[existing] = new(key, value);
+            }
+            else
+            {
+                env.Add(new(key, value));
+            }
         }
 
         Set("PATH=" + DefaultPath);

@@ -11,7 +11,12 @@ public static class ResourceParser
     {
         ArgumentNullException.ThrowIfNull(text);
         var trimmed = text.Trim().ToLowerInvariant();
-        var multiplier = trimmed.Length == 0 ? 1L : trimmed[^1] switch
+        if (trimmed.Length == 0)
+        {
+            throw new InvalidContainerConfigurationException(setting, $"invalid size '' for {setting}: use a positive number with an optional b, k, m or g suffix");
+        }
+
+        var multiplier = trimmed[^1] switch
         {
             'b' => 1L,
             'k' => 1L << 10,

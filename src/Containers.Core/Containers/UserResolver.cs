@@ -14,8 +14,8 @@ internal static class UserResolver
     {
         var spec = string.IsNullOrEmpty(user) ? "0" : user;
         var parts = spec.Split(':', 2);
-        var passwd = Parse(InRootPath.ReadText(rootfs, "/etc/passwd"));
-        var groups = Parse(InRootPath.ReadText(rootfs, "/etc/group"));
+        var passwd = Parse(Read(rootfs, "/etc/passwd"));
+        var groups = Parse(Read(rootfs, "/etc/group"));
 
         string[]? entry;
         uint uid;
@@ -45,6 +45,18 @@ internal static class UserResolver
             : groups.Where(g => g.Length > 3 && g[3].Split(',').Contains(name)).Select(g => ParseId(g, 2, g[0])).Where(g => g != gid).Distinct().ToList();
         var home = entry is { Length: > 5 } && entry[5].Length > 0 ? entry[5] : "/";
         return new ResolvedUser(uid, gid, supplementary, home);
+    }
+
+    private static string? Read(string rootfs, string path)
+    {
+        try
+        {
+            return InRootPath.ReadText(rootfs, path);
+        }
+        catch (IOException e)
+        {
+            throw new InvalidContainerConfigurationException("user", $"cannot read {path} in the container: {e.Message}");
+        }
     }
 
     private static List<string[]> Parse(string? text) =>

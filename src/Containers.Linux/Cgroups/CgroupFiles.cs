@@ -67,9 +67,9 @@ internal static class CgroupFiles
                 Directory.Delete(directory);
                 return;
             }
-            catch (IOException) when (attempt < 100)
+            catch (IOException) when (attempt < 1000)
             {
-                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(1, cancellationToken).ConfigureAwait(false);
             }
         }
     }

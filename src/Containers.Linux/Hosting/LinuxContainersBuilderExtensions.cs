@@ -1,5 +1,6 @@
 using Containers.Containers;
 using Containers.Hosting;
+using Containers.Internal;
 using Containers.Linux.Cgroups;
 using Containers.Linux.Runtime;
 using Containers.Linux.Storage;
@@ -16,12 +17,24 @@ public static class LinuxContainersBuilderExtensions
     /// root filesystem provider, which makes <see cref="ContainerEngine.Containers"/> available.
     /// </summary>
     /// <remarks>Needs root (or the capabilities to create namespaces and mount file systems).</remarks>
-    public static IContainersBuilder AddLinuxRuntime(this IContainersBuilder builder)
+    /// <param name="builder">The engine builder.</param>
+    /// <param name="configure">Chooses the storage driver; the default picks overlay where it works.</param>
+    public static IContainersBuilder AddLinuxRuntime(this IContainersBuilder builder, Action<LinuxRuntimeOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        var options = new LinuxRuntimeOptions();
+        configure?.Invoke(options);
         builder.Services.TryAddSingleton<ICgroupManager>(_ => CgroupDetector.Detect());
         builder.Services.TryAddSingleton<IContainerRuntime, LinuxContainerRuntime>();
-        builder.Services.TryAddSingleton<IContainerRootfs, VfsContainerRootfs>();
+        builder.Services.TryAddSingleton<OverlayStorage>();
+        builder.Services.TryAddSingleton<VfsContainerRootfs>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreRecovery, StorageRecovery>());
+        builder.Services.TryAddSingleton<IContainerRootfs>(sp => (options.StorageDriver ?? (OverlaySupport.IsSupported(sp.GetRequiredService<StoreLayout>()) ? "overlay" : "vfs")) switch
+        {
+            "overlay" => sp.GetRequiredService<OverlayStorage>(),
+            "vfs" => sp.GetRequiredService<VfsContainerRootfs>(),
+            var other => throw new ArgumentException($"Unknown storage driver '{other}': use overlay or vfs.", nameof(configure)),
+        });
         return builder;
     }
 }

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.Versioning;
+using Containers.Containers;
+using Containers.Hosting;
+using Containers.Linux.Hosting;
+using Containers.Testing;
+
+[assembly: SupportedOSPlatform("linux")]
+
+// Usage: containers-bench run-true ROOT RUNS
+//   Measures create + start + wait + remove of a busybox /bin/true container, image already present, in one process.
+var scenario = args.Length > 0 ? args[0] : "run-true";
+var root = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "containers-bench");
+var runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50;
+
+await using var engine = ContainerEngine.Create(new ContainersOptions { Root = root }, b => b.AddLinuxRuntime());
+if ((await engine.Images.ListAsync()).All(i => i.Names.All(n => n.FamiliarName != "busybox:latest")))
+{
+    using var rootfs = new MemoryStream(await TestImages.BusyboxRootfsAsync());
+    await engine.Images.ImportAsync(rootfs, new Containers.Images.ImportOptions { Reference = "busybox:latest" });
+}
+
+switch (scenario)
+{
+    case "run-true":
+        await RunTrueAsync(engine, runs);
+        break;
+    case "phases":
+        await PhasesAsync(engine, runs);
+        break;
+    default:
+        Console.Error.WriteLine($"unknown scenario {scenario}");
+        return 2;
+}
+
+return 0;
+
+static async Task RunTrueAsync(ContainerEngine engine, int runs)
+{
+    var options = new ContainerCreateOptions { Image = "busybox", Command = ["/bin/true"] };
+    for (var i = 0; i < 5; i++)
+    {
+        await RunOnceAsync(engine, options); // warm-up: JIT, page cache
+    }
+
+    var samples = new List<double>();
+    for (var i = 0; i < runs; i++)
+    {
+        var watch = Stopwatch.StartNew();
+        await RunOnceAsync(engine, options);
+        samples.Add(watch.Elapsed.TotalMilliseconds);
+    }
+
+    samples.Sort();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{{\"scenario\":\"run-true\",\"runs\":{runs},\"mean_ms\":{samples.Average():F2},\"p50_ms\":{samples[runs / 2]:F2},\"p90_ms\":{samples[(int)(runs * 0.9)]:F2},\"min_ms\":{samples[0]:F2}}}"));
+}
+
+static async Task PhasesAsync(ContainerEngine engine, int runs)
+{
+    var options = new ContainerCreateOptions { Image = "busybox", Command = ["/bin/true"] };
+    var totals = new double[4];
+    for (var i = 0; i < runs + 5; i++)
+    {
+        var w = Stopwatch.StartNew();
+        var c = await engine.Containers.CreateAsync(options);
+        var t1 = w.Elapsed.TotalMilliseconds;
+        await engine.Containers.StartAsync(c.Id);
+        var t2 = w.Elapsed.TotalMilliseconds;
+        await engine.Containers.WaitAsync(c.Id);
+        var t3 = w.Elapsed.TotalMilliseconds;
+        await engine.Containers.RemoveAsync(c.Id);
+        var t4 = w.Elapsed.TotalMilliseconds;
+        if (i >= 5)
+        {
+            totals[0] += t1; totals[1] += t2 - t1; totals[2] += t3 - t2; totals[3] += t4 - t3;
+        }
+    }
+
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"create {totals[0] / runs:F2} start {totals[1] / runs:F2} wait {totals[2] / runs:F2} remove {totals[3] / runs:F2}"));
+}
+
+static async Task RunOnceAsync(ContainerEngine engine, ContainerCreateOptions options)
+{
+    var container = await engine.Containers.RunAsync(options);
+    var code = await engine.Containers.WaitAsync(container.Id);
+    await engine.Containers.RemoveAsync(container.Id);
+    if (code != 0)
+    {
+        throw new InvalidOperationException($"/bin/true exited {code}");
+    }
+}

@@ -1,0 +1,33 @@
+using Containers.Internal;
+
+namespace Containers.Linux.Storage;
+
+/// <summary>Finds out, once per store, whether overlayfs mounts work there (it does not on every file system or in every user namespace).</summary>
+internal static class OverlaySupport
+{
+    public static bool IsSupported(StoreLayout layout)
+    {
+        var probe = Path.Combine(layout.Storage, "overlay", "probe-" + Environment.ProcessId);
+        try
+        {
+            var lower = Directory.CreateDirectory(Path.Combine(probe, "lower")).FullName;
+            var upper = Directory.CreateDirectory(Path.Combine(probe, "upper")).FullName;
+            var work = Directory.CreateDirectory(Path.Combine(probe, "work")).FullName;
+            var merged = Directory.CreateDirectory(Path.Combine(probe, "merged")).FullName;
+            OverlayMount.Mount([lower], upper, work, merged);
+            OverlayMount.Unmount(merged);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        finally
+        {
+            if (Directory.Exists(probe))
+            {
+                Directory.Delete(probe, recursive: true);
+            }
+        }
+    }
+}

@@ -5,7 +5,20 @@ namespace Containers.Testing;
 /// <summary>Reads a tar into memory and writes one back, so tests can tamper with real archives entry by entry.</summary>
 public static class TarArchive
 {
-    public sealed record Entry(string Name, byte[] Data, TarEntryType Type = TarEntryType.RegularFile, string? LinkName = null);
+    public sealed record Entry(string Name, byte[] Data, TarEntryType Type = TarEntryType.RegularFile, string? LinkName = null)
+    {
+        public UnixFileMode Mode { get; init; } = (UnixFileMode)0x1A4;
+
+        public int Uid { get; init; }
+
+        public int Gid { get; init; }
+
+        public DateTimeOffset Time { get; init; } = DateTimeOffset.UnixEpoch.AddDays(1);
+
+        public int DeviceMajor { get; init; }
+
+        public int DeviceMinor { get; init; }
+    }
 
     public static List<Entry> Read(byte[] archive)
     {
@@ -32,6 +45,16 @@ public static class TarArchive
                 if (entry.LinkName is not null)
                 {
                     tarEntry.LinkName = entry.LinkName;
+                }
+
+                tarEntry.Mode = entry.Type == TarEntryType.Directory && entry.Mode == (UnixFileMode)0x1A4 ? (UnixFileMode)0x1ED : entry.Mode;
+                tarEntry.Uid = entry.Uid;
+                tarEntry.Gid = entry.Gid;
+                tarEntry.ModificationTime = entry.Time;
+                if (tarEntry is PosixTarEntry posix && entry.Type is TarEntryType.CharacterDevice or TarEntryType.BlockDevice)
+                {
+                    posix.DeviceMajor = entry.DeviceMajor;
+                    posix.DeviceMinor = entry.DeviceMinor;
                 }
 
                 if (entry.Type is TarEntryType.RegularFile)

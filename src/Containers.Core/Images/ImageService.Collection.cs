@@ -86,8 +86,39 @@ internal sealed partial class ImageService
             }
         }
 
+        bytes += await PruneLayersAsync(uses, cancellationToken).ConfigureAwait(false);
         LogCollected(_logger, deleted, bytes);
         return new GarbageCollectionResult(deleted, bytes);
+    }
+
+    /// <summary>Asks the layer stores to drop unpacked layers that no image and no container needs any more.</summary>
+    private async Task<long> PruneLayersAsync(Dictionary<Digest, List<ImageUse>> uses, CancellationToken cancellationToken)
+    {
+        if (!_layerStores.Any())
+        {
+            return 0;
+        }
+
+        var keep = new HashSet<Digest>();
+        var configs = (await LoadImagesAsync(cancellationToken).ConfigureAwait(false)).Select(i => i.Id).Concat(uses.Keys).Distinct();
+        foreach (var config in configs)
+        {
+            if (await _content.GetInfoAsync(config, cancellationToken).ConfigureAwait(false) is null)
+            {
+                continue;
+            }
+
+            var bytes = await _content.ReadAllBytesAsync(config, ContentLimits.MaxConfigSize, cancellationToken).ConfigureAwait(false);
+            keep.UnionWith(Storage.ChainId.Compute(OciSerializer.ReadConfiguration(bytes, config).RootFs.DiffIds));
+        }
+
+        long freed = 0;
+        foreach (var store in _layerStores)
+        {
+            freed += await store.PruneAsync(keep, cancellationToken).ConfigureAwait(false);
+        }
+
+        return freed;
     }
 
     private static IEnumerable<Descriptor> UseRoots(Dictionary<Digest, List<ImageUse>> uses) =>

@@ -15,11 +15,13 @@ internal sealed partial class ImageService : IImageService
     private readonly IEnumerable<IImageUsageSource> _usageSources;
     private readonly Platform _platform;
     private readonly string _tempDirectory;
+    private readonly IEnumerable<Storage.ILayerStore> _layerStores;
     private readonly ILogger _logger;
 
-    public ImageService(OciLayoutContentStore content, IEnumerable<IImageUsageSource> usageSources, ContainersOptions options, StoreLayout layout, ILogger<ImageService> logger)
+    public ImageService(OciLayoutContentStore content, IEnumerable<IImageUsageSource> usageSources, IEnumerable<Storage.ILayerStore> layerStores, ContainersOptions options, StoreLayout layout, ILogger<ImageService> logger)
     {
         _content = content;
+        _layerStores = layerStores;
         _usageSources = usageSources;
         _platform = options.Platform;
         _tempDirectory = layout.Temp;

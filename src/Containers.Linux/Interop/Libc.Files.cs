@@ -74,6 +74,10 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int fsetxattr(int fd, string name, byte* value, nint size, int flags);
 
+    /// <summary>setxattr(2); used on <c>/proc/self/fd/N</c>, whose magic link leads to exactly the inode the descriptor holds.</summary>
+    [LibraryImport(Library, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int setxattr(string path, string name, byte* value, nint size, int flags);
+
     /// <summary>lsetxattr(2), for symbolic links, which cannot be opened.</summary>
     [LibraryImport(Library, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int lsetxattr(string path, string name, byte* value, nint size, int flags);

@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using System.Runtime.InteropServices;
 using System.Text;
 using Containers.Linux.Interop;
 using Containers.Storage;
@@ -257,15 +258,12 @@ internal sealed class LayerApplier
             return -1;
         }
 
-        try
-        {
-            // fsetxattr refuses O_PATH descriptors; the magic link reopens exactly this inode.
-            return Libc.lsetxattr($"/proc/self/fd/{fd}", attribute, data, length, 0);
-        }
-        finally
-        {
-            Libc.close(fd);
-        }
+        // fsetxattr refuses O_PATH descriptors; the magic link leads to exactly this inode.
+        var rc = Libc.setxattr($"/proc/self/fd/{fd}", attribute, data, length, 0);
+        var errno = Errno.Last;
+        Libc.close(fd);
+        Marshal.SetLastPInvokeError(errno);
+        return rc;
     }
 
     private void ApplyWhiteout(string entryName, List<string> components)
@@ -338,7 +336,7 @@ internal sealed class LayerApplier
         var value = "y"u8;
         fixed (byte* data = value)
         {
-            if (Libc.lsetxattr($"/proc/self/fd/{directory}", "trusted.overlay.opaque", data, 1, 0) < 0)
+            if (Libc.setxattr($"/proc/self/fd/{directory}", "trusted.overlay.opaque", data, 1, 0) < 0)
             {
                 throw RootDirectory.Fail(entryName, "marking the directory opaque");
             }

@@ -17,7 +17,7 @@ namespace Containers.Linux.Storage;
 /// unpacked through an overlay of its parents, so deletions become overlay whiteouts and hard links may name lower files.
 /// Unpacking takes a per-layer file lock, so processes sharing the root unpack each layer once.
 /// </remarks>
-internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore content, ILogger<OverlayStorage> logger) : IContainerRootfs
+internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore content, ILogger<OverlayStorage> logger) : IContainerRootfs, ILayerStore
 {
     private string Root => Path.Combine(layout.Storage, "overlay");
 
@@ -193,8 +193,17 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
         return removed;
     }
 
+    public Task<long> PruneAsync(IReadOnlySet<Digest> keep, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Prune(keep.Select(d => d.Encoded).ToHashSet(StringComparer.Ordinal)));
+
+    public Task<LayerUsage> GetUsageAsync(CancellationToken cancellationToken = default)
+    {
+        var (count, bytes) = Usage();
+        return Task.FromResult(new LayerUsage(count, bytes));
+    }
+
     /// <summary>Deletes the unpacked layers whose chain IDs are not in <paramref name="keep"/>; returns the bytes freed.</summary>
-    public long Prune(IReadOnlySet<string> keep)
+    private long Prune(IReadOnlySet<string> keep)
     {
         long freed = 0;
         var layers = Path.Combine(Root, "layers");
@@ -214,7 +223,7 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
     }
 
     /// <summary>Sums the sizes of the unpacked layers.</summary>
-    public (int Layers, long Bytes) Usage()
+    private (int Layers, long Bytes) Usage()
     {
         var layers = Path.Combine(Root, "layers");
         var directories = Directory.Exists(layers) ? Directory.EnumerateDirectories(layers).ToList() : [];

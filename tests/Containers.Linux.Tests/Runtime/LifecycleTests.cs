@@ -68,7 +68,7 @@ public sealed class LifecycleTests(RuntimeFixture fixture) : IClassFixture<Runti
         var gone = () => Containers.InspectAsync(container.Id);
         await gone.Should().ThrowAsync<ContainerNotFoundException>();
         Directory.Exists(Path.Combine(fixture.Test.Root, "containers", container.Id)).Should().BeFalse();
-        Directory.Exists(Path.Combine(fixture.Test.Root, "storage", "vfs", "containers", container.Id)).Should().BeFalse();
+        Directory.Exists(Path.Combine(fixture.Test.Root, "storage", "overlay", "containers", container.Id)).Should().BeFalse();
     }
 
     [Fact]

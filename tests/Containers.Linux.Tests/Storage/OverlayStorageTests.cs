@@ -1,0 +1,95 @@
+using Containers.Containers;
+using Containers.Linux.Hosting;
+using Containers.Testing;
+
+namespace Containers.Linux.Tests.Storage;
+
+/// <summary>What overlay storage does beyond layer semantics: sharing by chain ID, deep images, pruning and crash recovery.</summary>
+public sealed class OverlayStorageTests : IAsyncLifetime
+{
+    private TestEngine _test = null!;
+
+    private string Layers => Path.Combine(_test.Root, "storage", "overlay", "layers");
+
+    public async Task InitializeAsync()
+    {
+        _test = TestEngine.Create(b => b.AddLinuxRuntime(o => o.StorageDriver = "overlay"));
+        await _test.ImportBusyboxAsync("busybox:latest");
+    }
+
+    public async Task DisposeAsync() => await _test.DisposeAsync();
+
+    private async Task<string> RunAsync(string image, string script)
+    {
+        var container = await _test.Engine.Containers.RunAsync(new ContainerCreateOptions { Image = image, Command = ["sh", "-c", script] });
+        await _test.Engine.Containers.WaitAsync(container.Id);
+        var output = string.Concat(await _test.Engine.Containers.LogsAsync(container.Id).Select(e => e.Text).ToListAsync());
+        await _test.Engine.Containers.RemoveAsync(container.Id);
+        return output;
+    }
+
+    [Fact]
+    public async Task An_image_of_128_layers_mounts()
+    {
+        var layers = new List<byte[]> { await TestImages.BusyboxRootfsAsync() };
+        for (var i = 1; i < 128; i++)
+        {
+            layers.Add(TarArchive.Write([new TarArchive.Entry($"layers/{i:D3}", System.Text.Encoding.UTF8.GetBytes(i.ToString(System.Globalization.CultureInfo.InvariantCulture)))]));
+        }
+
+        await LayeredImages.AddAsync(_test.Engine, "deep:128", layers);
+
+        (await RunAsync("deep:128", "ls /layers | wc -l; cat /layers/127")).Should().Be("127\n127");
+        Directory.EnumerateDirectories(Layers).Should().HaveCount(128);
+    }
+
+    [Fact]
+    public async Task Images_that_share_base_layers_unpack_them_once_and_pruning_keeps_what_is_still_used()
+    {
+        var basis = await TestImages.BusyboxRootfsAsync();
+        var one = TarArchive.Write([new TarArchive.Entry("app/one", "1"u8.ToArray())]);
+        var two = TarArchive.Write([new TarArchive.Entry("app/two", "2"u8.ToArray())]);
+        await LayeredImages.AddAsync(_test.Engine, "app:one", [basis, one]);
+        await LayeredImages.AddAsync(_test.Engine, "app:two", [basis, two]);
+
+        (await RunAsync("app:one", "ls /app")).Should().Be("one\n");
+        (await RunAsync("app:two", "ls /app")).Should().Be("two\n");
+        (await RunAsync("busybox", "true")).Should().BeEmpty();
+
+        // busybox:latest (its own single layer) + the shared base + one top layer each.
+        Directory.EnumerateDirectories(Layers).Should().HaveCount(4);
+
+        await _test.Engine.Images.RemoveAsync("app:one");
+        Directory.EnumerateDirectories(Layers).Should().HaveCount(3, "the shared base stays for app:two");
+        await _test.Engine.Images.RemoveAsync("app:two");
+        Directory.EnumerateDirectories(Layers).Should().HaveCount(1, "only busybox:latest's layer is left");
+    }
+
+    [Fact]
+    public async Task A_half_unpacked_layer_left_by_a_crash_is_reclaimed_at_the_next_start()
+    {
+        var staging = Directory.CreateDirectory(Path.Combine(_test.Root, "storage", "overlay", "staging", new string('a', 64) + ".deadbeef", "diff")).FullName;
+        File.WriteAllText(Path.Combine(staging, "partial"), "x");
+        var uncommitted = Directory.CreateDirectory(Path.Combine(Layers, new string('b', 64), "diff")).FullName;
+        var orphan = Directory.CreateDirectory(Path.Combine(_test.Root, "storage", "overlay", "containers", new string('c', 64), "upper")).FullName;
+
+        var reclaimed = await _test.Engine.RecoverAsync();
+
+        reclaimed.Should().BeGreaterThanOrEqualTo(3);
+        Directory.Exists(staging).Should().BeFalse();
+        Directory.Exists(uncommitted).Should().BeFalse();
+        Directory.Exists(orphan).Should().BeFalse();
+        (await RunAsync("busybox", "echo still-works")).Should().Be("still-works\n");
+    }
+
+    [Fact]
+    public async Task A_stopped_container_keeps_no_mount()
+    {
+        var container = await _test.Engine.Containers.RunAsync(new ContainerCreateOptions { Image = "busybox", Command = ["true"] });
+        await _test.Engine.Containers.WaitAsync(container.Id);
+
+        File.ReadAllText("/proc/self/mountinfo").Should().NotContain(container.Id);
+        await _test.Engine.Containers.RemoveAsync(container.Id);
+        Directory.Exists(Path.Combine(_test.Root, "storage", "overlay", "containers", container.Id)).Should().BeFalse();
+    }
+}

@@ -1,0 +1,106 @@
+using System.Formats.Tar;
+using Containers.Containers;
+using Containers.Linux.Hosting;
+using Containers.Testing;
+
+namespace Containers.Linux.Tests.Storage;
+
+/// <summary>The same layer semantics, checked through real containers, on each storage driver.</summary>
+public abstract class StorageDriverTests(string driver) : IAsyncLifetime
+{
+    private TestEngine _test = null!;
+
+    protected IContainerService Containers => _test.Engine.Containers;
+
+    public async Task InitializeAsync()
+    {
+        _test = TestEngine.Create(b => b.AddLinuxRuntime(o => o.StorageDriver = driver));
+        await _test.ImportBusyboxAsync("busybox:latest");
+    }
+
+    public async Task DisposeAsync() => await _test.DisposeAsync();
+
+    private async Task<string> RunAsync(string image, string script)
+    {
+        var container = await Containers.RunAsync(new ContainerCreateOptions { Image = image, Command = ["sh", "-c", script] });
+        await Containers.WaitAsync(container.Id);
+        var output = string.Concat(await Containers.LogsAsync(container.Id).Select(e => e.Text).ToListAsync());
+        await Containers.RemoveAsync(container.Id);
+        return output;
+    }
+
+    private async Task AddOnBusyboxAsync(string name, params byte[][] layers)
+    {
+        using var rootfs = new MemoryStream(await TestImages.BusyboxRootfsAsync());
+        await LayeredImages.AddAsync(_test.Engine, name, [rootfs.ToArray(), .. layers]);
+    }
+
+    private static TarArchive.Entry File(string name, string text = "x") => new(name, System.Text.Encoding.UTF8.GetBytes(text));
+
+    private static TarArchive.Entry Dir(string name) => new(name, [], TarEntryType.Directory);
+
+    [Fact]
+    public async Task Whiteouts_delete_and_opaque_directories_hide_lower_content_wherever_the_marker_stands()
+    {
+        var lower = TarArchive.Write([Dir("a/"), File("a/x"), File("a/y"), Dir("b/"), File("b/z"), File("keep"), File("gone")]);
+        var markerLast = TarArchive.Write([Dir("a/"), File("a/new"), File("a/.wh..wh..opq", ""), File("b/.wh.z", ""), File(".wh.gone", "")]);
+        var markerFirst = TarArchive.Write([Dir("a/"), File("a/.wh..wh..opq", ""), File("a/new")]);
+        await AddOnBusyboxAsync("wh-last:1", lower, markerLast);
+        await AddOnBusyboxAsync("wh-first:1", lower, markerFirst);
+
+        (await RunAsync("wh-last:1", "ls -A /a /b; test -e /keep && echo keep; test -e /gone || echo gone")).Should().Be("/a:\nnew\n\n/b:\nkeep\ngone\n");
+        (await RunAsync("wh-first:1", "ls -A /a")).Should().Be("new\n");
+    }
+
+    [Fact]
+    public async Task Links_devices_fifos_ownership_modes_and_times_survive_unpacking()
+    {
+        var time = new DateTimeOffset(2020, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        var layer = TarArchive.Write(
+        [
+            new TarArchive.Entry("data/file", "hello"u8.ToArray()) { Mode = (UnixFileMode)0xDED, Uid = 1000, Gid = 1000, Time = time },
+            new TarArchive.Entry("data/hard", [], TarEntryType.HardLink, "data/file"),
+            new TarArchive.Entry("data/soft", [], TarEntryType.SymbolicLink, "file"),
+            new TarArchive.Entry("data/null", [], TarEntryType.CharacterDevice) { DeviceMajor = 1, DeviceMinor = 3 },
+            new TarArchive.Entry("data/fifo", [], TarEntryType.Fifo),
+            new TarArchive.Entry("data/sticky/", [], TarEntryType.Directory) { Mode = (UnixFileMode)0x3FF | UnixFileMode.StickyBit },
+        ]);
+        await AddOnBusyboxAsync("kinds:1", layer);
+
+        var output = await RunAsync("kinds:1", "cd /data; stat -c '%n %A %u:%g %h' file hard soft null fifo sticky; readlink soft; cat hard; date -u -r file +%Y");
+
+        output.Should().Be(
+            "file -rwsr-sr-x 1000:1000 2\nhard -rwsr-sr-x 1000:1000 2\nsoft lrwxrwxrwx 0:0 1\nnull crw-r--r-- 0:0 1\nfifo prw-r--r-- 0:0 1\nsticky drwxrwxrwt 0:0 2\nfile\nhello2020\n");
+    }
+
+    [Fact]
+    public async Task Each_container_writes_to_its_own_layer()
+    {
+        var first = await Containers.RunAsync(new ContainerCreateOptions { Image = "busybox", Command = ["sh", "-c", "echo mine > /etc/owned; rm /etc/group"] });
+        await Containers.WaitAsync(first.Id);
+
+        (await RunAsync("busybox", "cat /etc/owned 2>&1; test -f /etc/group && echo group-intact")).Should().Be("cat: can't open '/etc/owned': No such file or directory\ngroup-intact\n");
+
+        await Containers.StartAsync(first.Id);
+        await Containers.WaitAsync(first.Id);
+        await Containers.RemoveAsync(first.Id);
+    }
+
+    [Fact]
+    public async Task A_layer_that_does_not_match_its_diff_id_is_refused()
+    {
+        var image = await _test.ImportBusyboxAsync("tampered:1", extraFiles: new Dictionary<string, string> { ["etc/t"] = "1" });
+        var blob = Path.Combine(_test.Root, "content", "blobs", "sha256", image.Layers[0].Descriptor.Digest.Encoded);
+        var bytes = await System.IO.File.ReadAllBytesAsync(blob);
+        bytes[600] ^= 0xFF; // inside the first file's data, so the tar stays readable
+        await System.IO.File.WriteAllBytesAsync(blob, bytes);
+
+        var act = () => Containers.RunAsync(new ContainerCreateOptions { Image = "tampered:1", Command = ["true"] });
+
+        await act.Should().ThrowAsync<Images.DigestMismatchException>();
+    }
+}
+
+public sealed class OverlayDriverTests() : StorageDriverTests("overlay");
+
+public sealed class VfsDriverTests() : StorageDriverTests("vfs");

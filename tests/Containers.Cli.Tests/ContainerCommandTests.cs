@@ -111,6 +111,22 @@ public sealed class ContainerCommandTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Image_mount_shows_the_unpacked_root_read_only_and_system_df_counts_shared_layers()
+    {
+        var mount = await Run("image", "mount", "busybox");
+        mount.ExitCode.Should().Be(0, mount.Stderr);
+        var path = mount.Stdout.Trim();
+        File.Exists(Path.Combine(path, "bin", "busybox")).Should().BeTrue();
+        var write = () => File.WriteAllText(Path.Combine(path, "x"), "x");
+        write.Should().Throw<IOException>().WithMessage("*Read-only*");
+
+        (await Run("image", "unmount", "busybox")).ExitCode.Should().Be(0);
+        Directory.Exists(path).Should().BeFalse();
+
+        (await Run("system", "df")).Stdout.Should().MatchRegex(@"Unpacked layers \(shared\)\s+1\s");
+    }
+
     private static async Task RuntimeEventually(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);

@@ -11,6 +11,7 @@ internal static class CommandTable
         .. ContainerQueryCommands.All,
         .. ImageCommands.All,
         .. ArchiveCommands.All,
+        .. StorageCommands.All,
         .. SystemCommands.All,
     ];
 

@@ -1,3 +1,6 @@
+using System.Globalization;
+using Containers.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Containers.Cli.Cli;
 
 namespace Containers.Cli.Commands;
@@ -16,17 +19,36 @@ internal static class SystemCommands
     private static async Task<int> DiskUsageAsync(CommandContext context)
     {
         var images = await context.Engine.Images.GetDiskUsageAsync(context.CancellationToken);
+        var layers = context.Engine.Services.GetService<ILayerStore>() is { } store ? await store.GetUsageAsync(context.CancellationToken) : null;
+        var containers = context.Engine.Services.GetService<global::Containers.Containers.IContainerRuntime>() is null
+            ? []
+            : await context.Engine.Containers.ListAsync(all: true, context.CancellationToken);
+        var running = containers.Count(c => c.State.IsRunning);
         if (context.Json)
         {
-            JsonOutput.Write(context.Out, new[] { new { Type = "Images", TotalCount = images.Images, Active = images.ActiveImages, Size = images.ContentSize, Reclaimable = images.ReclaimableSize } });
+            JsonOutput.Write(context.Out, new object[]
+            {
+                new { Type = "Images", TotalCount = images.Images, Active = images.ActiveImages, Size = images.ContentSize, Reclaimable = images.ReclaimableSize },
+                new { Type = "Layers", TotalCount = layers?.Layers ?? 0, Active = 0, Size = layers?.Size ?? 0, Reclaimable = 0L },
+                new { Type = "Containers", TotalCount = containers.Count, Active = running, Size = 0L, Reclaimable = 0L },
+            });
             return 0;
         }
 
+        static string Count(int n) => n.ToString(CultureInfo.InvariantCulture);
         var percent = images.ContentSize == 0 ? 0 : images.ReclaimableSize * 100 / images.ContentSize;
-        TableWriter.Write(context.Out, ["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"],
-        [
-            ["Images", images.Images.ToString(System.Globalization.CultureInfo.InvariantCulture), images.ActiveImages.ToString(System.Globalization.CultureInfo.InvariantCulture), Humanize.Size(images.ContentSize), $"{Humanize.Size(images.ReclaimableSize)} ({percent}%)"],
-        ]);
+        var rows = new List<IReadOnlyList<string>>
+        {
+            new[] { "Images", Count(images.Images), Count(images.ActiveImages), Humanize.Size(images.ContentSize), $"{Humanize.Size(images.ReclaimableSize)} ({percent}%)" },
+        };
+        if (layers is not null)
+        {
+            // Unpacked layers are shared by chain ID: each counts once, however many images use it.
+            rows.Add(["Unpacked layers (shared)", Count(layers.Layers), "-", Humanize.Size(layers.Size), "-"]);
+        }
+
+        rows.Add(["Containers", Count(containers.Count), Count(running), "-", "-"]);
+        TableWriter.Write(context.Out, ["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"], rows);
         return 0;
     }
 

@@ -31,6 +31,7 @@ public static class LinuxContainersBuilderExtensions
         builder.Services.TryAddSingleton<VfsContainerRootfs>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreRecovery, StorageRecovery>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILayerStore, OverlayStorage>(sp => sp.GetRequiredService<OverlayStorage>()));
+        builder.Services.TryAddSingleton<IImageMounter>(sp => sp.GetRequiredService<OverlayStorage>());
         builder.Services.TryAddSingleton<IContainerRootfs>(sp => (options.StorageDriver ?? (OverlaySupport.IsSupported(sp.GetRequiredService<StoreLayout>()) ? "overlay" : "vfs")) switch
         {
             "overlay" => sp.GetRequiredService<OverlayStorage>(),

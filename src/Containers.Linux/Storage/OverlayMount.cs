@@ -65,6 +65,19 @@ internal static class OverlayMount
         }
     }
 
+    /// <summary>Mounts layers (topmost first) read-only; overlayfs needs two lowers without an upper, so one layer is bind-mounted.</summary>
+    public static void MountReadOnly(IReadOnlyList<string> lowers, string target)
+    {
+        if (lowers.Count > 1)
+        {
+            Mount(lowers, null, null, target);
+            return;
+        }
+
+        Errno.Check(Libc.mount(lowers[0], target, null, 4096, null), $"binding {lowers[0]} at {target}");
+        Errno.Check(Libc.mount(null, target, null, 4096 | 32 | 1, null), $"making {target} read-only");
+    }
+
     private static void MountLegacy(IReadOnlyList<string> lowers, string? upper, string? work, string target)
     {
         var options = "index=off,lowerdir=" + string.Join(':', lowers) + (upper is null ? string.Empty : $",upperdir={upper},workdir={work}");

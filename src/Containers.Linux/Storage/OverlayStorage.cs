@@ -17,7 +17,7 @@ namespace Containers.Linux.Storage;
 /// unpacked through an overlay of its parents, so deletions become overlay whiteouts and hard links may name lower files.
 /// Unpacking takes a per-layer file lock, so processes sharing the root unpack each layer once.
 /// </remarks>
-internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore content, ILogger<OverlayStorage> logger) : IContainerRootfs, ILayerStore
+internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore content, ILogger<OverlayStorage> logger) : IContainerRootfs, ILayerStore, IImageMounter
 {
     private string Root => Path.Combine(layout.Storage, "overlay");
 
@@ -68,6 +68,34 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
 
         return Task.CompletedTask;
     }
+
+    public async Task<string> MountAsync(ImageDetails image, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var lowers = await EnsureLayersAsync(image, cancellationToken).ConfigureAwait(false);
+        var target = Directory.CreateDirectory(ImageMountPoint(image)).FullName;
+        if (!OverlayMount.IsMountPoint(target))
+        {
+            OverlayMount.MountReadOnly(lowers.Reverse().ToList(), target);
+        }
+
+        return target;
+    }
+
+    public Task UnmountAsync(ImageDetails image, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var target = ImageMountPoint(image);
+        OverlayMount.Unmount(target);
+        if (Directory.Exists(target))
+        {
+            Directory.Delete(target);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private string ImageMountPoint(ImageDetails image) => Path.Combine(Root, "mounts", image.Id.Encoded);
 
     /// <summary>Unpacks whatever layers of the image are missing; returns the diff directories, base first.</summary>
     public async Task<IReadOnlyList<string>> EnsureLayersAsync(ImageDetails image, CancellationToken cancellationToken)

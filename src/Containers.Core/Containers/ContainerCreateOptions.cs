@@ -81,6 +81,15 @@ public sealed record ContainerCreateOptions
     /// <summary>Gets how long <c>stop</c> waits before SIGKILL; the default is 10 seconds.</summary>
     public TimeSpan? StopTimeout { get; init; }
 
+    /// <summary>
+    /// Gets user ID mappings for a private user namespace, as podman's <c>--uidmap container:host:size</c>; empty keeps
+    /// the host's user namespace. With mappings, root in the container is an unprivileged user on the host.
+    /// </summary>
+    public IReadOnlyList<IdMapping> UidMappings { get; init; } = [];
+
+    /// <summary>Gets group ID mappings for the private user namespace; the default, when only user mappings are given, mirrors them.</summary>
+    public IReadOnlyList<IdMapping> GidMappings { get; init; } = [];
+
     /// <summary>Gets the network mode: <c>none</c> (the default until bridge networking is configured), <c>host</c>, or a network name.</summary>
     public string? Network { get; init; }
 }

@@ -58,6 +58,14 @@ internal static class ContainerSpecFactory
             namespaces.Add(new RuntimeNamespace { Type = "network" });
         }
 
+        var userNamespace = options.UidMappings.Count > 0;
+        if (userNamespace)
+        {
+            namespaces.Add(new RuntimeNamespace { Type = "user" });
+        }
+
+        var gidMappings = options.GidMappings.Count > 0 ? options.GidMappings : options.UidMappings;
+
         return new RuntimeSpec
         {
             Process = process,
@@ -67,16 +75,20 @@ internal static class ContainerSpecFactory
             Linux = new RuntimeLinux
             {
                 Namespaces = namespaces,
+                UidMappings = userNamespace ? options.UidMappings.Select(m => new RuntimeIdMapping { ContainerId = m.ContainerId, HostId = m.HostId, Size = m.Size }).ToList() : null,
+                GidMappings = userNamespace ? gidMappings.Select(m => new RuntimeIdMapping { ContainerId = m.ContainerId, HostId = m.HostId, Size = m.Size }).ToList() : null,
                 CgroupsPath = input.CgroupsPath,
                 Resources = Resources(options),
                 Seccomp = options.Privileged || security.Unconfined ? null : security.Profile ?? DefaultSeccompProfile.Create(bounding),
                 MaskedPaths = options.Privileged ? null : MaskedPaths.Concat(ThermalThrottlePaths()).ToList(),
                 ReadonlyPaths = options.Privileged ? null : ReadonlyPaths,
-                Sysctl = network == "host" ? null : new Dictionary<string, string>
-                {
-                    ["net.ipv4.ip_unprivileged_port_start"] = "0",
-                    ["net.ipv4.ping_group_range"] = "0 2147483647",
-                },
+                Sysctl = network == "host" ? null : userNamespace
+                    ? new Dictionary<string, string> { ["net.ipv4.ip_unprivileged_port_start"] = "0" }
+                    : new Dictionary<string, string>
+                    {
+                        ["net.ipv4.ip_unprivileged_port_start"] = "0",
+                        ["net.ipv4.ping_group_range"] = "0 2147483647",
+                    },
                 Devices = DefaultDevices,
             },
             Annotations = new Dictionary<string, string> { ["org.opencontainers.image.ref.name"] = input.ImageName },

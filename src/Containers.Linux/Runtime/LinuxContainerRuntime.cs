@@ -79,6 +79,7 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
                 cgroups.AddProcess(cgroupsPath, pid);
             }
 
+            WriteIdMappings(pid, spec.Linux);
             Release(sync);
             var ready = await Task.Run(() => ChildReports.Read(report.ReadFd), cancellationToken).ConfigureAwait(false);
             if (ready is not { Kind: CnReport.Ready })
@@ -101,6 +102,28 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
 
         LogCreated(logger, containerId, pid);
         return new LinuxRuntimeProcess(pid, ProcStat.StartTime(pid) ?? 0, plan, report, start, exit, stdin?.TakeWriter(), stdout.TakeReader(), stderr.TakeReader());
+    }
+
+    /// <summary>Writes the user namespace's ID maps while the child waits; the child's first step then runs as the mapped root.</summary>
+    private static void WriteIdMappings(int pid, RuntimeLinux? linux)
+    {
+        if (linux?.UidMappings is not { Count: > 0 } uids)
+        {
+            return;
+        }
+
+        static string Lines(IEnumerable<RuntimeIdMapping> mappings) =>
+            string.Concat(mappings.Select(m => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{m.ContainerId} {m.HostId} {m.Size}\n")));
+
+        try
+        {
+            File.WriteAllText($"/proc/{pid}/uid_map", Lines(uids));
+            File.WriteAllText($"/proc/{pid}/gid_map", Lines(linux.GidMappings ?? uids));
+        }
+        catch (IOException e)
+        {
+            throw new ContainerStartException("writing the user namespace's ID maps", e.HResult & 0xFFFF, "EINVAL", $"writing the user namespace's ID maps failed: {e.Message}");
+        }
     }
 
     private static unsafe void Release(Pipe sync)

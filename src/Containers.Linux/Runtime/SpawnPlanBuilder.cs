@@ -49,6 +49,14 @@ internal static class SpawnPlanBuilder
             SpawnStep.SetSid(),
         };
 
+        if (namespaces.Contains("user"))
+        {
+            // The child keeps its host IDs, unmapped in its new namespace, until it takes the mapped root's.
+            steps.Add(SpawnStep.SetGroups([]));
+            steps.Add(SpawnStep.SetGid(0));
+            steps.Add(SpawnStep.SetUid(0));
+        }
+
         if (namespaces.Contains("mount"))
         {
             AddRootfs(steps, spec, root);
@@ -131,8 +139,17 @@ internal static class SpawnPlanBuilder
             childMounts.Add(mount.Destination.TrimEnd('/'));
         }
 
+        var userNamespace = spec.Linux?.Namespaces?.Any(n => n.Type == "user" && n.Path is null) == true;
         foreach (var device in spec.Linux?.Devices ?? [])
         {
+            if (userNamespace)
+            {
+                // A user namespace may not create device nodes; the host's own nodes are bound instead, as runc does.
+                steps.Add(SpawnStep.CreateFile(root + device.Path, 0x1B6, $"creating the mount point {device.Path}"));
+                steps.Add(SpawnStep.Mount(device.Path, root + device.Path, null, MountOptions.Bind, null, $"binding {device.Path}"));
+                continue;
+            }
+
             var mode = (int)(device.FileMode ?? 0x1B6) | (device.Type == "b" ? 0x6000 : CharDevice);
             steps.Add(SpawnStep.MakeNode(root + device.Path, mode, (int)device.Major, (int)device.Minor, $"creating {device.Path}"));
         }

@@ -157,4 +157,30 @@ public sealed class IsolationTests(RuntimeFixture fixture) : IClassFixture<Runti
         (await fixture.Containers.LogsAsync(container.Id, new LogOptions { Stderr = false }).ToListAsync()).Should().HaveCount(5);
         await fixture.Containers.RemoveAsync(container.Id);
     }
+
+    [Fact]
+    public async Task A_user_namespace_maps_container_root_to_an_unprivileged_host_user()
+    {
+        var container = await fixture.Containers.RunAsync(new ContainerCreateOptions
+        {
+            Image = "busybox",
+            UidMappings = [new IdMapping(0, 200000, 65536)],
+            Command = ["sh", "-c", "id -u; cat /proc/self/uid_map /proc/self/gid_map; sleep 30"],
+        });
+        try
+        {
+            await RuntimeFixture.EventuallyAsync(async () => (await fixture.Containers.LogsAsync(container.Id).CountAsync()) >= 3, "the container reports its IDs");
+            var pid = (await fixture.Containers.InspectAsync(container.Id)).State.Pid;
+            File.ReadLines($"/proc/{pid}/status").Single(l => l.StartsWith("Uid:", StringComparison.Ordinal)).Should().Contain("200000", "on the host the container's root is uid 200000");
+            var lines = (await fixture.Containers.LogsAsync(container.Id).ToListAsync()).Select(e => string.Join(' ', e.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Trim()).ToList();
+            lines.Should().Equal("0", "0 200000 65536", "0 200000 65536");
+        }
+        finally
+        {
+            await fixture.Containers.RemoveAsync(container.Id, force: true);
+        }
+
+        var bad = () => IdMapping.Parse("0:x:1");
+        bad.Should().Throw<InvalidContainerConfigurationException>();
+    }
 }

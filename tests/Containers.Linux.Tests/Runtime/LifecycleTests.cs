@@ -142,4 +142,20 @@ public sealed class LifecycleTests(RuntimeFixture fixture) : IClassFixture<Runti
         await fixture.Test.Engine.Images.RemoveAsync("in-use:1", force: true);
         await Containers.RemoveAsync(container.Id);
     }
+
+    [Fact]
+    public async Task Standard_input_reaches_the_container_when_kept_open()
+    {
+        var container = await Containers.RunAsync(new ContainerCreateOptions { Image = "busybox", OpenStdin = true, Command = ["sh", "-c", "read line; echo got:$line; wc -l"] });
+        var stdin = await Containers.GetStandardInputAsync(container.Id);
+        stdin.Should().NotBeNull();
+        await using (var writer = new StreamWriter(stdin!))
+        {
+            await writer.WriteAsync("hello\nmore\nlines\n");
+        }
+
+        (await Containers.WaitAsync(container.Id)).Should().Be(0);
+        string.Concat(await Containers.LogsAsync(container.Id).Select(e => e.Text).ToListAsync()).Should().Be("got:hello\n2\n");
+        await Containers.RemoveAsync(container.Id);
+    }
 }

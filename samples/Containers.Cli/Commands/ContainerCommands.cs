@@ -25,6 +25,9 @@ internal static class ContainerCommands
         new("container unpause", "Unpause all processes within one or more containers", "CONTAINER [CONTAINER...]", [], c => ForEachAsync(c, (id, ct) => c.Engine.Containers.UnpauseAsync(id, ct)), ["unpause"]),
         new("container wait", "Block until one or more containers stop, then print their exit codes", "CONTAINER [CONTAINER...]", [], WaitAsync, ["wait"]),
         new("container rename", "Rename a container", "CONTAINER NEW_NAME", [], RenameAsync, ["rename"]),
+        new("container commit", "Create a new image from a container's changes", "CONTAINER [REPOSITORY[:TAG]]",
+            [OptionSpec.Value("message", 'm', "string", "Commit message"), OptionSpec.Value("author", 'a', "string", "Author"), OptionSpec.Value("change", 'c', "list", "Apply Dockerfile instruction to the created image")],
+            CommitAsync, ["commit"]),
     ];
 
     private static async Task<int> RunAsync(CommandContext context)
@@ -151,6 +154,19 @@ internal static class ContainerCommands
         }
 
         return status;
+    }
+
+    private static async Task<int> CommitAsync(CommandContext context)
+    {
+        var image = await context.Engine.Containers.CommitAsync(context.Args.Positional(0, "CONTAINER"), new CommitOptions
+        {
+            Reference = context.Args.Positionals.Count > 1 ? context.Args.Positionals[1] : null,
+            Message = context.Args.Value("message"),
+            Author = context.Args.Value("author"),
+            Changes = context.Args.Values("change"),
+        }, context.CancellationToken);
+        context.Out.WriteLine(image.Id);
+        return 0;
     }
 
     private static async Task<int> RenameAsync(CommandContext context)

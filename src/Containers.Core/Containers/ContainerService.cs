@@ -12,12 +12,14 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
     private readonly IImageService _images;
     private readonly IContainerRuntime _runtime;
     private readonly IContainerRootfs _rootfs;
+    private readonly Content.IContentStore _content;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, RunningContainer> _running = new();
     private readonly ConcurrentDictionary<string, int> _removedExitCodes = new();
 
-    public ContainerService(ContainerStore store, IImageService images, IContainerRuntime runtime, IContainerRootfs rootfs, StoreLayout layout, ILogger<ContainerService> logger)
+    public ContainerService(ContainerStore store, IImageService images, IContainerRuntime runtime, IContainerRootfs rootfs, Content.IContentStore content, StoreLayout layout, ILogger<ContainerService> logger)
     {
+        _content = content;
         CgroupParent = "dotnet-containers/" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(layout.Root)))[..12];
         _store = store;
         _images = images;

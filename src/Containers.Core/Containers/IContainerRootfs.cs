@@ -16,4 +16,8 @@ public interface IContainerRootfs
 
     /// <summary>Unmounts and deletes the container's writable layer.</summary>
     Task RemoveAsync(string containerId, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes the container's changes to its image as an uncompressed layer tar, with whiteouts for deletions.</summary>
+    /// <exception cref="NotSupportedException">The storage driver cannot tell changes from the image's content.</exception>
+    Task WriteDiffAsync(string containerId, Stream destination, CancellationToken cancellationToken = default);
 }

@@ -65,6 +65,10 @@ public interface IContainerService
     /// <summary>Samples the container's resource use.</summary>
     Task<ContainerStats> StatsAsync(string nameOrId, CancellationToken cancellationToken = default);
 
+    /// <summary>Makes a new image from a container's changes on top of its image, as <c>docker commit</c> does.</summary>
+    /// <exception cref="NotSupportedException">The storage driver cannot produce a diff.</exception>
+    Task<Images.ImageDetails> CommitAsync(string nameOrId, CommitOptions options, CancellationToken cancellationToken = default);
+
     /// <summary>Gets the standard input of a container this process started with stdin open; null otherwise.</summary>
     Task<Stream?> GetStandardInputAsync(string nameOrId, CancellationToken cancellationToken = default);
 }

@@ -46,6 +46,9 @@ public sealed class BlobWriter : IAsyncDisposable
         _file.Write(data);
     }
 
+    /// <summary>Returns a write-only stream over this writer, for producers that write to streams (a tar writer).</summary>
+    public Stream AsStream() => new WriterStream(this);
+
     /// <summary>Appends a whole stream.</summary>
     public async Task CopyFromAsync(Stream source, CancellationToken cancellationToken = default)
     {
@@ -103,5 +106,38 @@ public sealed class BlobWriter : IAsyncDisposable
         {
             File.Delete(TempPath);
         }
+    }
+
+    /// <summary>Presents the writer as a forward-only, write-only stream.</summary>
+    private sealed class WriterStream(BlobWriter writer) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => writer.Length;
+
+        public override long Position { get => writer.Length; set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => writer.Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer) => writer.Write(buffer);
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => writer.WriteAsync(buffer, cancellationToken);
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            writer.WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

@@ -92,6 +92,17 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int fstatat(int dirfd, string path, byte* stat, int flags);
 
+    /// <summary>lstat(2) reduced to the file type bits and the device number (st_rdev).</summary>
+    public static (int Type, ulong Device)? StatNoFollow(string path)
+    {
+        var buffer = stackalloc byte[256];
+        return fstatat(AT_FDCWD, path, buffer, AT_SYMLINK_NOFOLLOW) < 0 ? null : (*(int*)(buffer + 24) & S_IFMT, *(ulong*)(buffer + 40));
+    }
+
+    /// <summary>lgetxattr(2): the value's length, or -1 with errno (ENODATA when the attribute is absent).</summary>
+    [LibraryImport(Library, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint lgetxattr(string path, string name, byte* value, nint size);
+
     /// <summary>makedev(3).</summary>
     public static ulong MakeDevice(long major, long minor) =>
         ((ulong)(minor & 0xff)) | ((ulong)(major & 0xfff) << 8) | ((ulong)(minor & ~0xffL) << 12) | ((ulong)(major & ~0xfffL) << 32);

@@ -235,7 +235,8 @@ internal sealed class LayerApplier
                 continue;
             }
 
-            var bytes = Encoding.Latin1.GetBytes(value);
+            // The BCL decodes PAX values as UTF-8; re-encoding restores text values exactly (binary ones with bytes over 0x7F are not).
+            var bytes = Encoding.UTF8.GetBytes(value);
             var path = $"/proc/self/fd/{parent}/{name}";
             fixed (byte* data = bytes)
             {

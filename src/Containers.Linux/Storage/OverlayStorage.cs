@@ -97,6 +97,17 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
 
     private string ImageMountPoint(ImageDetails image) => Path.Combine(Root, "mounts", image.Id.Encoded);
 
+    public async Task WriteDiffAsync(string containerId, Stream destination, CancellationToken cancellationToken = default)
+    {
+        var upper = Path.Combine(ContainerDirectory(containerId), "upper");
+        if (!Directory.Exists(upper))
+        {
+            throw new InvalidOperationException($"container {containerId} has no writable layer yet: start it first");
+        }
+
+        await OverlayDiff.WriteAsync(upper, destination, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Unpacks whatever layers of the image are missing; returns the diff directories, base first.</summary>
     public async Task<IReadOnlyList<string>> EnsureLayersAsync(ImageDetails image, CancellationToken cancellationToken)
     {

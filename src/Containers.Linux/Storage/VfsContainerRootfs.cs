@@ -47,6 +47,9 @@ internal sealed class VfsContainerRootfs(StoreLayout layout, IContentStore conte
         }
     }
 
+    public Task WriteDiffAsync(string containerId, Stream destination, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("the vfs storage driver keeps full copies and cannot tell a container's changes; use the overlay driver to commit");
+
     public Task UnmountAsync(string containerId, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     public Task RemoveAsync(string containerId, CancellationToken cancellationToken = default)

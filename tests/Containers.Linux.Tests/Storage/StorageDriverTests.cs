@@ -101,6 +101,39 @@ public abstract class StorageDriverTests(string driver) : IAsyncLifetime
     }
 }
 
-public sealed class OverlayDriverTests() : StorageDriverTests("overlay");
+public sealed class OverlayDriverTests() : StorageDriverTests("overlay")
+{
+    [Fact]
+    public async Task Commit_turns_a_containers_changes_into_a_layer_with_whiteouts()
+    {
+        var container = await Containers.RunAsync(new ContainerCreateOptions
+        {
+            Image = "busybox",
+            Command = ["sh", "-c", "echo made > /etc/made; rm /etc/group; mkdir -p /data/sub; echo x > /data/sub/f; rm -r /tmp; mkdir /tmp; touch /tmp/fresh"],
+        });
+        (await Containers.WaitAsync(container.Id)).Should().Be(0);
 
-public sealed class VfsDriverTests() : StorageDriverTests("vfs");
+        var image = await Containers.CommitAsync(container.Id, new CommitOptions { Reference = "committed:1", Message = "snapshot", Changes = ["CMD [\"cat\", \"/etc/made\"]"] });
+
+        image.Layers.Should().HaveCount(2);
+        image.Configuration.History!.Last().Comment.Should().Be("snapshot");
+        var check = await Containers.RunAsync(new ContainerCreateOptions { Image = "committed:1", Command = ["sh", "-c", "cat /etc/made; test -e /etc/group || echo group-gone; cat /data/sub/f; ls -A /tmp"] });
+        await Containers.WaitAsync(check.Id);
+        string.Concat(await Containers.LogsAsync(check.Id).Select(e => e.Text).ToListAsync()).Should().Be("made\ngroup-gone\nx\nfresh\n");
+        await Containers.RemoveAsync(check.Id);
+        await Containers.RemoveAsync(container.Id);
+    }
+}
+
+public sealed class VfsDriverTests() : StorageDriverTests("vfs")
+{
+    [Fact]
+    public async Task Commit_says_that_vfs_cannot_produce_a_diff()
+    {
+        var container = await Containers.RunAsync(new ContainerCreateOptions { Image = "busybox", Command = ["true"] });
+        await Containers.WaitAsync(container.Id);
+        var act = () => Containers.CommitAsync(container.Id, new CommitOptions());
+        await act.Should().ThrowAsync<NotSupportedException>().WithMessage("*overlay*");
+        await Containers.RemoveAsync(container.Id);
+    }
+}

@@ -1,0 +1,17 @@
+namespace Containers.Containers;
+
+/// <summary>Configures <see cref="IContainerService.CommitAsync"/>.</summary>
+public sealed record CommitOptions
+{
+    /// <summary>Gets the new image's name; <see langword="null"/> leaves it unnamed.</summary>
+    public string? Reference { get; init; }
+
+    /// <summary>Gets the history comment.</summary>
+    public string? Message { get; init; }
+
+    /// <summary>Gets the author.</summary>
+    public string? Author { get; init; }
+
+    /// <summary>Gets Dockerfile instructions applied to the new image's configuration (<c>CMD</c>, <c>ENV</c>, ...).</summary>
+    public IReadOnlyList<string> Changes { get; init; } = [];
+}

@@ -1,5 +1,6 @@
 using Containers.Hosting;
 using Containers.Linux.Hosting;
+using Containers.Registry.Hosting;
 
 namespace Containers.Cli.Cli;
 
@@ -13,5 +14,13 @@ internal static class EngineFactory
             {
                 builder.AddLinuxRuntime();
             }
+
+            builder.AddRegistryClient(o =>
+            {
+                foreach (var host in (Environment.GetEnvironmentVariable("CONTAINERS_INSECURE_REGISTRIES") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    o.InsecureRegistries.Add(host.Trim());
+                }
+            });
         });
 }

@@ -1,0 +1,22 @@
+using Containers.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Containers.Registry.Hosting;
+
+/// <summary>Adds the registry client to an engine.</summary>
+public static class RegistryContainersBuilderExtensions
+{
+    /// <summary>Adds the OCI registry client, resolvable as <see cref="IRegistryClient"/>.</summary>
+    /// <param name="builder">The engine builder.</param>
+    /// <param name="configure">Sets credentials, insecure registries, CAs, mirrors, concurrency and retries.</param>
+    public static IContainersBuilder AddRegistryClient(this IContainersBuilder builder, Action<RegistryClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = new RegistryClientOptions();
+        configure?.Invoke(options);
+        builder.Services.TryAddSingleton(options);
+        builder.Services.TryAddSingleton<IRegistryClient>(sp => ActivatorUtilities.CreateInstance<RegistryClient>(sp));
+        return builder;
+    }
+}

@@ -1,0 +1,32 @@
+using Containers.Images;
+using Containers.Registry.Auth;
+using Containers.Registry.Pull;
+
+namespace Containers.Registry;
+
+/// <summary>Moves images between the engine's store and OCI registries, and manages registry logins.</summary>
+public interface IRegistryClient
+{
+    /// <summary>Pulls an image by tag or digest into the store and names it.</summary>
+    /// <exception cref="ManifestUnknownException">The registry has no such image.</exception>
+    /// <exception cref="RegistryAuthenticationException">The registry wants credentials it did not get, or refused them.</exception>
+    /// <exception cref="RegistryUnavailableException">The registry could not be reached, or kept failing.</exception>
+    /// <exception cref="DigestMismatchException">Content did not match its digest; nothing of it was kept.</exception>
+    Task<ImageDetails> PullAsync(string reference, PullOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Pushes an image from the store to <paramref name="destination"/> (default: the image's own name); returns the manifest digest.</summary>
+    Task<Digest> PushAsync(string image, string? destination = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists a repository's tags, following the registry's pagination.</summary>
+    Task<IReadOnlyList<string>> ListTagsAsync(string repository, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a manifest by digest (or the manifest a tag names) from the registry.</summary>
+    Task DeleteAsync(string reference, CancellationToken cancellationToken = default);
+
+    /// <summary>Checks credentials against a registry and stores them in the auth file.</summary>
+    /// <exception cref="RegistryAuthenticationException">The registry refused them.</exception>
+    Task LoginAsync(string registry, RegistryCredential credential, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a registry's stored credentials; returns false when there were none.</summary>
+    Task<bool> LogoutAsync(string registry, CancellationToken cancellationToken = default);
+}

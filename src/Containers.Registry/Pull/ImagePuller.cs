@@ -1,0 +1,251 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Containers.Content;
+using Containers.Images;
+using Containers.Internal;
+using Containers.Oci;
+using Containers.Registry.Transport;
+
+namespace Containers.Registry.Pull;
+
+/// <summary>
+/// Pulls an image into the content store: negotiates the manifest with an explicit Accept list, picks the platform from
+/// an index, verifies every manifest and blob by digest, downloads blobs in parallel (resuming with Range), and names it.
+/// </summary>
+internal sealed class ImagePuller(RegistryTransport transport, OciLayoutContentStore content, IImageService images, StoreLayout layout)
+{
+    private static readonly string[] Accept =
+    [
+        MediaTypes.OciIndex, MediaTypes.OciManifest, MediaTypes.DockerManifestList, MediaTypes.DockerManifest,
+    ];
+
+    public async Task<ImageDetails> PullAsync(ImageReference reference, PullOptions options, Platform enginePlatform, CancellationToken cancellationToken)
+    {
+        using var collectionLock = await content.AcquireCollectionLockAsync(exclusive: false, cancellationToken).ConfigureAwait(false);
+        var platform = options.Platform ?? enginePlatform;
+        var hosts = (transport.Options.Mirrors.TryGetValue(reference.Registry, out var mirrors) ? mirrors : []).Append(reference.Registry).ToList();
+        RegistryException? last = null;
+        foreach (var host in hosts)
+        {
+            try
+            {
+                return await PullFromAsync(host, reference, platform, options.Progress, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RegistryException e) when (host != reference.Registry)
+            {
+                last = e; // a mirror that fails or lacks the image: the next mirror, then the registry itself
+            }
+        }
+
+        throw last ?? new RegistryException($"no registry to pull {reference} from");
+    }
+
+    private async Task<ImageDetails> PullFromAsync(string host, ImageReference reference, Platform platform, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
+    {
+        var scope = $"repository:{reference.Repository}:pull";
+        var top = await FetchManifestAsync(host, reference.Repository, reference.Digest?.ToString() ?? reference.Tag!, reference.Digest, scope, cancellationToken).ConfigureAwait(false);
+        var (manifestDescriptor, manifestBytes) = top;
+        if (MediaTypes.IsIndex(manifestDescriptor.MediaType))
+        {
+            var index = OciSerializer.ReadIndex(manifestBytes, manifestDescriptor.Digest);
+            var chosen = PlatformSelector.Order(index.Manifests, platform).FirstOrDefault(m => MediaTypes.IsManifest(m.MediaType))
+                ?? throw new NoMatchingManifestException(platform, index.Manifests.Select(m => m.Platform).OfType<Platform>().ToList());
+            (manifestDescriptor, manifestBytes) = await FetchManifestAsync(host, reference.Repository, chosen.Digest.ToString(), chosen.Digest, scope, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!MediaTypes.IsManifest(manifestDescriptor.MediaType))
+        {
+            throw new UnsupportedMediaTypeException(manifestDescriptor.MediaType, $"an image manifest from {host}");
+        }
+
+        var manifest = OciSerializer.ReadManifest(manifestBytes, manifestDescriptor.Digest);
+        var blobs = manifest.Layers.Prepend(manifest.Config).DistinctBy(b => b.Digest).ToList();
+        using var slots = new SemaphoreSlim(Math.Max(1, transport.Options.MaxConcurrentDownloads));
+        await Task.WhenAll(blobs.Select(async blob =>
+        {
+            progress?.Report(new PullProgress(blob.Digest, PullState.Waiting, 0, blob.Size));
+            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await DownloadBlobAsync(host, reference.Repository, scope, blob, progress, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        })).ConfigureAwait(false);
+
+        await content.WriteAsync(manifestBytes, cancellationToken).ConfigureAwait(false);
+        if (top.Descriptor.Digest != manifestDescriptor.Digest)
+        {
+            await content.WriteAsync(top.Bytes, cancellationToken).ConfigureAwait(false);
+        }
+
+        var name = reference.Tag is null ? reference : reference.WithoutDigest();
+        return await images.AddAsync(top.Descriptor, [name], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Fetches a manifest or index, refusing oversized bodies and, for digest references, bytes that do not hash to the digest.</summary>
+    private async Task<(Descriptor Descriptor, byte[] Bytes)> FetchManifestAsync(string host, string repository, string reference, Digest? expected, string scope, CancellationToken cancellationToken)
+    {
+        var url = new Uri(RegistryEndpoint.BaseUri(host, transport.Options), $"v2/{repository}/manifests/{reference}");
+        using var response = await transport.SendAsync(host, scope, url, u =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, u);
+            foreach (var type in Accept)
+            {
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+            }
+
+            return request;
+        }, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await RegistryErrors.ReadAsync(response, $"manifest {host}/{repository}:{reference}", cancellationToken).ConfigureAwait(false);
+        }
+
+        var bytes = await ReadLimitedAsync(response, ContentLimits.MaxManifestSize, $"manifest {repository}:{reference}", cancellationToken).ConfigureAwait(false);
+
+        // The registry's digest header is never trusted: the bytes are hashed here.
+        var digest = Digest.Compute(bytes, expected?.Algorithm);
+        if (expected is not null && digest != expected)
+        {
+            throw new DigestMismatchException(expected, digest);
+        }
+
+        var contentType = response.Content.Headers.ContentType?.MediaType;
+        var mediaType = OciSerializer.DetectMediaType(bytes, digest);
+        if (mediaType is MediaTypes.DockerSchema1 or MediaTypes.DockerSchema1Signed || contentType is MediaTypes.DockerSchema1 or MediaTypes.DockerSchema1Signed)
+        {
+            throw new UnsupportedMediaTypeException(MediaTypes.DockerSchema1, $"{repository}:{reference} (schema 1 is obsolete; push the image again with a current client)");
+        }
+
+        return (new Descriptor { MediaType = mediaType, Digest = digest, Size = bytes.Length }, bytes);
+    }
+
+    private static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage response, int limit, string what, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength is > 0 and var length && length > limit)
+        {
+            throw new ContentTooLargeException(what, length, limit);
+        }
+
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                throw new ContentTooLargeException(what, buffer.Length + read, limit);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// Downloads one blob into the store, unless it is there. One process downloads a digest at a time (a file lock);
+    /// a connection that breaks is resumed with a Range request when the registry allows, else restarted.
+    /// </summary>
+    private async Task DownloadBlobAsync(string host, string repository, string scope, Descriptor blob, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (await content.GetInfoAsync(blob.Digest, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            progress?.Report(new PullProgress(blob.Digest, PullState.Exists, blob.Size, blob.Size));
+            return;
+        }
+
+        using var held = await FileLock.AcquireAsync(layout.Lock("blob-" + blob.Digest.Encoded), exclusive: true, cancellationToken).ConfigureAwait(false);
+        if (await content.GetInfoAsync(blob.Digest, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            progress?.Report(new PullProgress(blob.Digest, PullState.Exists, blob.Size, blob.Size));
+            return;
+        }
+
+        var url = new Uri(RegistryEndpoint.BaseUri(host, transport.Options), $"v2/{repository}/blobs/{blob.Digest}");
+        var writer = content.BeginWrite(blob.Digest.Algorithm);
+        try
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var offset = writer.Length;
+                using var response = await transport.SendAsync(host, scope, url, u =>
+                {
+                    var request = new HttpRequestMessage(HttpMethod.Get, u);
+                    if (offset > 0)
+                    {
+                        request.Headers.Range = new RangeHeaderValue(offset, null);
+                    }
+
+                    return request;
+                }, cancellationToken).ConfigureAwait(false);
+
+                if (offset > 0 && !(response.StatusCode == HttpStatusCode.PartialContent && response.Content.Headers.ContentRange?.From == offset))
+                {
+                    // The registry ignored the range: start over with a fresh file.
+                    await writer.DisposeAsync().ConfigureAwait(false);
+                    writer = content.BeginWrite(blob.Digest.Algorithm);
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        continue;
+                    }
+                }
+                else if (!response.IsSuccessStatusCode)
+                {
+                    throw await RegistryErrors.ReadAsync(response, $"blob {blob.Digest} of {repository}", cancellationToken).ConfigureAwait(false);
+                }
+
+                try
+                {
+                    await CopyBodyAsync(response, writer, blob, progress, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                    if (attempt >= transport.Options.MaxRetries)
+                    {
+                        throw new RegistryUnavailableException($"downloading {blob.Digest} from {host} kept failing: {e.Message}", null, e);
+                    }
+
+                    await Task.Delay(transport.Options.RetryDelay * (attempt + 1), cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await writer.CommitAsync(blob.Digest, blob.Size, cancellationToken).ConfigureAwait(false);
+            progress?.Report(new PullProgress(blob.Digest, PullState.Complete, blob.Size, blob.Size));
+        }
+        finally
+        {
+            await writer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Copies the body, stopping at the announced size (a registry that sends more is lying) and when the body stalls.</summary>
+    private async Task CopyBodyAsync(HttpResponseMessage response, BlobWriter writer, Descriptor blob, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
+    {
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var buffer = new byte[256 * 1024];
+        while (true)
+        {
+            using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            stall.CancelAfter(transport.Options.AttemptTimeout);
+            var read = await stream.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return;
+            }
+
+            if (writer.Length + read > blob.Size)
+            {
+                throw new DigestMismatchException(blob.Digest, blob.Size, writer.Length + read);
+            }
+
+            await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            progress?.Report(new PullProgress(blob.Digest, PullState.Downloading, writer.Length, blob.Size));
+        }
+    }
+}

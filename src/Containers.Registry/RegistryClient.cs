@@ -1,0 +1,135 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Containers.Content;
+using Containers.Hosting;
+using Containers.Images;
+using Containers.Internal;
+using Containers.Registry.Auth;
+using Containers.Registry.Pull;
+using Containers.Registry.Push;
+using Containers.Registry.Transport;
+
+namespace Containers.Registry;
+
+/// <summary>The engine's <see cref="IRegistryClient"/> over the OCI distribution API.</summary>
+internal sealed class RegistryClient : IRegistryClient, IDisposable
+{
+    private const int PageSize = 1000;
+    private readonly RegistryTransport _transport;
+    private readonly OciLayoutContentStore _content;
+    private readonly IImageService _images;
+    private readonly StoreLayout _layout;
+    private readonly ContainersOptions _engineOptions;
+
+    public RegistryClient(RegistryClientOptions options, OciLayoutContentStore content, IImageService images, StoreLayout layout, ContainersOptions engineOptions)
+    {
+        _transport = new RegistryTransport(options);
+        _content = content;
+        _images = images;
+        _layout = layout;
+        _engineOptions = engineOptions;
+    }
+
+    public Task<ImageDetails> PullAsync(string reference, PullOptions? options = null, CancellationToken cancellationToken = default) =>
+        new ImagePuller(_transport, _content, _images, _layout).PullAsync(ImageReference.Parse(reference), options ?? new PullOptions(), _engineOptions.Platform, cancellationToken);
+
+    public async Task<Digest> PushAsync(string image, string? destination = null, CancellationToken cancellationToken = default)
+    {
+        var details = await _images.InspectAsync(image, cancellationToken).ConfigureAwait(false);
+        var target = ImageReference.Parse(destination ?? (details.Names.FirstOrDefault(n => n.FamiliarName == image || n.ToString() == image) ?? details.Names.FirstOrDefault())?.ToString()
+            ?? throw new ArgumentException($"Image {image} has no name to push to; give a destination.", nameof(destination)));
+        return await new ImagePusher(_transport, _content).PushAsync(details, target, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<string>> ListTagsAsync(string repository, CancellationToken cancellationToken = default)
+    {
+        var reference = ImageReference.Parse(repository);
+        var host = reference.Registry;
+        var scope = $"repository:{reference.Repository}:pull";
+        var baseUri = RegistryEndpoint.BaseUri(host, _transport.Options);
+        var url = new Uri(baseUri, $"v2/{reference.Repository}/tags/list?n={PageSize}");
+        var tags = new List<string>();
+        while (true)
+        {
+            using var response = await _transport.SendAsync(host, scope, url, u => new HttpRequestMessage(HttpMethod.Get, u), cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw response.StatusCode == HttpStatusCode.NotFound
+                    ? new ManifestUnknownException(reference.Name)
+                    : await RegistryErrors.ReadAsync(response, $"listing the tags of {reference.Name}", cancellationToken).ConfigureAwait(false);
+            }
+
+            var json = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+            tags.AddRange(json?["tags"]?.AsArray().Select(t => t!.GetValue<string>()) ?? []);
+            if (NextPage(response, url) is not { } next)
+            {
+                return tags;
+            }
+
+            url = next;
+        }
+    }
+
+    /// <summary>Follows <c>Link: &lt;...&gt;; rel="next"</c>, only to the same registry.</summary>
+    private static Uri? NextPage(HttpResponseMessage response, Uri current)
+    {
+        if (!response.Headers.TryGetValues("Link", out var links))
+        {
+            return null;
+        }
+
+        foreach (var link in links)
+        {
+            var open = link.IndexOf('<', StringComparison.Ordinal);
+            var close = link.IndexOf('>', StringComparison.Ordinal);
+            if (open >= 0 && close > open && link.Contains("rel=\"next\"", StringComparison.Ordinal))
+            {
+                var next = new Uri(current, link[(open + 1)..close]);
+                return next.Authority == current.Authority ? next : throw new RegistryException($"the registry's next-page link points to another host ({next.Authority})");
+            }
+        }
+
+        return null;
+    }
+
+    public async Task DeleteAsync(string reference, CancellationToken cancellationToken = default)
+    {
+        var parsed = ImageReference.Parse(reference);
+        var host = parsed.Registry;
+        var scope = $"repository:{parsed.Repository}:delete";
+        var baseUri = RegistryEndpoint.BaseUri(host, _transport.Options);
+        var target = parsed.Digest?.ToString() ?? parsed.Tag!;
+        using var response = await _transport.SendAsync(host, scope, new Uri(baseUri, $"v2/{parsed.Repository}/manifests/{target}"), u => new HttpRequestMessage(HttpMethod.Delete, u), cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.Accepted)
+        {
+            throw await RegistryErrors.ReadAsync(response, $"manifest {reference}", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task LoginAsync(string registry, RegistryCredential credential, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        var host = registry.Trim().TrimEnd('/');
+        _transport.Options.Credentials[host] = credential;
+        _transport.Authenticator.Forget(host);
+        var url = new Uri(RegistryEndpoint.BaseUri(host, _transport.Options), "v2/");
+        using var response = await _transport.SendAsync(host, string.Empty, url, u => new HttpRequestMessage(HttpMethod.Get, u), cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            _transport.Options.Credentials.Remove(host);
+            throw await RegistryErrors.ReadAsync(response, $"logging in to {host}", cancellationToken).ConfigureAwait(false);
+        }
+
+        await new CredentialStore(_transport.Options).SaveAsync(host, credential, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<bool> LogoutAsync(string registry, CancellationToken cancellationToken = default)
+    {
+        var host = registry.Trim().TrimEnd('/');
+        _transport.Options.Credentials.Remove(host);
+        _transport.Authenticator.Forget(host);
+        return new CredentialStore(_transport.Options).RemoveAsync(host, cancellationToken);
+    }
+
+    public void Dispose() => _transport.Dispose();
+}

@@ -46,7 +46,7 @@ internal sealed class RegistryClient : IRegistryClient, IDisposable
         var reference = ImageReference.Parse(repository);
         var host = reference.Registry;
         var scope = $"repository:{reference.Repository}:pull";
-        var baseUri = RegistryEndpoint.BaseUri(host, _transport.Options);
+        var baseUri = await _transport.BaseUriAsync(host, cancellationToken).ConfigureAwait(false);
         var url = new Uri(baseUri, $"v2/{reference.Repository}/tags/list?n={PageSize}");
         var tags = new List<string>();
         while (true)
@@ -97,7 +97,7 @@ internal sealed class RegistryClient : IRegistryClient, IDisposable
         var parsed = ImageReference.Parse(reference);
         var host = parsed.Registry;
         var scope = $"repository:{parsed.Repository}:delete";
-        var baseUri = RegistryEndpoint.BaseUri(host, _transport.Options);
+        var baseUri = await _transport.BaseUriAsync(host, cancellationToken).ConfigureAwait(false);
         var target = parsed.Digest?.ToString() ?? parsed.Tag!;
         using var response = await _transport.SendAsync(host, scope, new Uri(baseUri, $"v2/{parsed.Repository}/manifests/{target}"), u => new HttpRequestMessage(HttpMethod.Delete, u), cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Accepted)
@@ -112,7 +112,7 @@ internal sealed class RegistryClient : IRegistryClient, IDisposable
         var host = registry.Trim().TrimEnd('/');
         _transport.Options.Credentials[host] = credential;
         _transport.Authenticator.Forget(host);
-        var url = new Uri(RegistryEndpoint.BaseUri(host, _transport.Options), "v2/");
+        var url = new Uri(await _transport.BaseUriAsync(host, cancellationToken).ConfigureAwait(false), "v2/");
         using var response = await _transport.SendAsync(host, string.Empty, url, u => new HttpRequestMessage(HttpMethod.Get, u), cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {

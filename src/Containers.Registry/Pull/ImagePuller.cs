@@ -88,7 +88,7 @@ internal sealed class ImagePuller(RegistryTransport transport, OciLayoutContentS
     /// <summary>Fetches a manifest or index, refusing oversized bodies and, for digest references, bytes that do not hash to the digest.</summary>
     private async Task<(Descriptor Descriptor, byte[] Bytes)> FetchManifestAsync(string host, string repository, string reference, Digest? expected, string scope, CancellationToken cancellationToken)
     {
-        var url = new Uri(RegistryEndpoint.BaseUri(host, transport.Options), $"v2/{repository}/manifests/{reference}");
+        var url = new Uri(await transport.BaseUriAsync(host, cancellationToken).ConfigureAwait(false), $"v2/{repository}/manifests/{reference}");
         using var response = await transport.SendAsync(host, scope, url, u =>
         {
             var request = new HttpRequestMessage(HttpMethod.Get, u);
@@ -166,7 +166,7 @@ internal sealed class ImagePuller(RegistryTransport transport, OciLayoutContentS
             return;
         }
 
-        var url = new Uri(RegistryEndpoint.BaseUri(host, transport.Options), $"v2/{repository}/blobs/{blob.Digest}");
+        var url = new Uri(await transport.BaseUriAsync(host, cancellationToken).ConfigureAwait(false), $"v2/{repository}/blobs/{blob.Digest}");
         var writer = content.BeginWrite(blob.Digest.Algorithm);
         try
         {

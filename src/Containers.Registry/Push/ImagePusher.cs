@@ -18,7 +18,7 @@ internal sealed class ImagePusher(RegistryTransport transport, IContentProvider 
         var host = destination.Registry;
         var repository = destination.Repository;
         var scope = $"repository:{repository}:pull,push";
-        var baseUri = RegistryEndpoint.BaseUri(host, transport.Options);
+        var baseUri = await transport.BaseUriAsync(host, cancellationToken).ConfigureAwait(false);
         foreach (var blob in image.Manifest.Layers.Prepend(image.Manifest.Config).DistinctBy(b => b.Digest))
         {
             if (!await ExistsAsync(host, scope, new Uri(baseUri, $"v2/{repository}/blobs/{blob.Digest}"), cancellationToken).ConfigureAwait(false))

@@ -2,15 +2,18 @@ using System.Net;
 
 namespace Containers.Registry.Transport;
 
-/// <summary>Decides how to reach a registry host: https, or plain http for loopback and configured insecure registries.</summary>
+/// <summary>Names a registry host's address; whether plain HTTP is allowed is decided here too.</summary>
 internal static class RegistryEndpoint
 {
-    public static Uri BaseUri(string host, RegistryClientOptions options)
+    /// <summary>Returns <c>https://host/</c> or <c>http://host/</c> (Docker Hub's API host for <c>docker.io</c>).</summary>
+    public static Uri BaseUri(string host, bool secure) =>
+        new((secure ? "https://" : "http://") + (host == "docker.io" ? "registry-1.docker.io" : host) + "/");
+
+    /// <summary>Tells whether a host may be reached over plain HTTP: loopback registries, as Docker allows, and configured insecure ones.</summary>
+    public static bool AllowsPlainHttp(string host, RegistryClientOptions options)
     {
-        var hostName = host.StartsWith('[') ? host[..(host.IndexOf(']', StringComparison.Ordinal) + 1)] : host.Split(':')[0];
-        var plain = IsLoopback(hostName.Trim('[', ']')) || options.InsecureRegistries.Contains(host);
-        var actual = host == "docker.io" ? "registry-1.docker.io" : host;
-        return new Uri((plain ? "http://" : "https://") + actual + "/");
+        var hostName = host.StartsWith('[') ? host[1..host.IndexOf(']', StringComparison.Ordinal)] : host.Split(':')[0];
+        return IsLoopback(hostName) || options.InsecureRegistries.Contains(host);
     }
 
     public static bool IsLoopback(string host) =>

@@ -18,6 +18,7 @@ internal sealed class RegistryTransport : IDisposable
     private const int MaxRedirects = 5;
     private readonly HttpClient _http;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Uri> _baseUris = new(StringComparer.OrdinalIgnoreCase);
 
     public RegistryTransport(RegistryClientOptions options)
     {
@@ -37,8 +38,10 @@ internal sealed class RegistryTransport : IDisposable
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("containers-dotnet/0.1");
         Authenticator = new RegistryAuthenticator(_http, new CredentialStore(options));
-        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
+        if (options.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 MaxRetryAttempts = options.MaxRetries,
                 Delay = options.RetryDelay,
@@ -58,12 +61,44 @@ internal sealed class RegistryTransport : IDisposable
                     args.Outcome.Result?.Dispose();
                     return ValueTask.CompletedTask;
                 },
-            })
-            .AddTimeout(options.AttemptTimeout)
-            .Build();
+            });
+        }
+
+        _pipeline = builder.AddTimeout(options.AttemptTimeout).Build();
     }
 
     public RegistryClientOptions Options { get; }
+
+    /// <summary>
+    /// Returns the registry's base URI: https, verified against the system's and the configured authorities; for hosts
+    /// that allow plain HTTP, https is tried first and http used when no TLS server answers, as Docker does.
+    /// Certificates are never left unverified.
+    /// </summary>
+    public async Task<Uri> BaseUriAsync(string host, CancellationToken cancellationToken)
+    {
+        if (_baseUris.TryGetValue(host, out var known))
+        {
+            return known;
+        }
+
+        var secure = RegistryEndpoint.BaseUri(host, secure: true);
+        if (!RegistryEndpoint.AllowsPlainHttp(host, Options))
+        {
+            return _baseUris[host] = secure;
+        }
+
+        try
+        {
+            using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            probe.CancelAfter(TimeSpan.FromSeconds(5));
+            using var response = await _http.GetAsync(new Uri(secure, "v2/"), HttpCompletionOption.ResponseHeadersRead, probe.Token).ConfigureAwait(false);
+            return _baseUris[host] = secure;
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return _baseUris[host] = RegistryEndpoint.BaseUri(host, secure: false);
+        }
+    }
 
     public RegistryAuthenticator Authenticator { get; }
 

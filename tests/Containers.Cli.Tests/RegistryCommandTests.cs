@@ -1,0 +1,51 @@
+using Containers.Testing;
+
+namespace Containers.Cli.Tests;
+
+/// <summary>push, pull, image tags, login and logout through the command line, against a loopback docker-registry.</summary>
+public sealed class RegistryCommandTests : IAsyncLifetime
+{
+    private readonly TempDirectory _root = new("cli-registry");
+    private readonly TempDirectory _other = new("cli-registry-other");
+    private RegistryServer _registry = null!;
+
+    public async Task InitializeAsync()
+    {
+        _registry = await RegistryServer.StartAsync();
+        var rootfs = _root.Combine("rootfs.tar");
+        await File.WriteAllBytesAsync(rootfs, await TestImages.BusyboxRootfsAsync());
+        (await CliRunner.RunAsync(_root.Path, "import", rootfs, "busybox:latest")).ExitCode.Should().Be(0);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _registry.DisposeAsync();
+        _root.Dispose();
+        _other.Dispose();
+    }
+
+    [Fact]
+    public async Task Push_then_pull_into_another_root_and_run()
+    {
+        var reference = $"{_registry.Host}/cli/busybox:1";
+        var push = await CliRunner.RunAsync(_root.Path, "push", "busybox", reference);
+        push.ExitCode.Should().Be(0, push.Stderr);
+        push.Stdout.Should().StartWith($"{reference}: digest: sha256:");
+
+        (await CliRunner.RunAsync(_root.Path, "image", "tags", $"{_registry.Host}/cli/busybox")).Stdout.Should().Be("1\n");
+
+        var pull = await CliRunner.RunAsync(_other.Path, "pull", reference);
+        pull.ExitCode.Should().Be(0, pull.Stderr);
+        pull.Stdout.Should().Contain("Pull complete").And.Contain("Status: Downloaded image for " + reference);
+        var run = await CliRunner.RunAsync(_other.Path, "run", "--rm", reference, "echo", "from the registry");
+        run.Stdout.Should().Be("from the registry\n");
+    }
+
+    [Fact]
+    public async Task A_missing_image_fails_with_one_clear_line()
+    {
+        var result = await CliRunner.RunAsync(_other.Path, "pull", $"{_registry.Host}/nope/nothing:1");
+        result.ExitCode.Should().Be(1);
+        result.Stderr.Trim().Should().StartWith("Error: manifest unknown");
+    }
+}

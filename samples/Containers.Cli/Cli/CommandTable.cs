@@ -9,6 +9,7 @@ internal static class CommandTable
     [
         .. ContainerCommands.All,
         .. ContainerQueryCommands.All,
+        .. ExecCommands.All,
         .. ImageCommands.All,
         .. ArchiveCommands.All,
         .. StorageCommands.All,

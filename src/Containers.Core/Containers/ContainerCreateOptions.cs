@@ -36,6 +36,13 @@ public sealed record ContainerCreateOptions
     /// <summary>Gets a value indicating whether the container is removed when its process exits (<c>--rm</c>).</summary>
     public bool AutoRemove { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the container is detached (<c>docker run -d</c>): a small monitor process parents
+    /// it, writes its log and records its exit, so it outlives the process that started it and any process using the
+    /// same root can stop it, exec into it and read its logs. Otherwise it dies with the starting process.
+    /// </summary>
+    public bool Detached { get; init; }
+
     /// <summary>Gets a value indicating whether the root filesystem is mounted read-only.</summary>
     public bool ReadOnlyRootfs { get; init; }
 

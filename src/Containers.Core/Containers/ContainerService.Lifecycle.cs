@@ -33,6 +33,12 @@ internal sealed partial class ContainerService
         try
         {
             var spec = await WriteSpecAsync(record, image, rootfs, cancellationToken).ConfigureAwait(false);
+            if (record.Options.Detached)
+            {
+                await StartDetachedLockedAsync(record, state, spec, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             process = await _runtime.CreateAsync(id, spec, record.Options.OpenStdin, cancellationToken).ConfigureAwait(false);
             var log = new ContainerLogWriter(_store.LogPath(id));
             var pumps = Task.WhenAll(log.PumpAsync(process.StandardOutput, LogStream.Stdout), log.PumpAsync(process.StandardError, LogStream.Stderr));
@@ -171,9 +177,15 @@ internal sealed partial class ContainerService
                 }
             }
 
+            if (await _store.ReadRecordAsync(record.Id, cancellationToken).ConfigureAwait(false) is null)
+            {
+                return _removedExitCodes.TryGetValue(record.Id, out var removed) ? removed : throw new ContainerNotFoundException(nameOrId);
+            }
+
             var state = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
             if (!state.IsRunning && !_running.ContainsKey(record.Id))
             {
+                await RemoveIfAutoRemoveAsync(record, state, cancellationToken).ConfigureAwait(false);
                 return state.ExitCode;
             }
 
@@ -277,6 +289,11 @@ internal sealed partial class ContainerService
     private async Task<ContainerState> RefreshAsync(ContainerRecord record, CancellationToken cancellationToken)
     {
         var state = await _store.ReadStateAsync(record.Id, cancellationToken).ConfigureAwait(false);
+        if (state.IsRunning && state.MonitorPid > 0)
+        {
+            return await RefreshDetachedAsync(record, state, cancellationToken).ConfigureAwait(false);
+        }
+
         if (!state.IsRunning || _running.ContainsKey(record.Id) || _runtime.IsAlive(state.Pid, state.PidStartTime)
             || (state.OwnerPid != Environment.ProcessId && _runtime.IsAlive(state.OwnerPid, 0)))
         {

@@ -12,6 +12,11 @@ internal sealed partial class ContainerService
         foreach (var record in await _store.ListAsync(cancellationToken).ConfigureAwait(false))
         {
             var state = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
+            if (await RemoveIfAutoRemoveAsync(record, state, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
             if (all || state.IsRunning)
             {
                 summaries.Add(new ContainerSummary

@@ -99,6 +99,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
             var before = await _store.ReadStateAsync(record.Id, cancellationToken).ConfigureAwait(false);
             var after = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
             fixedCount += before.IsRunning && !after.IsRunning ? 1 : 0;
+            await RemoveIfAutoRemoveAsync(record, after, cancellationToken).ConfigureAwait(false);
         }
 
         var known = records.Select(r => CgroupsPath(r.Id)).ToHashSet(StringComparer.Ordinal);

@@ -92,6 +92,13 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int fstatat(int dirfd, string path, byte* stat, int flags);
 
+    /// <summary>stat(2) reduced to the device and inode numbers, following symbolic links (namespace files, for example).</summary>
+    public static (ulong Device, ulong Inode)? Stat(string path)
+    {
+        var buffer = stackalloc byte[256];
+        return fstatat(AT_FDCWD, path, buffer, 0) < 0 ? null : (*(ulong*)buffer, *(ulong*)(buffer + 8));
+    }
+
     /// <summary>lstat(2) reduced to the file type bits and the device number (st_rdev).</summary>
     public static (int Type, ulong Device)? StatNoFollow(string path)
     {

@@ -62,7 +62,7 @@ struct cn_plan {
   int32_t report_fd;      /* the child writes struct cn_report records here (close-on-exec) */
   int32_t start_fd;       /* read by CN_WAIT_START */
   int32_t pdeathsig;      /* signal on parent-thread death; 0 for none */
-  int32_t reserved;
+  int32_t join_pidns_fd;  /* a pid namespace (fd > 2) the child is born into, for exec; 0 for none */
   const struct cn_step *steps;
   const char *exec_path;
   char *const *argv;
@@ -79,6 +79,24 @@ struct cn_report {
 
 /* Returns the child's pid (in the caller's pid namespace), or -errno. */
 CN_EXPORT int cn_spawn(const struct cn_plan *plan);
+
+/* What cn_spawn_monitored execs once the container is cloned: the monitor program and the two pipe ends it reads. */
+struct cn_monitor {
+  const char *path;
+  char *const *argv;
+  char *const *envp;
+  int32_t stdout_fd;      /* kept open across execve; every other descriptor closes */
+  int32_t stderr_fd;
+  int32_t pid_fd;         /* receives the container's pid (int32), or -errno when the clone failed */
+  int32_t reserved;
+};
+
+/*
+ * Forks a monitor process that starts its own session, clones the container from `plan` as its child, reports the
+ * container's pid on monitor->pid_fd and execs the monitor program, which then outlives the caller. Returns the
+ * monitor's pid or -errno.
+ */
+CN_EXPORT int cn_spawn_monitored(const struct cn_plan *plan, const struct cn_monitor *monitor);
 
 /* Waits for a child; returns 0 and its exit code (or 128+signal) in *status, or -errno. */
 CN_EXPORT int cn_wait(int pid, int *status);

@@ -156,8 +156,8 @@ static int run_step(const struct cn_plan *p, const struct cn_step *s) {
   }
 }
 
-static __attribute__((noreturn)) void child(const struct cn_plan *p) {
-  /* Inherited handlers belong to the .NET runtime: restore every signal to its default, then unblock. */
+/* Inherited handlers belong to the .NET runtime: restore every signal to its default, then unblock. */
+static void reset_signals(void) {
   struct sigaction dfl;
   memset(&dfl, 0, sizeof dfl);
   dfl.sa_handler = SIG_DFL;
@@ -167,6 +167,10 @@ static __attribute__((noreturn)) void child(const struct cn_plan *p) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static __attribute__((noreturn)) void child(const struct cn_plan *p) {
+  reset_signals();
 
   if (p->pdeathsig > 0 && prctl(PR_SET_PDEATHSIG, p->pdeathsig, 0, 0, 0) < 0) fail(p, -1, errno);
 
@@ -187,15 +191,67 @@ static __attribute__((noreturn)) void child(const struct cn_plan *p) {
   fail(p, p->nsteps, errno);
 }
 
+static long clone_child(const struct cn_plan *plan) {
+  return syscall(SYS_clone, (unsigned long)(plan->clone_flags | SIGCHLD), NULL, NULL, NULL, NULL);
+}
+
 int cn_spawn(const struct cn_plan *plan) {
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
 
+  /* Joining a pid namespace changes only where this thread's next child is born; the thread's own stays. */
+  int own_pidns = -1;
+  if (plan->join_pidns_fd > 2) {
+    own_pidns = open("/proc/thread-self/ns/pid", O_RDONLY | O_CLOEXEC);
+    if (own_pidns < 0 || setns(plan->join_pidns_fd, CLONE_NEWPID) < 0) {
+      int saved = errno;
+      if (own_pidns >= 0) close(own_pidns);
+      pthread_sigmask(SIG_SETMASK, &old, NULL);
+      return -saved;
+    }
+  }
+
   /* A fork-like clone (no CLONE_VM): the child gets a copy of this thread's stack and returns here. */
-  long pid = syscall(SYS_clone, (unsigned long)(plan->clone_flags | SIGCHLD), NULL, NULL, NULL, NULL);
+  long pid = clone_child(plan);
   if (pid == 0) child(plan);
 
+  int saved = errno;
+  if (own_pidns >= 0) {
+    setns(own_pidns, CLONE_NEWPID);
+    close(own_pidns);
+  }
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  return pid < 0 ? -saved : (int)pid;
+}
+
+static __attribute__((noreturn)) void monitor_child(const struct cn_plan *plan, const struct cn_monitor *m) {
+  /* A session of its own, so the caller's terminal and process group never signal the monitor. */
+  setsid();
+  long pid = clone_child(plan);
+  if (pid == 0) child(plan);
+  int32_t value = pid < 0 ? -errno : (int32_t)pid;
+  ssize_t n;
+  do {
+    n = write(m->pid_fd, &value, sizeof value);
+  } while (n < 0 && errno == EINTR);
+  if (pid < 0) _exit(127);
+
+  /* The monitor keeps only the read ends of the container's output; everything else of the caller's closes. */
+  syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+  fcntl(m->stdout_fd, F_SETFD, 0);
+  fcntl(m->stderr_fd, F_SETFD, 0);
+  reset_signals();
+  execve(m->path, m->argv, m->envp);
+  _exit(126);
+}
+
+int cn_spawn_monitored(const struct cn_plan *plan, const struct cn_monitor *monitor) {
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  long pid = syscall(SYS_clone, (unsigned long)SIGCHLD, NULL, NULL, NULL, NULL);
+  if (pid == 0) monitor_child(plan, monitor);
   int saved = errno;
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   return pid < 0 ? -saved : (int)pid;

@@ -13,7 +13,7 @@ namespace Containers.Linux.Runtime;
 /// Mount targets are resolved inside the root here, so a symbolic link in the image cannot point a mount at the host;
 /// targets created by earlier steps (under the new /dev) are fresh directories the image cannot have prepared.
 /// </remarks>
-internal static class SpawnPlanBuilder
+internal static partial class SpawnPlanBuilder
 {
     private const ulong CloneNewNs = 0x00020000;
     private const ulong CloneNewCgroup = 0x02000000;

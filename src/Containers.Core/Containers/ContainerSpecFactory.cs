@@ -159,6 +159,7 @@ internal static class ContainerSpecFactory
             Memory = options.Memory is { } memory ? new RuntimeMemory { Limit = memory, Swap = memory } : null,
             Cpu = cpu,
             Pids = options.PidsLimit is { } pids and > 0 ? new RuntimePids { Limit = pids } : null,
+            Devices = DefaultDeviceRules.For(options.Privileged),
         };
     }
 

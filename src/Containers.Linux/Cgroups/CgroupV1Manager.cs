@@ -68,6 +68,11 @@ internal sealed class CgroupV1Manager(string root) : ICgroupManager
         {
             CgroupFiles.Write(Dir("pids", path), "pids.max", pids.Limit.ToString(CultureInfo.InvariantCulture));
         }
+
+        if (resources?.Devices is { Count: > 0 } devices && Directory.Exists(Path.Combine(root, "devices")))
+        {
+            DeviceRulesV1.Apply(Dir("devices", path), devices);
+        }
     }
 
     /// <summary>A new v1 cpuset cgroup starts with no CPUs and no memory nodes; copy them down from its parents.</summary>

@@ -62,6 +62,11 @@ internal sealed class CgroupV2Manager(string root) : ICgroupManager
         {
             CgroupFiles.Write(directory, "pids.max", pids.Limit.ToString(CultureInfo.InvariantCulture));
         }
+
+        if (resources?.Devices is { Count: > 0 } devices)
+        {
+            DeviceFilterLoader.Attach(directory, DeviceFilterCompiler.Compile(devices));
+        }
     }
 
     /// <summary>Converts cgroup v1 shares (2 to 262144) to a v2 weight (1 to 10000), as runc and crun do.</summary>

@@ -33,4 +33,6 @@ internal enum SpawnOp
     SetNamespace = 28,
     ChangeRoot = 29,
     SetDomainName = 30,
+    CloseInherited = 32,
+    VerifyWorkingDirectory = 33,
 }

@@ -44,6 +44,8 @@ enum cn_op {
   CN_CHROOT = 29,      /* chroot(s0) */
   CN_SETDOMAINNAME = 30,
   CN_OOM_SCORE = 31,   /* same as CN_WRITE_FILE, kept apart for error messages */
+  CN_CLOSE_INHERITED = 32, /* close every fd >= 3 except the report and start fds and the n0 int32 fds at p0 */
+  CN_VERIFY_CWD = 33,  /* fail with ENOENT unless the working directory is reachable from the root */
 };
 
 struct cn_step {

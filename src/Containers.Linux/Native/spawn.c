@@ -91,6 +91,34 @@ static int wait_start(const struct cn_plan *p) {
   _exit(0);
 }
 
+static unsigned lower_kept(unsigned fd, unsigned first, unsigned next) {
+  return fd >= first && fd < next ? fd : next;
+}
+
+/* Really closes what the child inherited: close-on-exec fds stay open until execve and reach host files through
+ * /proc/self/fd (CVE-2024-21626). Closes every fd from 3 up, in runs between the ones the plan still needs. */
+static int close_inherited(const struct cn_plan *p, const int32_t *keep, uint64_t nkeep) {
+  unsigned first = 3;
+  for (;;) {
+    unsigned next = ~0U;
+    next = lower_kept((unsigned)p->report_fd, first, next);
+    next = lower_kept((unsigned)p->start_fd, first, next);
+    for (uint64_t i = 0; i < nkeep; i++) next = lower_kept((unsigned)keep[i], first, next);
+    if (next == ~0U) return (int)syscall(SYS_close_range, first, ~0U, 0);
+    if (next > first && syscall(SYS_close_range, first, next - 1, 0) < 0) return -1;
+    first = next + 1;
+  }
+}
+
+/* The kernel prefixes "(unreachable)" when the working directory lies outside the root (runc's verifyCwd). */
+static int verify_cwd(void) {
+  char cwd[4096];
+  if (syscall(SYS_getcwd, cwd, sizeof cwd) < 0) return -1;
+  if (cwd[0] == '/') return 0;
+  errno = ENOENT;
+  return -1;
+}
+
 static int ignore(int rc, int tolerated) {
   return rc < 0 && errno == tolerated ? 0 : rc;
 }
@@ -152,6 +180,8 @@ static int run_step(const struct cn_plan *p, const struct cn_step *s) {
   }
   case CN_SETNS: return setns(s->i0, s->i1);
   case CN_CHROOT: return chroot(s->s0);
+  case CN_CLOSE_INHERITED: return close_inherited(p, (const int32_t *)s->p0, s->n0);
+  case CN_VERIFY_CWD: return verify_cwd();
   default: errno = EINVAL; return -1;
   }
 }

@@ -48,6 +48,7 @@ internal static partial class SpawnPlanBuilder
             SpawnStep.Dup2(stdio.Stderr, 2, "connecting standard error"),
             SpawnStep.SetSid(),
         };
+        var inheritedClosedAt = steps.Count;
 
         if (namespaces.Contains("user"))
         {
@@ -85,8 +86,10 @@ internal static partial class SpawnPlanBuilder
         steps.Add(SpawnStep.Umask((int)(process.User.Umask ?? 0x12)));
         AddIdentity(steps, process, seccomp);
         steps.Add(SpawnStep.ChangeDirectory(process.Cwd, $"changing to the working directory {process.Cwd}"));
+        steps.Add(SpawnStep.VerifyWorkingDirectory(process.Cwd));
         steps.Add(SpawnStep.CloseFrom(3));
         steps.Add(SpawnStep.WaitForStart());
+        InsertCloseInherited(steps, inheritedClosedAt);
 
         ulong flags = 0;
         flags |= namespaces.Contains("mount") ? CloneNewNs : 0;
@@ -104,6 +107,20 @@ internal static partial class SpawnPlanBuilder
             Arguments = process.Args,
             Environment = process.Env ?? [],
         };
+    }
+
+    /// <summary>
+    /// Closes what the child inherited from the engine process before any path in the container is resolved, so no
+    /// descriptor (close-on-exec or not) reaches the host through <c>/proc/self/fd</c>; keeps those later steps use.
+    /// </summary>
+    private static void InsertCloseInherited(List<SpawnStep> steps, int index)
+    {
+        var used = steps.Skip(index)
+            .Where(s => s.Op is SpawnOp.SetNamespace or SpawnOp.Dup2 && s.I0 > 2)
+            .Select(s => s.I0)
+            .Distinct()
+            .ToList();
+        steps.Insert(index, SpawnStep.CloseInherited(used));
     }
 
     private static void AddRootfs(List<SpawnStep> steps, RuntimeSpec spec, string root)

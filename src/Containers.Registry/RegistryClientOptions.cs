@@ -18,6 +18,14 @@ public sealed class RegistryClientOptions
     /// <summary>Gets hosts that may be reached over plain HTTP. Loopback registries always may, as Docker allows. Empty by default.</summary>
     public ISet<string> InsecureRegistries { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Gets token services (<c>auth.example.com</c> or <c>auth.example.com:8443</c>) that may receive a registry's
+    /// credentials although they are on another domain than the registry. Without an entry here credentials go only to a
+    /// realm on the registry's own host or a sibling under its parent domain (<c>auth.docker.io</c> for
+    /// <c>registry-1.docker.io</c>). Empty by default.
+    /// </summary>
+    public ISet<string> TrustedTokenRealms { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Gets extra certificate authorities trusted for registry TLS, beside the system's. Empty by default.</summary>
     public X509Certificate2Collection CaCertificates { get; } = [];
 

@@ -44,6 +44,9 @@ public sealed class RegistryClientOptions
     /// <summary>Gets or sets how long one attempt may wait for response headers, or go without receiving body bytes. The default is 60 seconds.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Gets or sets how many tags one page of a tag listing asks for (<c>n</c>); later pages follow the <c>Link</c> header. The default is 1000.</summary>
+    public int TagPageSize { get; set; } = 1000;
+
     /// <summary>Gets or sets the size from which pushes upload blobs in chunks; 0 always uploads in one request. The default is 0.</summary>
     public long ChunkSize { get; set; }
 }

@@ -1,6 +1,7 @@
 using Containers.Images;
 using Containers.Registry.Auth;
 using Containers.Registry.Pull;
+using Containers.Registry.Push;
 
 namespace Containers.Registry;
 
@@ -16,6 +17,9 @@ public interface IRegistryClient
 
     /// <summary>Pushes an image from the store to <paramref name="destination"/> (default: the image's own name); returns the manifest digest.</summary>
     Task<Digest> PushAsync(string image, string? destination = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Pushes an image as <see cref="PushAsync(string, string?, CancellationToken)"/> does, with blob mounts and progress as <paramref name="options"/> say.</summary>
+    Task<Digest> PushAsync(string image, string? destination, PushOptions? options, CancellationToken cancellationToken = default);
 
     /// <summary>Lists a repository's tags, following the registry's pagination.</summary>
     Task<IReadOnlyList<string>> ListTagsAsync(string repository, CancellationToken cancellationToken = default);

@@ -46,6 +46,18 @@ internal sealed class FaultProxy : IAsyncDisposable
 
     public List<string> RangeHeaders { get; } = [];
 
+    /// <summary>Gets every request as <c>METHOD /path?query</c>, in arrival order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Log { get; } = new();
+
+    /// <summary>
+    /// Gets or sets whether tag listings are paginated here by <c>n</c> and <c>last</c> with a <c>Link</c> header, as
+    /// newer registries do; Debian's docker-registry (2.8) ignores <c>n</c> for tags and answers everything at once.
+    /// </summary>
+    public bool PaginateTags { get; set; }
+
+    /// <summary>Gets or sets the referrers API emulation; null forwards referrers requests (2.8 answers 404).</summary>
+    public ReferrersEmulation? Referrers { get; set; }
+
     private async Task LoopAsync()
     {
         while (_listener.IsListening)
@@ -67,9 +79,15 @@ internal sealed class FaultProxy : IAsyncDisposable
     private async Task HandleAsync(HttpListenerContext context)
     {
         var number = ++Requests;
+        Log.Enqueue(context.Request.HttpMethod + " " + context.Request.RawUrl);
         var fault = Policy(number, context.Request);
         try
         {
+            if (Referrers is not null && await Referrers.TryAnswerAsync(context))
+            {
+                return;
+            }
+
             if (fault.Status is { } status)
             {
                 context.Response.StatusCode = status;
@@ -82,7 +100,25 @@ internal sealed class FaultProxy : IAsyncDisposable
                 return;
             }
 
-            using var request = new HttpRequestMessage(new HttpMethod(context.Request.HttpMethod), new Uri(_target, context.Request.RawUrl));
+            var rawUrl = context.Request.RawUrl!;
+            var paginate = PaginateTags && context.Request.HttpMethod == "GET" && context.Request.Url!.AbsolutePath.EndsWith("/tags/list", StringComparison.Ordinal);
+            using var request = new HttpRequestMessage(new HttpMethod(context.Request.HttpMethod), new Uri(_target, paginate ? context.Request.Url!.AbsolutePath : rawUrl));
+            byte[]? requestBody = null;
+            if (context.Request.HasEntityBody)
+            {
+                using var buffer = new MemoryStream();
+                await context.Request.InputStream.CopyToAsync(buffer);
+                requestBody = buffer.ToArray();
+                request.Content = new ByteArrayContent(requestBody);
+                foreach (var name in new[] { "Content-Type", "Content-Range" })
+                {
+                    if (context.Request.Headers[name] is { } value)
+                    {
+                        request.Content.Headers.TryAddWithoutValidation(name, value);
+                    }
+                }
+            }
+
             foreach (var name in new[] { "Accept", "Authorization", "Range" })
             {
                 if (context.Request.Headers[name] is { } value)
@@ -104,11 +140,25 @@ internal sealed class FaultProxy : IAsyncDisposable
             {
                 if (header.Key is not ("Content-Length" or "Transfer-Encoding" or "Connection"))
                 {
-                    context.Response.AddHeader(header.Key, string.Join(",", header.Value));
+                    // Upload sessions continue through the proxy, so it sees (and may fault) every request.
+                    var value = string.Join(",", header.Value);
+                    context.Response.AddHeader(header.Key, header.Key == "Location" ? value.Replace(_target.GetLeftPart(UriPartial.Authority), $"http://{Host}", StringComparison.Ordinal) : value);
                 }
             }
 
+            if (Referrers is not null && requestBody is not null && context.Request.HttpMethod == "PUT" && response.IsSuccessStatusCode
+                && context.Request.Url!.AbsolutePath.Contains("/manifests/", StringComparison.Ordinal)
+                && Referrers.Record(context.Request.Url.AbsolutePath, requestBody, context.Request.ContentType) is { } subject)
+            {
+                context.Response.AddHeader("OCI-Subject", subject);
+            }
+
             var body = await response.Content.ReadAsByteArrayAsync();
+            if (paginate && response.IsSuccessStatusCode)
+            {
+                body = Paginate(context, body);
+            }
+
             if (fault.Replace is { } replace)
             {
                 body = replace(body);
@@ -134,6 +184,25 @@ internal sealed class FaultProxy : IAsyncDisposable
         {
             context.Response.Abort();
         }
+    }
+
+    /// <summary>Answers one page: tags after <c>last</c> in lexical order, at most <c>n</c>, with a Link to the next page.</summary>
+    private static byte[] Paginate(HttpListenerContext context, byte[] body)
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(body)!.AsObject();
+        var query = System.Web.HttpUtility.ParseQueryString(context.Request.Url!.Query);
+        var n = int.TryParse(query["n"], out var size) ? size : int.MaxValue;
+        var last = query["last"];
+        var tags = json["tags"]!.AsArray().Select(t => t!.GetValue<string>()).Order(StringComparer.Ordinal)
+            .Where(t => last is null || string.CompareOrdinal(t, last) > 0).ToList();
+        var page = tags.Take(n).ToList();
+        json["tags"] = new System.Text.Json.Nodes.JsonArray([.. page.Select(t => (System.Text.Json.Nodes.JsonNode)t)]);
+        if (tags.Count > page.Count)
+        {
+            context.Response.AddHeader("Link", $"<{context.Request.Url.AbsolutePath}?n={n}&last={Uri.EscapeDataString(page[^1])}>; rel=\"next\"");
+        }
+
+        return System.Text.Encoding.UTF8.GetBytes(json.ToJsonString());
     }
 
     public async ValueTask DisposeAsync()

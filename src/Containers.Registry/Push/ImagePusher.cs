@@ -8,23 +8,42 @@ using Containers.Registry.Transport;
 namespace Containers.Registry.Push;
 
 /// <summary>
-/// Pushes an image: blobs the registry lacks (checked with HEAD) are uploaded, monolithically or in chunks, then the
-/// manifest is put under the tag with its media type.
+/// Pushes an image: blobs the registry lacks (checked with HEAD) are mounted from another repository of the registry
+/// when one may hold them, else uploaded, monolithically or in chunks; then the manifest is put under the tag with its
+/// media type.
 /// </summary>
 internal sealed class ImagePusher(RegistryTransport transport, IContentProvider store)
 {
-    public async Task<Digest> PushAsync(ImageDetails image, ImageReference destination, CancellationToken cancellationToken)
+    public async Task<Digest> PushAsync(ImageDetails image, ImageReference destination, PushOptions options, CancellationToken cancellationToken)
     {
         var host = destination.Registry;
         var repository = destination.Repository;
         var scope = $"repository:{repository}:pull,push";
         var baseUri = await transport.BaseUriAsync(host, cancellationToken).ConfigureAwait(false);
+        var sources = options.MountFrom
+            .Concat(image.Names.Where(n => n.Registry.Equals(host, StringComparison.OrdinalIgnoreCase)).Select(n => n.Repository))
+            .Where(r => r != repository)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        var progress = options.Progress;
         foreach (var blob in image.Manifest.Layers.Prepend(image.Manifest.Config).DistinctBy(b => b.Digest))
         {
-            if (!await ExistsAsync(host, scope, new Uri(baseUri, $"v2/{repository}/blobs/{blob.Digest}"), cancellationToken).ConfigureAwait(false))
+            if (await ExistsAsync(host, scope, new Uri(baseUri, $"v2/{repository}/blobs/{blob.Digest}"), cancellationToken).ConfigureAwait(false))
             {
-                await UploadAsync(host, repository, scope, baseUri, blob, cancellationToken).ConfigureAwait(false);
+                progress?.Report(new PushProgress(blob.Digest, PushState.Exists, blob.Size, blob.Size));
+                continue;
             }
+
+            var (mounted, session) = await TryMountAsync(host, repository, scope, baseUri, blob, sources, cancellationToken).ConfigureAwait(false);
+            if (mounted)
+            {
+                progress?.Report(new PushProgress(blob.Digest, PushState.Mounted, blob.Size, blob.Size));
+                continue;
+            }
+
+            progress?.Report(new PushProgress(blob.Digest, PushState.Uploading, 0, blob.Size));
+            await UploadAsync(host, repository, scope, baseUri, blob, session, progress, cancellationToken).ConfigureAwait(false);
+            progress?.Report(new PushProgress(blob.Digest, PushState.Complete, blob.Size, blob.Size));
         }
 
         var manifestBytes = await ReadAllAsync(image.ManifestDescriptor.Digest, cancellationToken).ConfigureAwait(false);
@@ -47,14 +66,51 @@ internal sealed class ImagePusher(RegistryTransport transport, IContentProvider 
         return response.IsSuccessStatusCode;
     }
 
-    /// <summary>Starts an upload session, then sends the blob in one PUT, or in PATCH chunks when it is larger than the chunk size.</summary>
-    private async Task UploadAsync(string host, string repository, string scope, Uri baseUri, Descriptor blob, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks the registry to mount the blob from each source repository in turn (<c>POST ?mount=&amp;from=</c>): 201 means
+    /// done; 202 means the registry could not and opened an upload session instead, which the upload then uses. A source
+    /// we may not read is skipped.
+    /// </summary>
+    private async Task<(bool Mounted, Uri? Session)> TryMountAsync(string host, string repository, string scope, Uri baseUri, Descriptor blob, IReadOnlyList<string> sources, CancellationToken cancellationToken)
     {
-        var location = await StartUploadAsync(host, repository, scope, baseUri, cancellationToken).ConfigureAwait(false);
+        foreach (var source in sources)
+        {
+            var url = new Uri(baseUri, $"v2/{repository}/blobs/uploads/?mount={Uri.EscapeDataString(blob.Digest.ToString())}&from={Uri.EscapeDataString(source)}");
+            HttpResponseMessage response;
+            try
+            {
+                response = await transport.SendAsync(host, $"{scope} repository:{source}:pull", url, u => new HttpRequestMessage(HttpMethod.Post, u) { Content = new ByteArrayContent([]) }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RegistryAuthenticationException)
+            {
+                continue; // no read access to that repository: upload instead
+            }
+
+            using (response)
+            {
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    return (true, null);
+                }
+
+                if (response.StatusCode == HttpStatusCode.Accepted && response.Headers.Location is not null)
+                {
+                    return (false, NextLocation(url, response));
+                }
+            }
+        }
+
+        return (false, null);
+    }
+
+    /// <summary>Starts an upload session (unless a refused mount opened one), then sends the blob in one PUT, or in PATCH chunks when it is larger than the chunk size.</summary>
+    private async Task UploadAsync(string host, string repository, string scope, Uri baseUri, Descriptor blob, Uri? session, IProgress<PushProgress>? progress, CancellationToken cancellationToken)
+    {
+        var location = session ?? await StartUploadAsync(host, repository, scope, baseUri, cancellationToken).ConfigureAwait(false);
         var chunkSize = transport.Options.ChunkSize;
         if (chunkSize > 0 && blob.Size > chunkSize)
         {
-            location = await UploadChunksAsync(host, scope, location, blob, chunkSize, cancellationToken).ConfigureAwait(false);
+            location = await UploadChunksAsync(host, scope, location, blob, chunkSize, progress, cancellationToken).ConfigureAwait(false);
             await FinishAsync(host, scope, location, blob, body: null, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -75,7 +131,7 @@ internal sealed class ImagePusher(RegistryTransport transport, IContentProvider 
     }
 
     /// <summary>Sends the blob in chunks with Content-Range; after a 416 the registry's Range tells where to continue.</summary>
-    private async Task<Uri> UploadChunksAsync(string host, string scope, Uri location, Descriptor blob, long chunkSize, CancellationToken cancellationToken)
+    private async Task<Uri> UploadChunksAsync(string host, string scope, Uri location, Descriptor blob, long chunkSize, IProgress<PushProgress>? progress, CancellationToken cancellationToken)
     {
         long offset = 0;
         while (offset < blob.Size)
@@ -102,6 +158,7 @@ internal sealed class ImagePusher(RegistryTransport transport, IContentProvider 
 
             location = NextLocation(location, response);
             offset = start + length;
+            progress?.Report(new PushProgress(blob.Digest, PushState.Uploading, offset, blob.Size));
         }
 
         return location;

@@ -37,7 +37,7 @@ internal sealed class RegistryTransport : IDisposable
 
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("containers-dotnet/0.1");
-        Authenticator = new RegistryAuthenticator(_http, new CredentialStore(options));
+        Authenticator = new RegistryAuthenticator(_http, new CredentialStore(options), options);
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
         if (options.MaxRetries > 0)
         {

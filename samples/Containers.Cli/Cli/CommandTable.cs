@@ -15,6 +15,7 @@ internal static class CommandTable
         .. StorageCommands.All,
         .. RegistryCommands.All,
         .. SystemCommands.All,
+        .. VolumeCommands.All,
     ];
 
     /// <summary>Finds the command named by the first words of <paramref name="args"/>, preferring the longest match.</summary>

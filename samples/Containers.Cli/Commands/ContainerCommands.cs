@@ -20,7 +20,7 @@ internal static class ContainerCommands
         new("container kill", "Kill one or more running containers", "CONTAINER [CONTAINER...]",
             [OptionSpec.Value("signal", 's', "string", "Signal to send to the container (default KILL)")], KillAsync, ["kill"]),
         new("container rm", "Remove one or more containers", "CONTAINER [CONTAINER...]",
-            [OptionSpec.Flag("force", 'f', "Force the removal of a running container (uses SIGKILL)")], RemoveAsync, ["rm", "container remove"]),
+            [OptionSpec.Flag("force", 'f', "Force the removal of a running container (uses SIGKILL)"), OptionSpec.Flag("volumes", 'v', "Remove anonymous volumes associated with the container")], RemoveAsync, ["rm", "container remove"]),
         new("container pause", "Pause all processes within one or more containers", "CONTAINER [CONTAINER...]", [], c => ForEachAsync(c, (id, ct) => c.Engine.Containers.PauseAsync(id, ct)), ["pause"]),
         new("container unpause", "Unpause all processes within one or more containers", "CONTAINER [CONTAINER...]", [], c => ForEachAsync(c, (id, ct) => c.Engine.Containers.UnpauseAsync(id, ct)), ["unpause"]),
         new("container wait", "Block until one or more containers stop, then print their exit codes", "CONTAINER [CONTAINER...]", [], WaitAsync, ["wait"]),
@@ -72,7 +72,7 @@ internal static class ContainerCommands
         var code = await containers.WaitAsync(container.Id, CancellationToken.None);
         if (options.AutoRemove)
         {
-            await containers.RemoveAsync(container.Id, force: true, CancellationToken.None);
+            await containers.RemoveAsync(container.Id, force: true, removeVolumes: true, CancellationToken.None);
         }
 
         _ = stdin;
@@ -157,7 +157,7 @@ internal static class ContainerCommands
         ForEachAsync(context, (id, ct) => context.Engine.Containers.KillAsync(id, context.Args.Value("signal") ?? "KILL", ct));
 
     private static Task<int> RemoveAsync(CommandContext context) =>
-        ForEachAsync(context, (id, ct) => context.Engine.Containers.RemoveAsync(id, context.Args.Flag("force"), ct));
+        ForEachAsync(context, (id, ct) => context.Engine.Containers.RemoveAsync(id, context.Args.Flag("force"), context.Args.Flag("volumes"), ct));
 
     private static async Task<int> WaitAsync(CommandContext context)
     {

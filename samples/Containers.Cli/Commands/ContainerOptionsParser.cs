@@ -34,6 +34,7 @@ internal static class ContainerOptionsParser
         OptionSpec.Value("gidmap", null, "container:host:size", "GID mapping for the user namespace (default: as --uidmap)"),
         OptionSpec.Flag("interactive", 'i', "Keep STDIN open even if not attached"),
         OptionSpec.Flag("rm", null, "Automatically remove the container when it exits"),
+        .. VolumeOptions.Options,
     ];
 
     /// <summary>Reads the image (first positional) and the command (the rest) with the flags.</summary>
@@ -71,6 +72,7 @@ internal static class ContainerOptionsParser
             GidMappings = args.Values("gidmap").Select(IdMapping.Parse).ToList(),
             OpenStdin = args.Flag("interactive"),
             AutoRemove = args.Flag("rm"),
+            Mounts = VolumeOptions.Parse(args),
         };
     }
 }

@@ -99,4 +99,11 @@ public sealed record ContainerCreateOptions
 
     /// <summary>Gets the network mode: <c>none</c> (the default until bridge networking is configured), <c>host</c>, or a network name.</summary>
     public string? Network { get; init; }
+
+    /// <summary>
+    /// Gets volumes, bind mounts and tmpfs mounts (<c>-v</c>, <c>--mount</c>, <c>--tmpfs</c>; parse them with
+    /// <see cref="Volumes.MountSpecParser"/>). Named volumes are created on first use; the image's <c>VOLUME</c> paths get
+    /// anonymous volumes unless mounted here.
+    /// </summary>
+    public IReadOnlyList<Volumes.ContainerMount> Mounts { get; init; } = [];
 }

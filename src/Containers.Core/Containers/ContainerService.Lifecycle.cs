@@ -103,6 +103,7 @@ internal sealed partial class ContainerService
             RootfsPath = rootfs,
             CgroupsPath = CgroupsPath(record.Id),
             EngineFiles = files,
+            UserMounts = await _volumes.ResolveAsync(record.Options.Mounts, rootfs, cancellationToken).ConfigureAwait(false),
         });
         await Internal.AtomicFile.WriteAllBytesAsync(Path.Combine(directory, "config.json"), OciSerializer.Serialize(spec), cancellationToken).ConfigureAwait(false);
         return spec;

@@ -89,7 +89,10 @@ internal sealed partial class ContainerService
         }
     }
 
-    public async Task RemoveAsync(string nameOrId, bool force = false, CancellationToken cancellationToken = default)
+    public Task RemoveAsync(string nameOrId, bool force = false, CancellationToken cancellationToken = default) =>
+        RemoveAsync(nameOrId, force, removeVolumes: false, cancellationToken);
+
+    public async Task RemoveAsync(string nameOrId, bool force, bool removeVolumes, CancellationToken cancellationToken = default)
     {
         var record = await _store.FindAsync(nameOrId, cancellationToken).ConfigureAwait(false);
         var state = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
@@ -119,6 +122,12 @@ internal sealed partial class ContainerService
             await _runtime.DeleteAsync(CgroupsPath(record.Id), cancellationToken).ConfigureAwait(false);
             await _rootfs.RemoveAsync(record.Id, cancellationToken).ConfigureAwait(false);
             _store.Delete(record.Id);
+        }
+
+        // As Docker: anonymous volumes go with a container removed with -v or created with --rm; named ones stay.
+        if (removeVolumes || record.Options.AutoRemove)
+        {
+            await _volumes.ReleaseAsync(record.Options.Mounts, cancellationToken).ConfigureAwait(false);
         }
     }
 

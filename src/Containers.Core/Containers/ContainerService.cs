@@ -14,11 +14,13 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
     private readonly IContainerRootfs _rootfs;
     private readonly Content.IContentStore _content;
     private readonly ILogger _logger;
+    private readonly Volumes.ContainerVolumes _volumes;
     private readonly ConcurrentDictionary<string, RunningContainer> _running = new();
     private readonly ConcurrentDictionary<string, int> _removedExitCodes = new();
 
-    public ContainerService(ContainerStore store, IImageService images, IContainerRuntime runtime, IContainerRootfs rootfs, Content.IContentStore content, StoreLayout layout, ILogger<ContainerService> logger)
+    public ContainerService(ContainerStore store, IImageService images, IContainerRuntime runtime, IContainerRootfs rootfs, Content.IContentStore content, StoreLayout layout, ILogger<ContainerService> logger, Volumes.ContainerVolumes volumes)
     {
+        _volumes = volumes;
         _content = content;
         CgroupParent = "dotnet-containers/" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(layout.Root)))[..12];
         _store = store;
@@ -42,6 +44,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
 
         var id = ContainerStore.NewId();
         using (await _store.LockNamesAsync(cancellationToken).ConfigureAwait(false))
+        using (await _volumes.LockAsync(cancellationToken).ConfigureAwait(false))
         {
             var existing = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
             var name = options.Name is null ? UniqueName(existing) : NameGenerator.Validate(options.Name);
@@ -49,6 +52,9 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
             {
                 throw new ContainerNameConflictException(name, holder.Id);
             }
+
+            // Volumes are claimed by the record written below, under the volumes lock, so no removal slips in between.
+            var mounts = await _volumes.PrepareLockedAsync(options.Mounts, image.Configuration.Config, cancellationToken).ConfigureAwait(false);
 
             var record = new ContainerRecord
             {
@@ -59,7 +65,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
                 ImageId = image.Id,
                 ManifestDigest = image.ManifestDescriptor.Digest,
                 Args = args,
-                Options = options with { Name = name },
+                Options = options with { Name = name, Mounts = mounts },
                 Labels = labels,
             };
             Directory.CreateDirectory(_store.DirectoryOf(id));

@@ -122,6 +122,7 @@ internal static class ContainerSpecFactory
             mounts.Add(new RuntimeMount { Destination = file, Type = "bind", Source = source, Options = ["rbind", "rprivate"] });
         }
 
+        Volumes.VolumeMounts.Merge(mounts, input.UserMounts);
         return mounts;
     }
 
@@ -193,4 +194,7 @@ internal sealed record ContainerSpecInput
 
     /// <summary>Gets the files the engine provides (<c>/etc/hosts</c>, <c>/etc/hostname</c>, <c>/etc/resolv.conf</c>) and their host paths.</summary>
     public required IReadOnlyList<(string Destination, string Source)> EngineFiles { get; init; }
+
+    /// <summary>Gets the container's volumes, bind and tmpfs mounts, with host sources resolved.</summary>
+    public IReadOnlyList<RuntimeMount> UserMounts { get; init; } = [];
 }

@@ -48,6 +48,10 @@ public interface IContainerService
     /// <exception cref="ContainerStateException">The container runs and <paramref name="force"/> is off.</exception>
     Task RemoveAsync(string nameOrId, bool force = false, CancellationToken cancellationToken = default);
 
+    /// <summary>Removes a container as <see cref="RemoveAsync(string, bool, CancellationToken)"/> does; with <paramref name="removeVolumes"/> (<c>rm -v</c>), also its anonymous volumes no other container uses.</summary>
+    /// <exception cref="ContainerStateException">The container runs and <paramref name="force"/> is off.</exception>
+    Task RemoveAsync(string nameOrId, bool force, bool removeVolumes, CancellationToken cancellationToken = default);
+
     /// <summary>Renames a container.</summary>
     Task RenameAsync(string nameOrId, string newName, CancellationToken cancellationToken = default);
 

@@ -1,6 +1,7 @@
 using Containers.Containers;
 using Containers.Content;
 using Containers.Images;
+using Containers.Volumes;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Containers.Hosting;
@@ -32,6 +33,7 @@ public sealed class ContainerEngine : IAsyncDisposable
         _ownedProvider = ownedProvider;
         Images = services.GetRequiredService<IImageService>();
         Content = services.GetRequiredService<IContentStore>();
+        Volumes = services.GetRequiredService<IVolumeService>();
     }
 
     /// <summary>Gets the services the engine was composed from, for components that platform packages add.</summary>
@@ -45,6 +47,9 @@ public sealed class ContainerEngine : IAsyncDisposable
 
     /// <summary>Gets the content store.</summary>
     public IContentStore Content { get; }
+
+    /// <summary>Gets the volume service.</summary>
+    public IVolumeService Volumes { get; }
 
     /// <summary>Gets the container service.</summary>
     /// <exception cref="InvalidOperationException">No runtime is configured (call <c>AddLinuxRuntime()</c> on the builder).</exception>

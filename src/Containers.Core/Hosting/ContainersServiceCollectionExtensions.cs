@@ -46,6 +46,9 @@ public static class ContainersServiceCollectionExtensions
         services.TryAddSingleton<IContentStore>(sp => sp.GetRequiredService<OciLayoutContentStore>());
         services.TryAddSingleton<IImageService, ImageService>();
         services.TryAddSingleton<ContainerStore>();
+        services.TryAddSingleton<Volumes.VolumeService>();
+        services.TryAddSingleton<Volumes.IVolumeService>(sp => sp.GetRequiredService<Volumes.VolumeService>());
+        services.TryAddSingleton<Volumes.ContainerVolumes>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IImageUsageSource, ContainerImageUsage>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreRecovery, ContentStoreRecovery>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreRecovery, ContainerRecovery>());

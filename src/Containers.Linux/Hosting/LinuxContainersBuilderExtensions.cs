@@ -2,6 +2,7 @@ using Containers.Containers;
 using Containers.Hosting;
 using Containers.Internal;
 using Containers.Storage;
+using Containers.Volumes;
 using Containers.Linux.Cgroups;
 using Containers.Linux.Runtime;
 using Containers.Linux.Storage;
@@ -29,6 +30,7 @@ public static class LinuxContainersBuilderExtensions
         builder.Services.TryAddSingleton<IContainerRuntime, LinuxContainerRuntime>();
         builder.Services.TryAddSingleton<OverlayStorage>();
         builder.Services.TryAddSingleton<VfsContainerRootfs>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IVolumeContentCopier, VolumeContentCopier>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreRecovery, StorageRecovery>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILayerStore, OverlayStorage>(sp => sp.GetRequiredService<OverlayStorage>()));
         builder.Services.TryAddSingleton<IImageMounter>(sp => sp.GetRequiredService<OverlayStorage>());

@@ -128,7 +128,7 @@ internal static partial class SpawnPlanBuilder
         steps.Add(SpawnStep.Mount(null, "/", null, MountOptions.Slave | MountOptions.Recursive, null, "making the mounts of / private to the container"));
         steps.Add(SpawnStep.Mount(root, root, null, MountOptions.Bind | MountOptions.Recursive, null, "bind mount of the root filesystem"));
 
-        var childMounts = new List<string>();
+        var childMounts = new List<(string Destination, string? BindSource)>();
         foreach (var mount in spec.Mounts ?? [])
         {
             var target = Target(root, mount.Destination, childMounts, steps, mount.Type == "bind" && File.Exists(mount.Source));
@@ -153,7 +153,7 @@ internal static partial class SpawnPlanBuilder
                 steps.Add(SpawnStep.Mount(null, target, null, propagation, null, $"setting the propagation of {mount.Destination}"));
             }
 
-            childMounts.Add(mount.Destination.TrimEnd('/'));
+            childMounts.Add((mount.Destination.TrimEnd('/'), mount.Type == "bind" && Directory.Exists(mount.Source) ? mount.Source : null));
         }
 
         var userNamespace = spec.Linux?.Namespaces?.Any(n => n.Type == "user" && n.Path is null) == true;
@@ -214,37 +214,30 @@ internal static partial class SpawnPlanBuilder
     ];
 
     /// <summary>
-    /// Returns the host path a mount goes to. Under an earlier mount of this plan (such as /dev), the child creates the
-    /// target; elsewhere it is resolved inside the root now and created if missing.
+    /// Returns the host path a mount goes to. The destination is resolved as the container will see it, through the
+    /// plan's earlier mounts: symbolic links are followed inside the root and inside earlier bind mounts' sources (a
+    /// link a container left in a shared volume included), never out of them. The mount point is then created in the
+    /// root or in the bind source it falls in; under a fresh file system of the plan (/dev, a tmpfs) the child creates it.
     /// </summary>
-    private static string Target(string root, string destination, List<string> childMounts, List<SpawnStep> steps, bool isFile)
+    private static string Target(string root, string destination, List<(string Destination, string? BindSource)> childMounts, List<SpawnStep> steps, bool isFile)
     {
-        if (childMounts.Any(m => destination.StartsWith(m + "/", StringComparison.Ordinal)))
+        var resolved = MountPoints.ResolveInContainer(root, destination, childMounts);
+        var parent = MountPoints.Covering(resolved, childMounts);
+        if (parent.Destination is null)
         {
-            steps.Add(isFile
-                ? SpawnStep.CreateFile(root + destination, 0x1A4, $"creating the mount point {destination}")
-                : SpawnStep.MakeDirectory(root + destination, 0x1ED, $"creating the mount point {destination}"));
-            return root + destination;
+            return MountPoints.Create(root, resolved, isFile);
         }
 
-        var resolved = InRootPath.Resolve(root, destination);
-        if (isFile)
+        if (parent.BindSource is { } source)
         {
-            if (!File.Exists(resolved))
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(resolved)!);
-                if (!Directory.Exists(resolved))
-                {
-                    File.WriteAllBytes(resolved, []);
-                }
-            }
-        }
-        else
-        {
-            Directory.CreateDirectory(resolved);
+            MountPoints.Create(source, resolved.Length == parent.Destination.Length ? "/" : resolved[parent.Destination.Length..], isFile);
+            return root + resolved;
         }
 
-        return resolved;
+        steps.Add(isFile
+            ? SpawnStep.CreateFile(root + resolved, 0x1A4, $"creating the mount point {destination}")
+            : SpawnStep.MakeDirectory(root + resolved, 0x1ED, $"creating the mount point {destination}"));
+        return root + resolved;
     }
 
     /// <summary>Tells whether a masked path is a directory: /proc and /sys look the same as on the host; the rest is the image's.</summary>

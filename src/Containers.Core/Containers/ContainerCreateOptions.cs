@@ -97,7 +97,10 @@ public sealed record ContainerCreateOptions
     /// <summary>Gets group ID mappings for the private user namespace; the default, when only user mappings are given, mirrors them.</summary>
     public IReadOnlyList<IdMapping> GidMappings { get; init; } = [];
 
-    /// <summary>Gets the network mode: <c>none</c> (the default until bridge networking is configured), <c>host</c>, or a network name.</summary>
+    /// <summary>
+    /// Gets the network mode: <c>none</c> (the default: loopback only), <c>host</c>, <c>bridge</c> (the default network) or
+    /// the name of a user-defined network, on which containers resolve each other's names.
+    /// </summary>
     public string? Network { get; init; }
 
     /// <summary>
@@ -106,4 +109,10 @@ public sealed record ContainerCreateOptions
     /// anonymous volumes unless mounted here.
     /// </summary>
     public IReadOnlyList<Volumes.ContainerMount> Mounts { get; init; } = [];
+
+    /// <summary>Gets ports to publish on the host (<c>-p</c>); they need a bridge network.</summary>
+    public IReadOnlyList<Networks.PortBinding> PortBindings { get; init; } = [];
+
+    /// <summary>Gets further names other containers on a user-defined network resolve this one by (<c>--network-alias</c>).</summary>
+    public IReadOnlyList<string> NetworkAliases { get; init; } = [];
 }

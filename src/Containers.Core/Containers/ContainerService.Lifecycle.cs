@@ -40,6 +40,7 @@ internal sealed partial class ContainerService
             }
 
             process = await _runtime.CreateAsync(id, spec, record.Options.OpenStdin, cancellationToken).ConfigureAwait(false);
+            await _networks.AttachContainerAsync(id, process.Pid, cancellationToken).ConfigureAwait(false);
             var log = new ContainerLogWriter(_store.LogPath(id));
             var pumps = Task.WhenAll(log.PumpAsync(process.StandardOutput, LogStream.Stdout), log.PumpAsync(process.StandardError, LogStream.Stderr));
             var running = new RunningContainer(process, log, pumps);
@@ -68,6 +69,7 @@ internal sealed partial class ContainerService
                 await process.DisposeAsync().ConfigureAwait(false);
             }
 
+            await _networks.DetachContainerAsync(id, CancellationToken.None).ConfigureAwait(false);
             await _runtime.DeleteAsync(CgroupsPath(id), CancellationToken.None).ConfigureAwait(false);
             await _rootfs.UnmountAsync(id, CancellationToken.None).ConfigureAwait(false);
             var exitCode = e is ContainerCommandException command ? command.ExitCode : 128;
@@ -125,6 +127,7 @@ internal sealed partial class ContainerService
                 var state = await _store.ReadStateAsync(id, CancellationToken.None).ConfigureAwait(false);
                 state = state with { Status = ContainerStatus.Exited, ExitCode = exitCode, OomKilled = oomKilled, Pid = 0, FinishedAt = DateTimeOffset.UtcNow };
                 await _store.WriteStateAsync(id, state, CancellationToken.None).ConfigureAwait(false);
+                await _networks.DetachContainerAsync(id, CancellationToken.None).ConfigureAwait(false);
                 await _runtime.DeleteAsync(CgroupsPath(id)).ConfigureAwait(false);
                 await _rootfs.UnmountAsync(id).ConfigureAwait(false);
                 restart = !record.Options.AutoRemove && record.Options.RestartPolicy.ShouldRestart(exitCode, state.RestartCount, state.StoppedByUser);
@@ -310,6 +313,7 @@ internal sealed partial class ContainerService
             Error = "the process that started the container exited, and the container with it",
         };
         await _store.WriteStateAsync(record.Id, state, cancellationToken).ConfigureAwait(false);
+        await _networks.DetachContainerAsync(record.Id, cancellationToken).ConfigureAwait(false);
         await _runtime.DeleteAsync(CgroupsPath(record.Id), cancellationToken).ConfigureAwait(false);
         await _rootfs.UnmountAsync(record.Id, cancellationToken).ConfigureAwait(false);
         return state;

@@ -119,6 +119,7 @@ internal sealed partial class ContainerService
                 return; // removed meanwhile, by auto-remove or another process
             }
 
+            await _networks.ForgetContainerAsync(record.Id, cancellationToken).ConfigureAwait(false);
             await _runtime.DeleteAsync(CgroupsPath(record.Id), cancellationToken).ConfigureAwait(false);
             await _rootfs.RemoveAsync(record.Id, cancellationToken).ConfigureAwait(false);
             _store.Delete(record.Id);

@@ -15,12 +15,14 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
     private readonly Content.IContentStore _content;
     private readonly ILogger _logger;
     private readonly Volumes.ContainerVolumes _volumes;
+    private readonly Networks.NetworkService _networks;
     private readonly ConcurrentDictionary<string, RunningContainer> _running = new();
     private readonly ConcurrentDictionary<string, int> _removedExitCodes = new();
 
-    public ContainerService(ContainerStore store, IImageService images, IContainerRuntime runtime, IContainerRootfs rootfs, Content.IContentStore content, StoreLayout layout, ILogger<ContainerService> logger, Volumes.ContainerVolumes volumes)
+    public ContainerService(ContainerStore store, IImageService images, IContainerRuntime runtime, IContainerRootfs rootfs, Content.IContentStore content, StoreLayout layout, Networks.NetworkService networks, ILogger<ContainerService> logger, Volumes.ContainerVolumes volumes)
     {
         _volumes = volumes;
+        _networks = networks;
         _content = content;
         CgroupParent = "dotnet-containers/" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(layout.Root)))[..12];
         _store = store;
@@ -36,6 +38,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         var image = await _images.InspectAsync(options.Image, cancellationToken).ConfigureAwait(false);
         var args = CommandResolver.Arguments(image.Configuration.Config, options.Entrypoint, options.Command);
         ValidateEarly(options);
+        await _networks.ValidateAsync(options, cancellationToken).ConfigureAwait(false);
         var labels = new Dictionary<string, string>(image.Configuration.Config?.Labels ?? new Dictionary<string, string>());
         foreach (var (key, value) in options.Labels)
         {
@@ -71,6 +74,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
             Directory.CreateDirectory(_store.DirectoryOf(id));
             await _store.WriteStateAsync(id, new ContainerState(), cancellationToken).ConfigureAwait(false);
             await _store.WriteRecordAsync(record, cancellationToken).ConfigureAwait(false);
+            await _networks.JoinAsync(id, name, options, cancellationToken).ConfigureAwait(false);
             LogCreated(_logger, id, name, options.Image);
             return Describe(record, new ContainerState(), null);
         }

@@ -57,6 +57,9 @@ public sealed class ContainerEngine : IAsyncDisposable
         ? throw new InvalidOperationException("No container runtime is configured: add one to the engine, for example with builder.AddLinuxRuntime().")
         : Services.GetRequiredService<IContainerService>();
 
+    /// <summary>Gets the network service; creating networks and bridge-networked containers needs a platform's network driver.</summary>
+    public Networks.INetworkService Networks => Services.GetRequiredService<Networks.INetworkService>();
+
     /// <summary>Creates an engine without a host, runs crash recovery on its root, and returns it; dispose it when done.</summary>
     /// <param name="options">The options; the defaults when <see langword="null"/>.</param>
     /// <param name="configure">Adds platform components, as <c>b => b.AddLinuxRuntime()</c>.</param>

@@ -52,6 +52,9 @@ public static class ContainersServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IImageUsageSource, ContainerImageUsage>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreRecovery, ContentStoreRecovery>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreRecovery, ContainerRecovery>());
+        services.TryAddSingleton<Networks.NetworkService>();
+        services.TryAddSingleton<Networks.INetworkService>(sp => sp.GetRequiredService<Networks.NetworkService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreRecovery, NetworkRecovery>());
 
         // Resolvable once a platform package registers a runtime and a root filesystem provider.
         services.TryAddSingleton<IContainerService>(sp => ActivatorUtilities.CreateInstance<ContainerService>(sp));

@@ -28,6 +28,7 @@ public static class LinuxContainersBuilderExtensions
         configure?.Invoke(options);
         builder.Services.TryAddSingleton<ICgroupManager>(_ => CgroupDetector.Detect());
         builder.Services.TryAddSingleton<IContainerRuntime, LinuxContainerRuntime>();
+        builder.Services.TryAddSingleton<Networks.INetworkDriver, Networking.BridgeDriver>();
         builder.Services.TryAddSingleton<OverlayStorage>();
         builder.Services.TryAddSingleton<VfsContainerRootfs>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IVolumeContentCopier, VolumeContentCopier>());

@@ -8,6 +8,9 @@ internal static class ProcStat
     /// <summary>Returns the start time in clock ticks since boot, or null when the process does not exist.</summary>
     public static ulong? StartTime(int pid) => Field(pid, 22) is { } value ? ulong.Parse(value, CultureInfo.InvariantCulture) : null;
 
+    /// <summary>Returns the state letter (R, S, Z, ...), or null when the process does not exist.</summary>
+    public static char? State(int pid) => Field(pid, 3) is { Length: > 0 } value ? value[0] : null;
+
     public static int ParentPid(int pid) => Field(pid, 4) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : 0;
 
     /// <summary>Returns field <paramref name="number"/> (1-based, as proc(5) counts) of <c>/proc/PID/stat</c>.</summary>

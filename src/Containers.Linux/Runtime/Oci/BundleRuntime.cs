@@ -64,6 +64,7 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
             throw new OciRuntimeException("process.terminal is not supported by containers-runtime yet; run without a terminal (podman run without -t)");
         }
 
+        var cgroupsPath = CgroupsPath(id, spec.Linux?.CgroupsPath);
         Directory.CreateDirectory(stateRoot);
         var directory = StateDirectory(id);
         if (Libc.mkdirat(Libc.AT_FDCWD, directory, 0x1C0) < 0)
@@ -73,7 +74,6 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
                 : new OciRuntimeException($"creating the state directory {directory} failed: {Errno.Describe(Errno.Last)}");
         }
 
-        var cgroupsPath = CgroupsPath(id, spec.Linux?.CgroupsPath);
         var joined = new List<int>();
         var cgroupCreated = false;
         try

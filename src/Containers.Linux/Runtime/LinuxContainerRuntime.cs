@@ -196,7 +196,7 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
     private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Writes the user namespace's ID maps while the child waits; the child's first step then runs as the mapped root.</summary>
-    private static void WriteIdMappings(int pid, RuntimeLinux? linux)
+    internal static void WriteIdMappings(int pid, RuntimeLinux? linux)
     {
         if (linux?.UidMappings is not { Count: > 0 } uids)
         {

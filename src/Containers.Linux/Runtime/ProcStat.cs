@@ -12,6 +12,9 @@ internal static class ProcStat
     public static ulong? LiveStartTime(int pid) =>
         Field(pid, 3) is { } state && state is not ("Z" or "X" or "x") ? StartTime(pid) : null;
 
+    /// <summary>Returns the state letter (R, S, Z, ...), or null when the process does not exist.</summary>
+    public static char? State(int pid) => Field(pid, 3) is { Length: > 0 } value ? value[0] : null;
+
     public static int ParentPid(int pid) => Field(pid, 4) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : 0;
 
     /// <summary>Returns field <paramref name="number"/> (1-based, as proc(5) counts) of <c>/proc/PID/stat</c>.</summary>

@@ -1,0 +1,4 @@
+using System.Runtime.Versioning;
+
+// An OCI runtime for Linux: it drives namespaces, cgroups and mounts.
+[assembly: SupportedOSPlatform("linux")]

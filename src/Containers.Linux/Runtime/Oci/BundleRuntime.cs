@@ -1,0 +1,492 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Containers.Containers;
+using Containers.Linux.Cgroups;
+using Containers.Linux.Interop;
+using Containers.Linux.Native;
+using Containers.Linux.Security;
+using Containers.Oci;
+using Containers.Oci.Runtime;
+
+namespace Containers.Linux.Runtime.Oci;
+
+/// <summary>
+/// Runs OCI bundles the way runc does, for engines that drive a runtime through its command line: <c>create</c> leaves
+/// the container waiting on <c>exec.fifo</c> in its state directory and exits; <c>start</c> writes one byte into that
+/// FIFO; <c>state</c>, <c>kill</c> and <c>delete</c> find the container from its state file alone.
+/// </summary>
+/// <remarks>
+/// Unlike the in-process runtime the container outlives the creating process (no parent-death signal; an engine's
+/// monitor such as conmon is a subreaper and adopts it) and gets the creator's own standard streams.
+/// </remarks>
+internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgroups)
+{
+    /// <summary>The state directory runc would use, under our own name.</summary>
+    public const string DefaultRoot = "/run/containers-runtime";
+
+    private const string FifoName = "exec.fifo";
+    private const string StateName = "state.json";
+    private const string DefaultCgroupParent = "containers-runtime";
+
+    private static readonly Dictionary<string, int> JoinableNamespaces = new(StringComparer.Ordinal)
+    {
+        ["network"] = 0x40000000,
+        ["ipc"] = 0x08000000,
+        ["uts"] = 0x04000000,
+        ["cgroup"] = 0x02000000,
+    };
+
+    private static readonly IReadOnlyList<RuntimeDevice> DefaultDevices =
+    [
+        new() { Path = "/dev/null", Type = "c", Major = 1, Minor = 3, FileMode = 0x1B6 },
+        new() { Path = "/dev/zero", Type = "c", Major = 1, Minor = 5, FileMode = 0x1B6 },
+        new() { Path = "/dev/full", Type = "c", Major = 1, Minor = 7, FileMode = 0x1B6 },
+        new() { Path = "/dev/random", Type = "c", Major = 1, Minor = 8, FileMode = 0x1B6 },
+        new() { Path = "/dev/urandom", Type = "c", Major = 1, Minor = 9, FileMode = 0x1B6 },
+        new() { Path = "/dev/tty", Type = "c", Major = 5, Minor = 0, FileMode = 0x1B6 },
+    ];
+
+    /// <summary>Creates the container from the bundle and leaves it waiting for <see cref="Start"/>; returns its pid.</summary>
+    public async Task<int> CreateAsync(string id, string bundle, BundleCreateOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ValidateId(id);
+        bundle = Path.GetFullPath(bundle);
+        var spec = LoadBundle(bundle);
+        var process = spec.Process!;
+        if (process.Terminal && options.ConsoleSocket is null)
+        {
+            throw new OciRuntimeException("cannot allocate tty if runc will detach without setting console socket");
+        }
+
+        if (process.Terminal)
+        {
+            throw new OciRuntimeException("process.terminal is not supported by containers-runtime yet; run without a terminal (podman run without -t)");
+        }
+
+        var cgroupsPath = CgroupsPath(id, spec.Linux?.CgroupsPath);
+        Directory.CreateDirectory(stateRoot);
+        var directory = StateDirectory(id);
+        if (Libc.mkdirat(Libc.AT_FDCWD, directory, 0x1C0) < 0)
+        {
+            throw Errno.Last == Errno.EEXIST
+                ? new OciRuntimeException($"container with id exists: {id}")
+                : new OciRuntimeException($"creating the state directory {directory} failed: {Errno.Describe(Errno.Last)}");
+        }
+
+        var joined = new List<int>();
+        var cgroupCreated = false;
+        try
+        {
+            var root = spec.Root!.Path;
+            if (process.Args.Count == 0)
+            {
+                throw new OciRuntimeException("args must not be empty");
+            }
+
+            var executable = ExecutableResolver.Resolve(root, process.Args[0], process.Env, process.Cwd);
+            Directory.CreateDirectory(Internal.InRootPath.Resolve(root, process.Cwd));
+            var seccomp = spec.Linux?.Seccomp is { } profile ? SeccompCompiler.Compile(profile) : ((byte[], int)?)null;
+            var joins = JoinNamespaces(spec, joined);
+
+            cgroups.Create(cgroupsPath, spec.Linux?.Resources);
+            cgroupCreated = true;
+            if (cgroups.Version == 1)
+            {
+                spec = CgroupMountRewriter.Rewrite(spec, cgroupsPath, CgroupDetector.DefaultRoot);
+            }
+
+            var fifoPath = Path.Combine(directory, FifoName);
+            Errno.Check(Libc.mknodat(Libc.AT_FDCWD, fifoPath, Libc.S_IFIFO | 0x180, 0), "creating " + fifoPath);
+
+            // Read-write, so opening does not wait for a writer; the child inherits it and blocks reading it until start.
+            var fifo = Errno.Check(Libc.open(fifoPath, Libc.O_RDWR | Libc.O_CLOEXEC, 0), "opening " + fifoPath);
+            try
+            {
+                var plan = SpawnPlanBuilder.Build(spec, executable, new StdioFds(0, 1, 2), seccomp);
+                plan = plan with { ParentDeathSignal = 0, Steps = [.. joins, .. plan.Steps] };
+                var pid = await SpawnAsync(plan, spec.Linux, cgroupsPath, fifo, cancellationToken).ConfigureAwait(false);
+                var record = new OciStateRecord
+                {
+                    Id = id,
+                    Pid = pid,
+                    StartTime = ProcStat.StartTime(pid) ?? 0,
+                    Bundle = bundle,
+                    Rootfs = root,
+                    CgroupsPath = cgroupsPath,
+                    Created = DateTimeOffset.UtcNow,
+                    Annotations = spec.Annotations,
+                };
+                WriteAtomically(Path.Combine(directory, StateName), JsonSerializer.SerializeToUtf8Bytes(record, OciStateJsonContext.Default.OciStateRecord));
+                if (options.PidFile is { } pidFile)
+                {
+                    WriteAtomically(Path.GetFullPath(pidFile), System.Text.Encoding.ASCII.GetBytes(pid.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                }
+
+                return pid;
+            }
+            finally
+            {
+                Libc.close(fifo);
+            }
+        }
+        catch
+        {
+            if (cgroupCreated)
+            {
+                await cgroups.DeleteAsync(cgroupsPath, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            Directory.Delete(directory, recursive: true);
+            throw;
+        }
+        finally
+        {
+            foreach (var fd in joined)
+            {
+                Libc.close(fd);
+            }
+        }
+    }
+
+    /// <summary>Creates and starts the container; unless detached, waits for it, removes it and returns its exit status.</summary>
+    public async Task<int> RunAsync(string id, string bundle, BundleCreateOptions options, bool detach, CancellationToken cancellationToken = default)
+    {
+        var pid = await CreateAsync(id, bundle, options, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Start(id);
+        }
+        catch
+        {
+            await DeleteAsync(id, force: true, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        if (detach)
+        {
+            return 0;
+        }
+
+        // This process cloned the container, so it is its parent and collects the exit status.
+        var status = await Reaper.WaitAsync(pid).ConfigureAwait(false);
+        await DeleteAsync(id, force: true, CancellationToken.None).ConfigureAwait(false);
+        return status;
+    }
+
+    /// <summary>Clones the child, places it in its cgroup and user namespace, releases it and waits for its ready report.</summary>
+    private async Task<int> SpawnAsync(SpawnPlan plan, RuntimeLinux? linux, string cgroupsPath, int startFd, CancellationToken cancellationToken)
+    {
+        using var sync = Pipe.Create();
+        using var report = Pipe.Create();
+        var pid = await Spawner.RunAsync(() =>
+        {
+            using var buffer = new NativePlanBuffer(plan, sync.ReadFd, report.WriteFd, startFd);
+            unsafe
+            {
+                return NativeMethods.Spawn(buffer.Plan);
+            }
+        }).ConfigureAwait(false);
+        sync.CloseRead();
+        report.CloseWrite();
+        if (pid < 0)
+        {
+            throw new ContainerStartException("clone", -pid, Errno.Name(-pid), $"creating the container's namespaces failed: {Errno.Describe(-pid)}");
+        }
+
+        try
+        {
+            cgroups.AddProcess(cgroupsPath, pid);
+            LinuxContainerRuntime.WriteIdMappings(pid, linux);
+            WriteByte(sync.WriteFd, "releasing the container process");
+
+            var ready = await Task.Run(() => ChildReports.Read(report.ReadFd), cancellationToken).ConfigureAwait(false);
+            if (ready is not { Kind: CnReport.Ready })
+            {
+                throw ready is { } failure
+                    ? ChildReports.ToException(failure, plan)
+                    : new ContainerStartException("setup", 0, "EUNKNOWN", "the container process exited during setup without a report");
+            }
+
+            return pid;
+        }
+        catch
+        {
+            Libc.kill(pid, Signals.Kill);
+            NativeMethods.Wait(pid, out _);
+            throw;
+        }
+    }
+
+    /// <summary>Releases a created container into its program.</summary>
+    public void Start(string id)
+    {
+        var record = Load(id);
+        switch (Status(record))
+        {
+            case "running":
+                throw new OciRuntimeException("cannot start an already running container");
+            case "stopped":
+                throw new OciRuntimeException("cannot start a container that has stopped");
+        }
+
+        var fifoPath = Path.Combine(StateDirectory(id), FifoName);
+
+        // Non-blocking: with no reader left (the child died) the open fails with ENXIO instead of hanging.
+        var fd = Libc.open(fifoPath, Libc.O_WRONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            throw new OciRuntimeException(Errno.Last == 6 ? "cannot start a container that has stopped" : $"opening {fifoPath} failed: {Errno.Describe(Errno.Last)}");
+        }
+
+        try
+        {
+            WriteByte(fd, "writing " + fifoPath);
+        }
+        finally
+        {
+            Libc.close(fd);
+        }
+
+        File.Delete(fifoPath);
+    }
+
+    /// <summary>Returns the container's state as the runtime specification defines it.</summary>
+    public OciStateOutput State(string id)
+    {
+        var record = Load(id);
+        var status = Status(record);
+        return new OciStateOutput
+        {
+            Id = record.Id,
+            Status = status,
+            Pid = status == "stopped" ? 0 : record.Pid,
+            Bundle = record.Bundle,
+            Rootfs = record.Rootfs,
+            Created = record.Created,
+            Annotations = record.Annotations ?? new Dictionary<string, string>(),
+        };
+    }
+
+    /// <summary>Sends a signal to the container's process, or with <paramref name="all"/> to every process of its cgroup.</summary>
+    public void Kill(string id, int signal, bool all)
+    {
+        var record = Load(id);
+        if (all)
+        {
+            foreach (var pid in cgroups.Processes(record.CgroupsPath))
+            {
+                Libc.kill(pid, signal);
+            }
+
+            return;
+        }
+
+        if (Status(record) == "stopped" || Libc.kill(record.Pid, signal) < 0)
+        {
+            throw OciRuntimeException.NotRunning(id);
+        }
+    }
+
+    /// <summary>Removes a stopped (or created, or with <paramref name="force"/> any) container: its processes, cgroup and state.</summary>
+    public async Task DeleteAsync(string id, bool force, CancellationToken cancellationToken = default)
+    {
+        ValidateId(id);
+        var directory = StateDirectory(id);
+        if (!File.Exists(Path.Combine(directory, StateName)))
+        {
+            // A create that died before writing its state leaves only the directory; runc removes it the same way.
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+
+            if (!force)
+            {
+                throw OciRuntimeException.NotFound(id);
+            }
+
+            return;
+        }
+
+        var record = Load(id);
+        var status = Status(record);
+        if (status == "running" && !force)
+        {
+            throw new OciRuntimeException($"cannot delete container {id} that is not stopped: {status}");
+        }
+
+        if (status != "stopped")
+        {
+            Libc.kill(record.Pid, Signals.Kill);
+            while (IsAlive(record))
+            {
+                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await cgroups.DeleteAsync(record.CgroupsPath, cancellationToken).ConfigureAwait(false);
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private string StateDirectory(string id) => Path.Combine(stateRoot, id);
+
+    private OciStateRecord Load(string id)
+    {
+        ValidateId(id);
+        byte[] json;
+        try
+        {
+            json = File.ReadAllBytes(Path.Combine(StateDirectory(id), StateName));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw OciRuntimeException.NotFound(id);
+        }
+
+        return JsonSerializer.Deserialize(json, OciStateJsonContext.Default.OciStateRecord)
+            ?? throw new OciRuntimeException($"the state of container {id} is empty; remove it with delete --force");
+    }
+
+    private string Status(OciStateRecord record) =>
+        !IsAlive(record) ? "stopped"
+        : File.Exists(Path.Combine(StateDirectory(record.Id), FifoName)) ? "created"
+        : "running";
+
+    /// <summary>Alive means the same process (same start time) and not a zombie waiting for its parent.</summary>
+    private static bool IsAlive(OciStateRecord record) =>
+        ProcStat.StartTime(record.Pid) == record.StartTime && ProcStat.State(record.Pid) is not ('Z' or 'X' or null);
+
+    [GeneratedRegex(@"^[\w+\-.]+$")]
+    private static partial Regex IdPattern();
+
+    private static void ValidateId(string id)
+    {
+        if (string.IsNullOrEmpty(id) || id is "." or ".." || !IdPattern().IsMatch(id))
+        {
+            throw new OciRuntimeException($"invalid id format: {id}");
+        }
+    }
+
+    /// <summary>Reads <c>config.json</c>, resolves the root against the bundle and adds the devices every container gets.</summary>
+    private static RuntimeSpec LoadBundle(string bundle)
+    {
+        var configPath = Path.Combine(bundle, "config.json");
+        if (!File.Exists(configPath))
+        {
+            throw new OciRuntimeException($"JSON specification file config.json not found in bundle {bundle}");
+        }
+
+        RuntimeSpec spec;
+        try
+        {
+            spec = OciSerializer.ReadRuntimeSpec(File.ReadAllBytes(configPath));
+        }
+        catch (ContainersException e)
+        {
+            throw new OciRuntimeException($"parsing {configPath}: {e.Message}");
+        }
+
+        if (spec.Process is null)
+        {
+            throw new OciRuntimeException("process property must not be empty");
+        }
+
+        if (spec.Root?.Path is not { Length: > 0 } rootPath)
+        {
+            throw new OciRuntimeException("root.path must be set in config.json");
+        }
+
+        var root = Path.GetFullPath(rootPath, bundle);
+        if (!Directory.Exists(root))
+        {
+            throw new OciRuntimeException($"rootfs ({root}) does not exist");
+        }
+
+        // The kernel refuses an ambient capability that is not also permitted and inheritable; runc skips those with a warning.
+        if (spec.Process.Capabilities is { Ambient: { Count: > 0 } ambient } caps)
+        {
+            var allowed = ambient.Where(c => caps.Permitted?.Contains(c) == true && caps.Inheritable?.Contains(c) == true).ToList();
+            spec = spec with { Process = spec.Process with { Capabilities = caps with { Ambient = allowed } } };
+        }
+
+        var linux = spec.Linux ?? new RuntimeLinux();
+        var devices = (linux.Devices ?? []).ToList();
+        devices.AddRange(DefaultDevices.Where(d => devices.All(existing => existing.Path != d.Path)));
+        return spec with { Root = spec.Root with { Path = root }, Linux = linux with { Devices = devices } };
+    }
+
+    /// <summary>Opens the namespaces the specification names by path; the child joins them first.</summary>
+    private static List<SpawnStep> JoinNamespaces(RuntimeSpec spec, List<int> opened)
+    {
+        var steps = new List<SpawnStep>();
+        foreach (var ns in spec.Linux?.Namespaces ?? [])
+        {
+            if (ns.Path is null)
+            {
+                continue;
+            }
+
+            if (!JoinableNamespaces.TryGetValue(ns.Type, out var type))
+            {
+                throw new OciRuntimeException($"joining an existing {ns.Type} namespace ({ns.Path}) is not supported by containers-runtime; let it create a new one");
+            }
+
+            var fd = Libc.open(ns.Path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+            if (fd < 0)
+            {
+                throw new OciRuntimeException($"opening the {ns.Type} namespace {ns.Path} failed: {Errno.Describe(Errno.Last)}");
+            }
+
+            opened.Add(fd);
+            steps.Add(SpawnStep.SetNamespace(fd, type, $"joining the {ns.Type} namespace {ns.Path}"));
+        }
+
+        return steps;
+    }
+
+    /// <summary>Turns the specification's cgroupsPath (cgroupfs form) into a path under the hierarchy root.</summary>
+    private static string CgroupsPath(string id, string? path)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            return $"{DefaultCgroupParent}/{id}";
+        }
+
+        if (path.Contains(':', StringComparison.Ordinal))
+        {
+            throw new OciRuntimeException($"cgroupsPath {path} is in systemd's slice:prefix:name form, but containers-runtime only manages cgroupfs paths; use podman --cgroup-manager cgroupfs");
+        }
+
+        var relative = path.Trim('/');
+        if (relative.Length == 0 || relative.Split('/').Any(part => part is "." or ".."))
+        {
+            throw new OciRuntimeException($"invalid cgroupsPath {path}");
+        }
+
+        return relative;
+    }
+
+    private static unsafe void WriteByte(int fd, string operation)
+    {
+        byte value = 0;
+        Errno.Check((int)Libc.write(fd, &value, 1), operation);
+    }
+
+    private static void WriteAtomically(string path, byte[] content)
+    {
+        var temporary = path + ".tmp-" + Environment.ProcessId;
+        File.WriteAllBytes(temporary, content);
+        File.Move(temporary, path, overwrite: true);
+    }
+}
+
+/// <summary>The options of <c>create</c> beyond the bundle.</summary>
+internal sealed record BundleCreateOptions
+{
+    /// <summary>Gets the file to write the container's pid to.</summary>
+    public string? PidFile { get; init; }
+
+    /// <summary>Gets the AF_UNIX socket a terminal's master end would be sent to.</summary>
+    public string? ConsoleSocket { get; init; }
+}

@@ -1,0 +1,75 @@
+using Containers.Testing;
+
+namespace Containers.Runtime.Tests;
+
+/// <summary>
+/// podman drives containers-runtime through conmon exactly as it drives runc. podman uses a private storage root and
+/// run root, the cgroupfs manager and no events journal (see notes/machine.md), and a runtime script with this test's
+/// own state root, so nothing is shared with other runs.
+/// </summary>
+public sealed class PodmanInteropTests : IAsyncLifetime
+{
+    private const string Image = "localhost/ocirt-busybox:latest";
+    private readonly TempDirectory _scratch = new("ocirt-podman");
+    private readonly RuntimeCli _cli;
+
+    public PodmanInteropTests() => _cli = new RuntimeCli(_scratch);
+
+    private string[] Podman(params string[] args) =>
+    [
+        "--root", _scratch.Combine("storage"), "--runroot", _scratch.Combine("run"), "--cgroup-manager", "cgroupfs",
+        "--events-backend", "none", "--runtime", _cli.EnginePath, .. args,
+    ];
+
+    public async Task InitializeAsync()
+    {
+        var tar = _scratch.Combine("busybox.tar");
+        await File.WriteAllBytesAsync(tar, await TestImages.BusyboxRootfsAsync());
+        await ExternalTool.RunCheckedAsync("podman", Podman("import", tar, Image));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await ExternalTool.RunAsync("podman", Podman("rm", "--all", "--force"));
+        await ExternalTool.RunAsync("podman", Podman("rmi", "--all", "--force"));
+        await ExternalTool.RunAsync("umount", ["-R", _scratch.Combine("storage", "overlay")]);
+        _scratch.Dispose();
+    }
+
+    [Fact]
+    public async Task Podman_run_rm_prints_the_output_and_passes_the_exit_code()
+    {
+        var hi = await ExternalTool.RunAsync("podman", Podman("run", "--rm", "--network", "none", Image, "echo", "hi"));
+        hi.ExitCode.Should().Be(0, hi.Stderr);
+        hi.Stdout.Should().Be("hi\n");
+
+        var failing = await ExternalTool.RunAsync("podman", Podman("run", "--rm", "--network", "none", Image, "sh", "-c", "exit 3"));
+        failing.ExitCode.Should().Be(3, failing.Stderr);
+
+        Directory.EnumerateFileSystemEntries(_cli.StateRoot).Should().BeEmpty("podman deleted every container through the runtime");
+    }
+
+    [Fact]
+    public async Task Podman_reports_a_missing_program_as_command_not_found()
+    {
+        var result = await ExternalTool.RunAsync("podman", Podman("run", "--rm", "--network", "none", Image, "no-such-program"));
+        result.ExitCode.Should().Be(127);
+        result.Stderr.Should().Contain("executable file not found in $PATH");
+    }
+
+    [Fact]
+    public async Task Podman_runs_detached_lists_stops_and_removes()
+    {
+        var name = RuntimeBundle.NewId("pd");
+        var run = await ExternalTool.RunAsync("podman", Podman("run", "-d", "--name", name, "--network", "none", Image, "sleep", "1000"));
+        run.ExitCode.Should().Be(0, run.Stderr);
+        var ps = await ExternalTool.RunCheckedAsync("podman", Podman("ps", "--format", "{{.Names}} {{.Status}}"));
+        ps.Should().Contain(name + " Up");
+        var stop = await ExternalTool.RunAsync("podman", Podman("stop", "--time", "1", name));
+        stop.ExitCode.Should().Be(0, stop.Stderr);
+        var inspect = await ExternalTool.RunCheckedAsync("podman", Podman("inspect", "--format", "{{.State.Status}}", name));
+        inspect.Trim().Should().Be("exited");
+        (await ExternalTool.RunAsync("podman", Podman("rm", name))).ExitCode.Should().Be(0);
+        Directory.EnumerateFileSystemEntries(_cli.StateRoot).Should().BeEmpty();
+    }
+}

@@ -1,0 +1,57 @@
+using Containers.Testing;
+
+namespace Containers.Runtime.Tests;
+
+/// <summary>
+/// Runs the built <c>containers-runtime</c> as a separate process, with its standard streams in files: a created
+/// container keeps the creator's streams, so a pipe would stay open until the container exits.
+/// </summary>
+internal sealed class RuntimeCli
+{
+    private readonly TempDirectory _scratch;
+    private int _calls;
+
+    public RuntimeCli(TempDirectory scratch)
+    {
+        _scratch = scratch;
+        StateRoot = scratch.Combine("state");
+        ProgramPath = scratch.Combine("containers-runtime");
+
+        // Engines exec the runtime by path; a two-line script stands in for an installed apphost.
+        var dotnet = ExternalTool.Require("dotnet");
+        var dll = Path.Combine(AppContext.BaseDirectory, "containers-runtime.dll");
+        File.WriteAllText(ProgramPath, $"#!/bin/sh\nexec {dotnet} {dll} \"$@\"\n");
+        File.SetUnixFileMode(ProgramPath, (UnixFileMode)0x1ED);
+
+        // podman's cleanup process (conmon's exit command) does not repeat --runtime-flag, so the state root is fixed here.
+        EnginePath = scratch.Combine("containers-runtime-for-engines");
+        File.WriteAllText(EnginePath, $"#!/bin/sh\nexec {dotnet} {dll} --root {StateRoot} \"$@\"\n");
+        File.SetUnixFileMode(EnginePath, (UnixFileMode)0x1ED);
+    }
+
+    /// <summary>Gets an executable script that runs the runtime with this test's state root, for engines such as podman.</summary>
+    public string EnginePath { get; }
+
+    /// <summary>Gets the runtime's state directory for this test (its <c>--root</c>).</summary>
+    public string StateRoot { get; }
+
+    /// <summary>Gets the executable script that runs the runtime.</summary>
+    public string ProgramPath { get; }
+
+    /// <summary>Runs the runtime with <c>--root</c> and the arguments; returns its exit code, stdout and stderr (and the stdout file's path).</summary>
+    public async Task<RuntimeResult> RunAsync(params string[] args)
+    {
+        var call = Interlocked.Increment(ref _calls);
+        var stdout = _scratch.Combine($"call-{call}.out");
+        var stderr = _scratch.Combine($"call-{call}.err");
+        var result = await ExternalTool.RunAsync(
+            "/bin/sh",
+            ["-c", "exec \"$0\" \"$@\" </dev/null >\"$OUT\" 2>\"$ERR\"", ProgramPath, "--root", StateRoot, .. args],
+            timeout: TimeSpan.FromMinutes(2),
+            environment: new Dictionary<string, string> { ["OUT"] = stdout, ["ERR"] = stderr });
+        return new RuntimeResult(result.ExitCode, await File.ReadAllTextAsync(stdout), await File.ReadAllTextAsync(stderr), stdout);
+    }
+}
+
+/// <summary>One run of the runtime.</summary>
+internal sealed record RuntimeResult(int ExitCode, string Stdout, string Stderr, string StdoutPath);

@@ -24,6 +24,9 @@ internal static partial class SpawnPlanBuilder
             steps.Add(SpawnStep.SetNamespace(fd, type, $"joining the container's namespace {type:x}"));
         }
 
+        // Nothing of the engine's may stay open once inside: no descriptor may lead back to the host (CVE-2024-21626).
+        steps.Add(SpawnStep.CloseInherited([]));
+
         foreach (var limit in process.Rlimits ?? [])
         {
             steps.Add(SpawnStep.SetRlimit(Rlimits.Number(limit.Type), limit.Soft, limit.Hard, limit.Type));
@@ -31,8 +34,8 @@ internal static partial class SpawnPlanBuilder
 
         steps.Add(SpawnStep.Umask((int)(process.User.Umask ?? 0x12)));
         AddIdentity(steps, process, seccomp);
-        steps.Add(SpawnStep.CloseFrom(3));
         steps.Add(SpawnStep.ChangeDirectory(process.Cwd, $"changing to the working directory {process.Cwd}"));
+        steps.Add(SpawnStep.VerifyWorkingDirectory(process.Cwd));
         steps.Add(SpawnStep.WaitForStart());
         return new SpawnPlan
         {

@@ -63,6 +63,28 @@ public sealed class VolumeMountTests(RuntimeFixture fixture) : IClassFixture<Run
     }
 
     [Fact]
+    public async Task Copying_the_image_into_a_volume_keeps_owners_modes_links_and_extended_attributes()
+    {
+        var image = "owned-" + Guid.NewGuid().ToString("N")[..8] + ":1";
+        await LayeredImages.AddAsync(fixture.Test.Engine, image, [await TestImages.BusyboxRootfsAsync(), OwnedLayer()]);
+        var name = "owned-" + Guid.NewGuid().ToString("N")[..8];
+        var (exit, stdout, stderr) = await fixture.RunAsync(new ContainerCreateOptions
+        {
+            Image = image,
+            Command = ["sh", "-c", "stat -c '%a %u:%g' /srv/app /srv/app/tool; readlink /srv/app/link; cat /srv/app/sub/deep"],
+            Mounts = [MountSpecParser.ParseVolume(name + ":/srv/app")],
+        });
+
+        exit.Should().Be(0, stderr);
+        stdout.Should().Be("750 1000:1000\n4755 1000:1000\ntool\ndeep\n");
+        var data = (await Volumes.InspectAsync(name)).Mountpoint;
+        var xattr = await ExternalTool.RunAsync("getfattr", ["-n", "user.origin", "--only-values", Path.Combine(data, "tool")]);
+        xattr.Stdout.Should().Be("image");
+        new FileInfo(Path.Combine(data, "link")).LinkTarget.Should().Be("tool");
+        await Volumes.RemoveAsync(name);
+    }
+
+    [Fact]
     public async Task A_read_only_bind_mount_refuses_writes()
     {
         using var host = new TempDirectory("ro-bind");
@@ -291,6 +313,25 @@ public sealed class VolumeMountTests(RuntimeFixture fixture) : IClassFixture<Run
         (await other.Volumes.ListAsync(new VolumeListOptions { Labels = ["n=2"] })).Should().NotContain(v => v.Name == name);
         await other.Volumes.RemoveAsync(name);
         (await Volumes.ListAsync()).Should().NotContain(v => v.Name == name);
+    }
+
+    private static byte[] OwnedLayer()
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new TarWriter(buffer, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "srv/") { Mode = (UnixFileMode)0x1ED });
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "srv/app/") { Mode = (UnixFileMode)0x1E8, Uid = 1000, Gid = 1000 });
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "srv/app/tool", new Dictionary<string, string> { ["SCHILY.xattr.user.origin"] = "image" })
+            {
+                Mode = (UnixFileMode)0x9ED, Uid = 1000, Gid = 1000, DataStream = new MemoryStream("#!/bin/sh\n"u8.ToArray()),
+            });
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "srv/app/link") { LinkName = "tool", Mode = (UnixFileMode)0x1FF });
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "srv/app/sub/") { Mode = (UnixFileMode)0x1ED });
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "srv/app/sub/deep") { Mode = (UnixFileMode)0x1A4, DataStream = new MemoryStream("deep\n"u8.ToArray()) });
+        }
+
+        return buffer.ToArray();
     }
 
     private static byte[] LinkLayer(string name, string target)

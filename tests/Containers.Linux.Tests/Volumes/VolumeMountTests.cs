@@ -85,6 +85,23 @@ public sealed class VolumeMountTests(RuntimeFixture fixture) : IClassFixture<Run
     }
 
     [Fact]
+    public async Task The_engines_files_show_over_a_volume_mounted_on_their_directory()
+    {
+        var name = "etc-" + Guid.NewGuid().ToString("N")[..8];
+        var (exit, stdout, stderr) = await fixture.RunAsync(new ContainerCreateOptions
+        {
+            Image = "busybox",
+            Hostname = "over-volume",
+            Command = ["sh", "-c", "cat /etc/hostname; grep -c root /etc/passwd"],
+            Mounts = [MountSpecParser.ParseVolume(name + ":/etc")],
+        });
+
+        exit.Should().Be(0, stderr);
+        stdout.Should().Be("over-volume\n1\n");
+        await Volumes.RemoveAsync(name);
+    }
+
+    [Fact]
     public async Task A_read_only_bind_mount_refuses_writes()
     {
         using var host = new TempDirectory("ro-bind");
@@ -205,6 +222,16 @@ public sealed class VolumeMountTests(RuntimeFixture fixture) : IClassFixture<Run
         Path.Exists("/tmp/" + marker).Should().BeFalse("the mount point must be made inside the root");
         Directory.GetFileSystemEntries("/etc").Length.Should().Be(etcBefore);
         File.Exists("/etc/" + marker).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_mount_whose_destination_resolves_to_the_root_is_refused()
+    {
+        var image = "to-root-" + Guid.NewGuid().ToString("N")[..8] + ":1";
+        await LayeredImages.AddAsync(fixture.Test.Engine, image, [await TestImages.BusyboxRootfsAsync(), LinkLayer("data", "../..")]);
+        using var host = new TempDirectory("to-root");
+        var act = () => fixture.RunAsync(new ContainerCreateOptions { Image = image, Command = ["true"], Mounts = [MountSpecParser.ParseVolume(host.Path + ":/data")] });
+        (await act.Should().ThrowAsync<ContainerStartException>()).Which.Message.Should().Contain("resolves to the container's root");
     }
 
     [Fact]

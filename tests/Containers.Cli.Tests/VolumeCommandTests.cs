@@ -89,4 +89,25 @@ public sealed class VolumeCommandTests : IAsyncLifetime
         (await Run("run", "--rm", "-v", "a:b:c:d", "busybox", "true")).ExitCode.Should().Be(125);
         (await Run("run", "--rm", "--tmpfs", "/t:size=huge", "busybox", "true")).ExitCode.Should().Be(125);
     }
+
+    [Fact]
+    public async Task Processes_creating_one_volume_at_once_end_with_one_volume()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => CliRunner.RunProcessAsync(_root.Path, "volume", "create", "--label", "by=process", "shared")));
+        results.Should().AllSatisfy(r => r.ExitCode.Should().Be(0, r.Stderr));
+        results.Select(r => r.Stdout).Should().AllBe("shared\n");
+        (await Run("volume", "ls", "-q")).Stdout.Should().Be("shared\n");
+        (await Run("volume", "inspect", "shared")).Stdout.Should().Contain("\"by\": \"process\"");
+    }
+
+    [Fact]
+    public async Task A_volume_directory_left_without_its_record_is_not_listed_and_create_completes_it()
+    {
+        // A crash between making _data and writing volume.json leaves this.
+        Directory.CreateDirectory(Path.Combine(_root.Path, "volumes", "half", "_data"));
+        (await Run("volume", "ls", "-q")).Stdout.Should().BeEmpty();
+        (await Run("volume", "inspect", "half")).ExitCode.Should().Be(1);
+        (await Run("volume", "create", "half")).ExitCode.Should().Be(0);
+        (await Run("volume", "ls", "-q")).Stdout.Should().Be("half\n");
+    }
 }

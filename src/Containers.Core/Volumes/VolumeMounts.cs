@@ -36,8 +36,9 @@ internal static class VolumeMounts
     }
 
     /// <summary>
-    /// Appends the user's mounts to the defaults: a user mount replaces a default one at the same destination, and
-    /// user mounts go parents first so a mount inside another lands on top of it.
+    /// Adds the user's mounts to the defaults: a user mount replaces a default one at the same destination, and bind
+    /// mounts (the engine's files and the user's mounts) go parents first, after the kernel file systems, so a mount
+    /// inside another lands on top of it: <c>/etc/hosts</c> still shows over a volume at <c>/etc</c>.
     /// </summary>
     public static void Merge(List<RuntimeMount> defaults, IReadOnlyList<RuntimeMount> user)
     {
@@ -48,6 +49,8 @@ internal static class VolumeMounts
 
         var targets = user.Select(m => m.Destination).ToHashSet(StringComparer.Ordinal);
         defaults.RemoveAll(m => targets.Contains(m.Destination));
-        defaults.AddRange(user.OrderBy(m => m.Destination.Split('/', StringSplitOptions.RemoveEmptyEntries).Length));
+        var binds = defaults.Where(m => m.Type == "bind").Concat(user).OrderBy(m => m.Destination.Split('/', StringSplitOptions.RemoveEmptyEntries).Length).ToList();
+        defaults.RemoveAll(m => m.Type == "bind");
+        defaults.AddRange(binds);
     }
 }

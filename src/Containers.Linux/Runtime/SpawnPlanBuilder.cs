@@ -1,3 +1,4 @@
+using Containers.Containers;
 using Containers.Containers.Security;
 using Containers.Internal;
 using Containers.Linux.Native;
@@ -131,7 +132,7 @@ internal static partial class SpawnPlanBuilder
         var childMounts = new List<(string Destination, string? BindSource)>();
         foreach (var mount in spec.Mounts ?? [])
         {
-            var target = Target(root, mount.Destination, childMounts, steps, mount.Type == "bind" && File.Exists(mount.Source));
+            var (target, resolved) = Target(root, mount.Destination, childMounts, steps, mount.Type == "bind" && File.Exists(mount.Source));
             var (flags, propagation, data) = MountOptions.Parse(mount.Options);
             var what = $"mount of {mount.Destination}";
             if (mount.Type == "bind" || (flags & MountOptions.Bind) != 0)
@@ -153,7 +154,8 @@ internal static partial class SpawnPlanBuilder
                 steps.Add(SpawnStep.Mount(null, target, null, propagation, null, $"setting the propagation of {mount.Destination}"));
             }
 
-            childMounts.Add((mount.Destination.TrimEnd('/'), mount.Type == "bind" && Directory.Exists(mount.Source) ? mount.Source : null));
+            // Where the mount really is (a link in the image may have moved it), for the mounts that follow.
+            childMounts.Add((resolved, mount.Type == "bind" && Directory.Exists(mount.Source) ? mount.Source : null));
         }
 
         var userNamespace = spec.Linux?.Namespaces?.Any(n => n.Type == "user" && n.Path is null) == true;
@@ -219,25 +221,30 @@ internal static partial class SpawnPlanBuilder
     /// link a container left in a shared volume included), never out of them. The mount point is then created in the
     /// root or in the bind source it falls in; under a fresh file system of the plan (/dev, a tmpfs) the child creates it.
     /// </summary>
-    private static string Target(string root, string destination, List<(string Destination, string? BindSource)> childMounts, List<SpawnStep> steps, bool isFile)
+    /// <returns>The host path, and the destination as the container sees it with its links resolved.</returns>
+    private static (string Target, string Resolved) Target(string root, string destination, List<(string Destination, string? BindSource)> childMounts, List<SpawnStep> steps, bool isFile)
     {
         var resolved = MountPoints.ResolveInContainer(root, destination, childMounts);
+        if (resolved == "/")
+        {
+            throw new ContainerStartException($"creating the mount point {destination}", 22, "EINVAL", $"the mount destination {destination} resolves to the container's root through symbolic links; mount somewhere else");
+        }
         var parent = MountPoints.Covering(resolved, childMounts);
         if (parent.Destination is null)
         {
-            return MountPoints.Create(root, resolved, isFile);
+            return (MountPoints.Create(root, resolved, isFile), resolved);
         }
 
         if (parent.BindSource is { } source)
         {
             MountPoints.Create(source, resolved.Length == parent.Destination.Length ? "/" : resolved[parent.Destination.Length..], isFile);
-            return root + resolved;
+            return (root + resolved, resolved);
         }
 
         steps.Add(isFile
             ? SpawnStep.CreateFile(root + resolved, 0x1A4, $"creating the mount point {destination}")
             : SpawnStep.MakeDirectory(root + resolved, 0x1ED, $"creating the mount point {destination}"));
-        return root + resolved;
+        return (root + resolved, resolved);
     }
 
     /// <summary>Tells whether a masked path is a directory: /proc and /sys look the same as on the host; the rest is the image's.</summary>

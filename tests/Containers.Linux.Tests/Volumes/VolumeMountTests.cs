@@ -63,6 +63,45 @@ public sealed class VolumeMountTests(RuntimeFixture fixture) : IClassFixture<Run
     }
 
     [Fact]
+    public async Task Copying_the_image_into_a_volume_keeps_owners_modes_links_and_extended_attributes()
+    {
+        var image = "owned-" + Guid.NewGuid().ToString("N")[..8] + ":1";
+        await LayeredImages.AddAsync(fixture.Test.Engine, image, [await TestImages.BusyboxRootfsAsync(), OwnedLayer()]);
+        var name = "owned-" + Guid.NewGuid().ToString("N")[..8];
+        var (exit, stdout, stderr) = await fixture.RunAsync(new ContainerCreateOptions
+        {
+            Image = image,
+            Command = ["sh", "-c", "stat -c '%a %u:%g' /srv/app /srv/app/tool; readlink /srv/app/link; cat /srv/app/sub/deep"],
+            Mounts = [MountSpecParser.ParseVolume(name + ":/srv/app")],
+        });
+
+        exit.Should().Be(0, stderr);
+        stdout.Should().Be("750 1000:1000\n4755 1000:1000\ntool\ndeep\n");
+        var data = (await Volumes.InspectAsync(name)).Mountpoint;
+        var xattr = await ExternalTool.RunAsync("getfattr", ["-n", "user.origin", "--only-values", Path.Combine(data, "tool")]);
+        xattr.Stdout.Should().Be("image");
+        new FileInfo(Path.Combine(data, "link")).LinkTarget.Should().Be("tool");
+        await Volumes.RemoveAsync(name);
+    }
+
+    [Fact]
+    public async Task The_engines_files_show_over_a_volume_mounted_on_their_directory()
+    {
+        var name = "etc-" + Guid.NewGuid().ToString("N")[..8];
+        var (exit, stdout, stderr) = await fixture.RunAsync(new ContainerCreateOptions
+        {
+            Image = "busybox",
+            Hostname = "over-volume",
+            Command = ["sh", "-c", "cat /etc/hostname; grep -c root /etc/passwd"],
+            Mounts = [MountSpecParser.ParseVolume(name + ":/etc")],
+        });
+
+        exit.Should().Be(0, stderr);
+        stdout.Should().Be("over-volume\n1\n");
+        await Volumes.RemoveAsync(name);
+    }
+
+    [Fact]
     public async Task A_read_only_bind_mount_refuses_writes()
     {
         using var host = new TempDirectory("ro-bind");
@@ -186,6 +225,16 @@ public sealed class VolumeMountTests(RuntimeFixture fixture) : IClassFixture<Run
     }
 
     [Fact]
+    public async Task A_mount_whose_destination_resolves_to_the_root_is_refused()
+    {
+        var image = "to-root-" + Guid.NewGuid().ToString("N")[..8] + ":1";
+        await LayeredImages.AddAsync(fixture.Test.Engine, image, [await TestImages.BusyboxRootfsAsync(), LinkLayer("data", "../..")]);
+        using var host = new TempDirectory("to-root");
+        var act = () => fixture.RunAsync(new ContainerCreateOptions { Image = image, Command = ["true"], Mounts = [MountSpecParser.ParseVolume(host.Path + ":/data")] });
+        (await act.Should().ThrowAsync<ContainerStartException>()).Which.Message.Should().Contain("resolves to the container's root");
+    }
+
+    [Fact]
     public async Task A_symlink_left_in_a_volume_cannot_send_a_nested_mount_out_of_it()
     {
         var name = "nested-" + Guid.NewGuid().ToString("N")[..8];
@@ -202,41 +251,6 @@ public sealed class VolumeMountTests(RuntimeFixture fixture) : IClassFixture<Run
         Path.Exists("/tmp/" + name).Should().BeFalse();
         await Volumes.RemoveAsync(name);
     }
-
-    [Theory]
-    [InlineData("relative/path")]
-    [InlineData("/host:relative")]
-    [InlineData("a:b:c:d")]
-    [InlineData("/host:/data:bogus")]
-    [InlineData("name:/data:shared")]
-    [InlineData("/host:/data:ro,rw")]
-    [InlineData(":/data")]
-    [InlineData("/host:/")]
-    public void Malformed_volume_flags_are_refused(string spec) =>
-        FluentActions.Invoking(() => MountSpecParser.ParseVolume(spec)).Should().Throw<InvalidMountSpecException>().Which.Spec.Should().Be(spec);
-
-    [Theory]
-    [InlineData("type=bind,target=/x")]
-    [InlineData("type=nfs,target=/x")]
-    [InlineData("source=vol")]
-    [InlineData("type=tmpfs,source=x,target=/x")]
-    [InlineData("type=volume,target=/x,bind-propagation=shared")]
-    [InlineData("type=bind,source=/h,target=/x,bind-propagation=everything")]
-    [InlineData("type=bind,source=/h,target=/x,tmpfs-size=1m")]
-    [InlineData("type=tmpfs,target=/x,tmpfs-mode=999")]
-    [InlineData("type=tmpfs,target=/x,tmpfs-size=lots")]
-    [InlineData("target=/x,colour=blue")]
-    [InlineData("type=bind,source=relative,target=/x")]
-    public void Malformed_mount_flags_are_refused(string spec) =>
-        FluentActions.Invoking(() => MountSpecParser.ParseMount(spec)).Should().Throw<InvalidMountSpecException>();
-
-    [Theory]
-    [InlineData("scratch")]
-    [InlineData("/scratch:size=-1")]
-    [InlineData("/scratch:mode=abc")]
-    [InlineData("/scratch:uid=0")]
-    public void Malformed_tmpfs_flags_are_refused(string spec) =>
-        FluentActions.Invoking(() => MountSpecParser.ParseTmpfs(spec)).Should().Throw<InvalidMountSpecException>();
 
     [Theory]
     [InlineData("a")]
@@ -262,15 +276,8 @@ public sealed class VolumeMountTests(RuntimeFixture fixture) : IClassFixture<Run
     }
 
     [Fact]
-    public async Task Parsed_flags_describe_the_mount()
+    public async Task Mounts_that_cannot_be_made_are_refused_at_create()
     {
-        MountSpecParser.ParseVolume("/cache").Should().BeEquivalentTo(new ContainerMount { Type = MountType.Volume, Target = "/cache" });
-        MountSpecParser.ParseVolume("/cache:ro").Should().BeEquivalentTo(new ContainerMount { Type = MountType.Volume, Target = "/cache", ReadOnly = true });
-        MountSpecParser.ParseVolume("data:/var/lib/x/:ro,nocopy").Should().BeEquivalentTo(new ContainerMount { Type = MountType.Volume, Source = "data", Target = "/var/lib/x", ReadOnly = true, NoCopy = true });
-        MountSpecParser.ParseVolume("/srv//a/../b:/b:rshared,z").Should().BeEquivalentTo(new ContainerMount { Type = MountType.Bind, Source = "/srv/b", Target = "/b", BindPropagation = "rshared", CreateHostPath = true });
-        MountSpecParser.ParseMount("type=tmpfs,dst=/t,tmpfs-size=64m,tmpfs-mode=700,ro").Should().BeEquivalentTo(new ContainerMount { Type = MountType.Tmpfs, Target = "/t", TmpfsSize = 64 << 20, TmpfsMode = 448, ReadOnly = true });
-        MountSpecParser.ParseMount("src=v1,target=/v,readonly=false,volume-nocopy").Should().BeEquivalentTo(new ContainerMount { Type = MountType.Volume, Source = "v1", Target = "/v", NoCopy = true });
-
         // A --mount bind source must exist; -v creates it.
         await FluentActions.Invoking(() => fixture.Containers.CreateAsync(new ContainerCreateOptions { Image = "busybox", Mounts = [MountSpecParser.ParseMount("type=bind,source=/nonexistent-" + Guid.NewGuid().ToString("N") + ",target=/x")] }))
             .Should().ThrowAsync<InvalidMountSpecException>().WithMessage("*does not exist*");
@@ -291,6 +298,25 @@ public sealed class VolumeMountTests(RuntimeFixture fixture) : IClassFixture<Run
         (await other.Volumes.ListAsync(new VolumeListOptions { Labels = ["n=2"] })).Should().NotContain(v => v.Name == name);
         await other.Volumes.RemoveAsync(name);
         (await Volumes.ListAsync()).Should().NotContain(v => v.Name == name);
+    }
+
+    private static byte[] OwnedLayer()
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new TarWriter(buffer, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "srv/") { Mode = (UnixFileMode)0x1ED });
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "srv/app/") { Mode = (UnixFileMode)0x1E8, Uid = 1000, Gid = 1000 });
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "srv/app/tool", new Dictionary<string, string> { ["SCHILY.xattr.user.origin"] = "image" })
+            {
+                Mode = (UnixFileMode)0x9ED, Uid = 1000, Gid = 1000, DataStream = new MemoryStream("#!/bin/sh\n"u8.ToArray()),
+            });
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "srv/app/link") { LinkName = "tool", Mode = (UnixFileMode)0x1FF });
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "srv/app/sub/") { Mode = (UnixFileMode)0x1ED });
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "srv/app/sub/deep") { Mode = (UnixFileMode)0x1A4, DataStream = new MemoryStream("deep\n"u8.ToArray()) });
+        }
+
+        return buffer.ToArray();
     }
 
     private static byte[] LinkLayer(string name, string target)

@@ -78,6 +78,11 @@ public sealed class DetachedContainerTests : IAsyncLifetime
         (await Process("ps", "-a")).Stdout.Should().Contain("Exited (3)");
         MountedUnderRoot().Should().BeFalse("the exit released the root filesystem");
 
+        (await Process("run", "-d", "--name", "hog", "-m", "16m", "busybox", "sh", "-c", "x=$(head -c 64000000 /dev/zero | tr '\\0' a); echo survived")).ExitCode.Should().Be(0);
+        (await Process("wait", "hog")).Stdout.Should().Be("137\n");
+        (await Process("inspect", "hog")).Stdout.Should().Contain("\"OOMKilled\": true", "the OOM kill is recorded though no process watched");
+        (await Process("rm", "hog")).ExitCode.Should().Be(0);
+
         (await Process("run", "-d", "--rm", "--name", "gone", "busybox", "true")).ExitCode.Should().Be(0);
         await EventuallyAsync(async () => !(await Process("ps", "-a")).Stdout.Contains("gone", StringComparison.Ordinal), "the --rm container is removed");
     }

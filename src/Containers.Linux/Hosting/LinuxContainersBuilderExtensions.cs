@@ -25,6 +25,7 @@ public static class LinuxContainersBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var options = new LinuxRuntimeOptions();
         configure?.Invoke(options);
+        builder.Services.TryAddSingleton(options);
         builder.Services.TryAddSingleton<ICgroupManager>(_ => CgroupDetector.Detect());
         builder.Services.TryAddSingleton<IContainerRuntime, LinuxContainerRuntime>();
         builder.Services.TryAddSingleton<OverlayStorage>();

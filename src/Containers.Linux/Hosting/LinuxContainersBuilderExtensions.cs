@@ -39,6 +39,7 @@ public static class LinuxContainersBuilderExtensions
             "vfs" => sp.GetRequiredService<VfsContainerRootfs>(),
             var other => throw new ArgumentException($"Unknown storage driver '{other}': use overlay or vfs.", nameof(configure)),
         });
+        builder.Services.TryAddSingleton<ILayerUnpacker>(sp => sp.GetRequiredService<IContainerRootfs>() is OverlayStorage overlay ? overlay : new CopyingLayerUnpacker());
         return builder;
     }
 }

@@ -136,7 +136,7 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
                 {
                     using (layer)
                     {
-                        await CommitAsync(layer, image.Layers[i], diffs, cancellationToken).ConfigureAwait(false);
+                        await CommitAsync(layer, image.Layers[i], diffs, i == 0 ? null : chain[i - 1], cancellationToken).ConfigureAwait(false);
                     }
                 }
 
@@ -219,7 +219,7 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
     }
 
     /// <summary>Completes a staged layer now that its parents are committed, then moves it into place and marks it committed.</summary>
-    private async Task CommitAsync(StagedLayer staged, ImageLayer layer, IReadOnlyList<string> parents, CancellationToken cancellationToken)
+    private async Task CommitAsync(StagedLayer staged, ImageLayer layer, IReadOnlyList<string> parents, Digest? parentChainId, CancellationToken cancellationToken)
     {
         if (staged.NeedsParents)
         {
@@ -239,6 +239,7 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
             Directory.Delete(destination, recursive: true); // an uncommitted leftover of a crashed unpack
         }
 
+        await File.WriteAllTextAsync(Path.Combine(staged.Path, "parent"), parentChainId?.ToString() ?? string.Empty, cancellationToken).ConfigureAwait(false);
         Directory.Move(staged.Path, destination);
         await File.WriteAllTextAsync(Path.Combine(destination, "committed"), layer.DiffId.ToString(), cancellationToken).ConfigureAwait(false);
         LogUnpacked(logger, layer.DiffId);

@@ -40,6 +40,9 @@ public static class LinuxContainersBuilderExtensions
             var other => throw new ArgumentException($"Unknown storage driver '{other}': use overlay or vfs.", nameof(configure)),
         });
         builder.Services.TryAddSingleton<ILayerUnpacker>(sp => sp.GetRequiredService<IContainerRootfs>() is OverlayStorage overlay ? overlay : new CopyingLayerUnpacker());
+        builder.Services.TryAddSingleton<IStorageDriver>(sp => sp.GetRequiredService<IContainerRootfs>() is OverlayStorage
+            ? new OverlaySnapshotter(sp.GetRequiredService<StoreLayout>())
+            : new VfsSnapshotter(sp.GetRequiredService<StoreLayout>()));
         return builder;
     }
 }

@@ -14,13 +14,16 @@ namespace Containers.Linux.Storage;
 /// </summary>
 /// <remarks>
 /// Layout under <c>storage/overlay/</c>: <c>layers/&lt;chain-id&gt;/diff</c> (committed when a <c>committed</c> file
-/// exists), <c>containers/&lt;id&gt;/{upper,work,merged}</c>, and <c>staging/</c> for layers being unpacked. The layers of
+/// exists), <c>snapshots/ctr-&lt;id&gt;/{upper,work}</c> (each container's writable layer, an active snapshot of
+/// <see cref="OverlaySnapshotter"/>), <c>containers/&lt;id&gt;/merged</c> (its mount point), and <c>staging/</c> for layers being unpacked. The layers of
 /// an image unpack concurrently, each on its own in overlay form (whiteouts as 0/0 character devices, opaque directories
 /// marked with <c>trusted.overlay.opaque</c>); a layer that hard-links to a file of its parents is unpacked through an
 /// overlay of them instead. Unpacking holds a per-layer file lock, so processes sharing the root unpack each layer once.
 /// </remarks>
 internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore content, LinuxRuntimeOptions options, ILogger<OverlayStorage> logger) : IContainerRootfs, ILayerStore, IImageMounter
 {
+    private readonly OverlaySnapshotter _snapshots = new(layout);
+
     private string Root => Path.Combine(layout.Storage, "overlay");
 
     private string LayerDirectory(Digest chainId) => Path.Combine(Root, "layers", chainId.Encoded);
@@ -29,27 +32,21 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
 
     public async Task<string> MountAsync(string containerId, ImageDetails image, CancellationToken cancellationToken = default)
     {
-        var lowers = await EnsureLayersAsync(image, cancellationToken).ConfigureAwait(false);
-        var directory = ContainerDirectory(containerId);
-        var merged = Path.Combine(directory, "merged");
+        await EnsureLayersAsync(image, cancellationToken).ConfigureAwait(false);
+        var merged = Path.Combine(ContainerDirectory(containerId), "merged");
         if (OverlayMount.IsMountPoint(merged))
         {
             return merged;
         }
 
-        foreach (var part in new[] { "upper", "work", "merged" })
-        {
-            Directory.CreateDirectory(Path.Combine(directory, part));
-        }
-
-        if (lowers.Count == 0)
-        {
-            // An image without layers: the upper directory alone is the root.
-            OverlayMount.Mount([Path.Combine(directory, "upper")], null, null, merged);
-            return merged;
-        }
-
-        OverlayMount.Mount(lowers.Reverse().ToList(), Path.Combine(directory, "upper"), Path.Combine(directory, "work"), merged);
+        // The writable layer is an active snapshot on the image's top layer (or on nothing for an image without layers).
+        var key = SnapshotKey(containerId);
+        var top = image.Layers.Count == 0 ? null : ChainId.Compute(image.Layers.Select(l => l.DiffId).ToList())[^1].ToString();
+        var mounts = Directory.Exists(Path.Combine(Root, "snapshots", key))
+            ? await _snapshots.MountsAsync(key, cancellationToken).ConfigureAwait(false)
+            : await _snapshots.PrepareAsync(key, top, cancellationToken).ConfigureAwait(false);
+        Directory.CreateDirectory(merged);
+        StorageMounts.Mount(mounts, merged);
         return merged;
     }
 
@@ -59,7 +56,7 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
         return Task.CompletedTask;
     }
 
-    public Task RemoveAsync(string containerId, CancellationToken cancellationToken = default)
+    public async Task RemoveAsync(string containerId, CancellationToken cancellationToken = default)
     {
         var directory = ContainerDirectory(containerId);
         OverlayMount.Unmount(Path.Combine(directory, "merged"));
@@ -68,8 +65,10 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
             Directory.Delete(directory, recursive: true);
         }
 
-        return Task.CompletedTask;
+        await _snapshots.RemoveAsync(SnapshotKey(containerId), cancellationToken).ConfigureAwait(false);
     }
+
+    private static string SnapshotKey(string containerId) => "ctr-" + containerId;
 
     public async Task<string> MountAsync(ImageDetails image, CancellationToken cancellationToken = default)
     {
@@ -101,7 +100,7 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
 
     public async Task WriteDiffAsync(string containerId, Stream destination, CancellationToken cancellationToken = default)
     {
-        var upper = Path.Combine(ContainerDirectory(containerId), "upper");
+        var upper = Path.Combine(Root, "snapshots", SnapshotKey(containerId), "upper");
         if (!Directory.Exists(upper))
         {
             throw new InvalidOperationException($"container {containerId} has no writable layer yet: start it first");
@@ -141,6 +140,7 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
                 }
 
                 diffs.Add(Path.Combine(LayerDirectory(chain[i]), "diff"));
+                RecordParent(chain, i);
             }
         }
         catch
@@ -163,6 +163,16 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
         }
 
         return diffs;
+    }
+
+    /// <summary>Records the parent of a layer committed before parents were recorded, so snapshots can find their chain.</summary>
+    private void RecordParent(IReadOnlyList<Digest> chain, int i)
+    {
+        var file = Path.Combine(LayerDirectory(chain[i]), "parent");
+        if (!File.Exists(file))
+        {
+            File.WriteAllText(file, i == 0 ? string.Empty : chain[i - 1].ToString());
+        }
     }
 
     private bool IsCommitted(Digest chainId) => File.Exists(Path.Combine(LayerDirectory(chainId), "committed"));
@@ -306,6 +316,18 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
                     Directory.Delete(directory, recursive: true);
                     removed++;
                 }
+            }
+        }
+
+        var snapshots = Path.Combine(Root, "snapshots");
+        foreach (var directory in Directory.Exists(snapshots) ? Directory.EnumerateDirectories(snapshots) : [])
+        {
+            var name = Path.GetFileName(directory);
+            var orphan = name.StartsWith("ctr-", StringComparison.Ordinal) && !File.Exists(Path.Combine(layout.Containers, name[4..], "container.json"));
+            if (orphan || name.Contains(".tmp-", StringComparison.Ordinal))
+            {
+                Directory.Delete(directory, recursive: true);
+                removed++;
             }
         }
 

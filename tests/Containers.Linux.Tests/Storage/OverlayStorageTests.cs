@@ -121,6 +121,21 @@ public sealed class OverlayStorageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_containers_writable_layer_is_an_active_snapshot_on_its_images_top_layer()
+    {
+        var image = await _test.Engine.Images.InspectAsync("busybox:latest");
+        var container = await _test.Engine.Containers.RunAsync(new ContainerCreateOptions { Image = "busybox", Command = ["true"] });
+        await _test.Engine.Containers.WaitAsync(container.Id);
+        var driver = _test.Engine.Services.GetRequiredService<IStorageDriver>();
+        var top = ChainId.Compute(image.Layers.Select(l => l.DiffId).ToList())[^1].ToString();
+
+        (await driver.WalkAsync().ToListAsync()).Should().Contain(new SnapshotInfo("ctr-" + container.Id, top, SnapshotKind.Active));
+
+        await _test.Engine.Containers.RemoveAsync(container.Id);
+        (await driver.WalkAsync().ToListAsync()).Should().NotContain(s => s.Key == "ctr-" + container.Id);
+    }
+
+    [Fact]
     public async Task A_stopped_container_keeps_no_mount()
     {
         var container = await _test.Engine.Containers.RunAsync(new ContainerCreateOptions { Image = "busybox", Command = ["true"] });

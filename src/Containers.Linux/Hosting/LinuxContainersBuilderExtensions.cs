@@ -26,6 +26,7 @@ public static class LinuxContainersBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var options = new LinuxRuntimeOptions();
         configure?.Invoke(options);
+        builder.Services.TryAddSingleton(options);
         builder.Services.TryAddSingleton<ICgroupManager>(_ => CgroupDetector.Detect());
         builder.Services.TryAddSingleton<IContainerRuntime, LinuxContainerRuntime>();
         builder.Services.TryAddSingleton<Networks.INetworkDriver, Networking.BridgeDriver>();
@@ -41,6 +42,10 @@ public static class LinuxContainersBuilderExtensions
             "vfs" => sp.GetRequiredService<VfsContainerRootfs>(),
             var other => throw new ArgumentException($"Unknown storage driver '{other}': use overlay or vfs.", nameof(configure)),
         });
+        builder.Services.TryAddSingleton<ILayerUnpacker>(sp => sp.GetRequiredService<IContainerRootfs>() is OverlayStorage overlay ? overlay : new CopyingLayerUnpacker());
+        builder.Services.TryAddSingleton<IStorageDriver>(sp => sp.GetRequiredService<IContainerRootfs>() is OverlayStorage
+            ? new OverlaySnapshotter(sp.GetRequiredService<StoreLayout>())
+            : new VfsSnapshotter(sp.GetRequiredService<StoreLayout>()));
         return builder;
     }
 }

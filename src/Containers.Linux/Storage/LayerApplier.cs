@@ -28,6 +28,7 @@ internal sealed class LayerApplier
     private readonly WhiteoutFormat _format;
     private readonly HashSet<string> _written = new(StringComparer.Ordinal);
     private readonly List<(List<string> Components, StrictTarEntry Entry)> _directories = [];
+    private bool _detached;
 
     private LayerApplier(RootDirectory root, WhiteoutFormat format)
     {
@@ -40,7 +41,26 @@ internal sealed class LayerApplier
     public static async Task<int> ApplyAsync(Stream layer, string directory, WhiteoutFormat format, CancellationToken cancellationToken)
     {
         using var root = new RootDirectory(directory);
-        var applier = new LayerApplier(root, format);
+        return await new LayerApplier(root, format).ApplyAsync(layer, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Applies the layer in overlay form into an empty directory, without its parent layers; returns the directories
+    /// created only because entries below them needed them, which should take their metadata from the parent layers.
+    /// </summary>
+    /// <exception cref="LayerApplyException">An entry is malformed or cannot be applied.</exception>
+    /// <exception cref="LayerNeedsParentsException">A hard link names a file of a parent layer.</exception>
+    public static async Task<IReadOnlyCollection<string>> ApplyDetachedAsync(Stream layer, string directory, CancellationToken cancellationToken)
+    {
+        using var root = new RootDirectory(directory) { Created = new HashSet<string>(StringComparer.Ordinal) };
+        var applier = new LayerApplier(root, WhiteoutFormat.Overlay) { _detached = true };
+        await applier.ApplyAsync(layer, cancellationToken).ConfigureAwait(false);
+        return root.Created;
+    }
+
+    private async Task<int> ApplyAsync(Stream layer, CancellationToken cancellationToken)
+    {
+        var applier = this;
         var count = 0;
         try
         {
@@ -94,6 +114,7 @@ internal sealed class LayerApplier
             if (entry.Kind is TarEntryKind.Directory)
             {
                 _directories.Add((components, entry));
+                _root.Created?.Remove(string.Join('/', components)); // the layer gave it its own metadata
             }
         }
         finally
@@ -194,11 +215,21 @@ internal sealed class LayerApplier
             throw new LayerApplyException(entry.Name, $"its link target '{entry.LinkName}' names no file");
         }
 
-        var targetParent = _root.OpenParent(target, create: false, entry.Name);
+        var targetParent = _detached ? _root.TryOpenParent(target, entry.Name) : _root.OpenParent(target, create: false, entry.Name);
+        if (targetParent < 0)
+        {
+            throw new LayerNeedsParentsException(entry.Name);
+        }
+
         try
         {
             if (Libc.linkat(targetParent, target[^1], parent, name, 0) < 0)
             {
+                if (_detached && Errno.Last == Errno.ENOENT)
+                {
+                    throw new LayerNeedsParentsException(entry.Name);
+                }
+
                 throw RootDirectory.Fail(entry.Name, $"linking to {entry.LinkName}");
             }
         }
@@ -234,6 +265,30 @@ internal sealed class LayerApplier
         if (Libc.utimensat(parent, name, times, AtSymlinkNoFollow) < 0)
         {
             throw RootDirectory.Fail(entry.Name, "setting times");
+        }
+    }
+
+    /// <summary>Sets a directory's owner, mode and modification time, never through a final link.</summary>
+    internal static unsafe void SetDirectoryAttributes(int parent, string name, int uid, int gid, int mode, long seconds, long nanoseconds)
+    {
+        if (Libc.fchownat(parent, name, uid, gid, AtSymlinkNoFollow) < 0)
+        {
+            throw RootDirectory.Fail(name, "chown");
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(name + "\0");
+        fixed (byte* path = bytes)
+        {
+            if (Libc.syscall(SysFchmodat2, parent, (long)path, mode & 0xFFF, AtSymlinkNoFollow) < 0)
+            {
+                throw RootDirectory.Fail(name, "chmod");
+            }
+        }
+
+        var times = stackalloc long[4] { 0, Libc.UTIME_OMIT, seconds, nanoseconds };
+        if (Libc.utimensat(parent, name, times, AtSymlinkNoFollow) < 0)
+        {
+            throw RootDirectory.Fail(name, "setting times");
         }
     }
 

@@ -88,6 +88,27 @@ public abstract class StorageDriverTests(string driver) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Directories_a_layer_only_implies_keep_the_owner_and_mode_they_have_below()
+    {
+        var lower = TarArchive.Write([new TarArchive.Entry("home/user/", [], TarEntryType.Directory) { Uid = 1000, Gid = 1001, Mode = (UnixFileMode)0x1E8 }]);
+        var upper = TarArchive.Write([File("home/user/file", "mine"), File("fresh/deep/file", "new")]);
+        await AddOnBusyboxAsync("implied:1", lower, upper);
+
+        (await RunAsync("implied:1", "stat -c '%u:%g %a' /home/user /fresh/deep; cat /home/user/file /fresh/deep/file"))
+            .Should().Be("1000:1001 750\n0:0 755\nminenew");
+    }
+
+    [Fact]
+    public async Task A_hard_link_to_a_file_of_a_lower_layer_works()
+    {
+        var lower = TarArchive.Write([Dir("data/"), File("data/original", "shared")]);
+        var upper = TarArchive.Write([new TarArchive.Entry("data/link", [], TarEntryType.HardLink, "data/original"), File("data/other", "o")]);
+        await AddOnBusyboxAsync("lowerlink:1", lower, upper);
+
+        (await RunAsync("lowerlink:1", "cat /data/link /data/original /data/other")).Should().Be("sharedsharedo");
+    }
+
+    [Fact]
     public async Task A_binary_file_capability_written_by_GNU_tar_survives_byte_for_byte()
     {
         using var scratch = new TempDirectory("capability");

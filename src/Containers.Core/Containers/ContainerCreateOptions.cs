@@ -92,4 +92,7 @@ public sealed record ContainerCreateOptions
 
     /// <summary>Gets the network mode: <c>none</c> (the default until bridge networking is configured), <c>host</c>, or a network name.</summary>
     public string? Network { get; init; }
+
+    /// <summary>Gets the cgroup namespace mode: <c>private</c> (the default: the container sees its own cgroup as <c>/</c>) or <c>host</c>.</summary>
+    public string? CgroupNamespace { get; init; }
 }

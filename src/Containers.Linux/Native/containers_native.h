@@ -46,6 +46,7 @@ enum cn_op {
   CN_OOM_SCORE = 31,   /* same as CN_WRITE_FILE, kept apart for error messages */
   CN_CLOSE_INHERITED = 32, /* close every fd >= 3 except the report and start fds and the n0 int32 fds at p0 */
   CN_VERIFY_CWD = 33,  /* fail with ENOENT unless the working directory is reachable from the root */
+  CN_UNSHARE = 34,     /* unshare(i0) */
 };
 
 struct cn_step {

@@ -185,6 +185,7 @@ static int run_step(const struct cn_plan *p, const struct cn_step *s) {
   case CN_CHROOT: return chroot(s->s0);
   case CN_CLOSE_INHERITED: return close_inherited(p, (const int32_t *)s->p0, s->n0);
   case CN_VERIFY_CWD: return verify_cwd();
+  case CN_UNSHARE: return unshare(s->i0);
   default: errno = EINVAL; return -1;
   }
 }

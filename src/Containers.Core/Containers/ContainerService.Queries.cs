@@ -115,6 +115,8 @@ internal sealed partial class ContainerService
             await _rootfs.RemoveAsync(record.Id, cancellationToken).ConfigureAwait(false);
             _store.Delete(record.Id);
         }
+
+        _runtime.RemoveCgroupIfEmpty(CgroupParent);
     }
 
     private async Task<ContainerRecord> RunningRecordAsync(string nameOrId, CancellationToken cancellationToken)

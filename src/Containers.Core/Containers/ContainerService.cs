@@ -108,6 +108,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
             fixedCount++;
         }
 
+        _runtime.RemoveCgroupIfEmpty(CgroupParent);
         return fixedCount;
     }
 

@@ -158,6 +158,8 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
 
     public IReadOnlyList<string> ListCgroups(string parent) => cgroups.List(parent);
 
+    public void RemoveCgroupIfEmpty(string cgroupsPath) => cgroups.RemoveIfEmpty(cgroupsPath);
+
     [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Created container {Id} as process {Pid}")]
     private static partial void LogCreated(ILogger logger, string id, int pid);
 }

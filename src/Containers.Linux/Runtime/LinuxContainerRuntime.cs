@@ -30,7 +30,7 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
         var cgroupsPath = spec.Linux?.CgroupsPath;
         if (cgroupsPath is not null)
         {
-            cgroups.Create(cgroupsPath, spec.Linux?.Resources);
+            await CreateCgroupAsync(cgroupsPath, spec.Linux?.Resources).ConfigureAwait(false);
         }
 
         using var sync = Pipe.Create();
@@ -152,6 +152,20 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
     public Task<bool> WasOomKilledAsync(string cgroupsPath, CancellationToken cancellationToken = default) => Task.FromResult(cgroups.OomKilled(cgroupsPath));
 
     public Task DeleteAsync(string cgroupsPath, CancellationToken cancellationToken = default) => cgroups.DeleteAsync(cgroupsPath, cancellationToken);
+
+    /// <summary>Creates the cgroup with its limits and device rules; a rule the kernel refuses leaves no cgroup behind.</summary>
+    private async Task CreateCgroupAsync(string cgroupsPath, RuntimeResources? resources)
+    {
+        try
+        {
+            cgroups.Create(cgroupsPath, resources);
+        }
+        catch
+        {
+            await DeleteCgroupAsync(cgroupsPath, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
 
     private Task DeleteCgroupAsync(string? cgroupsPath, CancellationToken cancellationToken) =>
         cgroupsPath is null ? Task.CompletedTask : cgroups.DeleteAsync(cgroupsPath, cancellationToken);

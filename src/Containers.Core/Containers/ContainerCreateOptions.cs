@@ -115,4 +115,7 @@ public sealed record ContainerCreateOptions
 
     /// <summary>Gets further names other containers on a user-defined network resolve this one by (<c>--network-alias</c>).</summary>
     public IReadOnlyList<string> NetworkAliases { get; init; } = [];
+
+    /// <summary>Gets the cgroup namespace mode: <c>private</c> (the default: the container sees its own cgroup as <c>/</c>) or <c>host</c>.</summary>
+    public string? CgroupNamespace { get; init; }
 }

@@ -130,6 +130,8 @@ internal sealed partial class ContainerService
         {
             await _volumes.ReleaseAsync(record.Options.Mounts, cancellationToken).ConfigureAwait(false);
         }
+
+        _runtime.RemoveCgroupIfEmpty(CgroupParent);
     }
 
     private async Task<ContainerRecord> RunningRecordAsync(string nameOrId, CancellationToken cancellationToken)

@@ -119,6 +119,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
             fixedCount++;
         }
 
+        _runtime.RemoveCgroupIfEmpty(CgroupParent);
         return fixedCount;
     }
 
@@ -155,6 +156,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         // Parse everything the spec factory will parse, so a bad option fails create rather than start.
         _ = Security.Capabilities.Compute(options.Privileged, options.CapAdd, options.CapDrop);
         _ = Security.SecurityOptions.Parse(options.SecurityOptions);
+        _ = ContainerSpecFactory.CgroupNamespace(options.CgroupNamespace);
         foreach (var ulimit in options.Ulimits)
         {
             ResourceParser.ParseUlimit(ulimit);

@@ -60,4 +60,10 @@ public interface IContainerRuntime
 
     /// <summary>Returns the cgroups directly under <paramref name="parent"/>, to reclaim those of containers that no longer exist.</summary>
     IReadOnlyList<string> ListCgroups(string parent);
+
+    /// <summary>
+    /// Removes a cgroup (a store root's parent of container cgroups) if nothing is left in it; leaves it when another
+    /// container's cgroup is there, or is being created there by another process.
+    /// </summary>
+    void RemoveCgroupIfEmpty(string cgroupsPath);
 }

@@ -13,7 +13,9 @@ internal sealed class CgroupV2Manager(string root) : ICgroupManager
 
     private string Dir(string path) => Path.Combine(root, path);
 
-    public void Create(string path, RuntimeResources? resources)
+    public void Create(string path, RuntimeResources? resources) => CgroupFiles.CreateRacingRemoval(() => CreateOnce(path, resources));
+
+    private void CreateOnce(string path, RuntimeResources? resources)
     {
         // Each ancestor must delegate the controllers to its children before a leaf can use them.
         var current = root;
@@ -137,6 +139,8 @@ internal sealed class CgroupV2Manager(string root) : ICgroupManager
 
         await CgroupFiles.RemoveDirectoryAsync(directory, cancellationToken).ConfigureAwait(false);
     }
+
+    public void RemoveIfEmpty(string path) => CgroupFiles.TryRemoveEmptyDirectory(Dir(path));
 
     public IReadOnlyList<string> List(string parent)
     {

@@ -35,4 +35,5 @@ internal enum SpawnOp
     SetDomainName = 30,
     CloseInherited = 32,
     VerifyWorkingDirectory = 33,
+    Unshare = 34,
 }

@@ -114,6 +114,8 @@ internal sealed record SpawnStep(SpawnOp Op, string Description)
     public static SpawnStep VerifyWorkingDirectory(string path) =>
         new(SpawnOp.VerifyWorkingDirectory, $"checking that the working directory {path} is inside the container") { S0 = path };
 
+    public static SpawnStep Unshare(int flags, string description) => new(SpawnOp.Unshare, description) { I0 = flags };
+
     public static SpawnStep LoopbackUp() => new(SpawnOp.LoopbackUp, "bringing the loopback interface up");
 
     public static SpawnStep WaitForStart() => new(SpawnOp.WaitForStart, "waiting for the start signal");

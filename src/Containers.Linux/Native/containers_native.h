@@ -17,7 +17,7 @@ enum cn_op {
   CN_UMOUNT = 2,       /* umount2(s0, i0) */
   CN_MKDIR = 3,        /* mkdir(s0, i0); i2 = ignore EEXIST */
   CN_SYMLINK = 4,      /* symlink(s0, s1); i2 = ignore EEXIST */
-  CN_MKNOD = 5,        /* mknod(s0, i0, makedev(i1, u0)) */
+  CN_MKNOD = 5,        /* mknod(s0, i0, makedev(i1, u0)), then chmod(s0, i0 & 07777) */
   CN_CHDIR = 6,        /* chdir(s0) */
   CN_PIVOT_ROOT = 7,   /* pivot_root(s0, s1) */
   CN_SETHOSTNAME = 8,  /* sethostname(s0) */
@@ -46,6 +46,7 @@ enum cn_op {
   CN_OOM_SCORE = 31,   /* same as CN_WRITE_FILE, kept apart for error messages */
   CN_CLOSE_INHERITED = 32, /* close every fd >= 3 except the report and start fds and the n0 int32 fds at p0 */
   CN_VERIFY_CWD = 33,  /* fail with ENOENT unless the working directory is reachable from the root */
+  CN_UNSHARE = 34,     /* unshare(i0) */
 };
 
 struct cn_step {

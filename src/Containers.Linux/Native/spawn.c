@@ -132,7 +132,10 @@ static int run_step(const struct cn_plan *p, const struct cn_step *s) {
   case CN_UMOUNT: return umount2(s->s0, s->i0);
   case CN_MKDIR: return s->i2 ? ignore(mkdir(s->s0, (mode_t)s->i0), EEXIST) : mkdir(s->s0, (mode_t)s->i0);
   case CN_SYMLINK: return s->i2 ? ignore(symlink(s->s0, s->s1), EEXIST) : symlink(s->s0, s->s1);
-  case CN_MKNOD: return ignore(mknod(s->s0, (mode_t)s->i0, makedev((unsigned)s->i1, (unsigned)s->u0)), EEXIST);
+  case CN_MKNOD:
+    if (ignore(mknod(s->s0, (mode_t)s->i0, makedev((unsigned)s->i1, (unsigned)s->u0)), EEXIST) < 0) return -1;
+    /* The mode is exact: the umask inherited from the engine would make /dev/null 0644. */
+    return chmod(s->s0, (mode_t)s->i0 & 07777);
   case CN_CHDIR: return chdir(s->s0);
   case CN_PIVOT_ROOT: return (int)syscall(SYS_pivot_root, s->s0, s->s1);
   case CN_SETHOSTNAME: return sethostname(s->s0, strlen(s->s0));
@@ -182,6 +185,7 @@ static int run_step(const struct cn_plan *p, const struct cn_step *s) {
   case CN_CHROOT: return chroot(s->s0);
   case CN_CLOSE_INHERITED: return close_inherited(p, (const int32_t *)s->p0, s->n0);
   case CN_VERIFY_CWD: return verify_cwd();
+  case CN_UNSHARE: return unshare(s->i0);
   default: errno = EINVAL; return -1;
   }
 }

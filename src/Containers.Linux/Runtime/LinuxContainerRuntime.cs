@@ -16,7 +16,7 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
 {
     public async Task<IRuntimeProcess> CreateAsync(string containerId, RuntimeSpec spec, bool openStdin, CancellationToken cancellationToken = default)
     {
-        var (executable, seccomp, cgroupsPath) = Prepare(spec);
+        var (executable, seccomp, cgroupsPath) = await PrepareAsync(spec).ConfigureAwait(false);
         using var sync = Pipe.Create();
         var report = Pipe.Create();
         var start = Pipe.Create();
@@ -55,7 +55,7 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
     {
         ArgumentNullException.ThrowIfNull(output);
         var monitorProgram = MonitorProgram.Locate();
-        var (executable, seccomp, cgroupsPath) = Prepare(spec);
+        var (executable, seccomp, cgroupsPath) = await PrepareAsync(spec).ConfigureAwait(false);
         using var sync = Pipe.Create();
         var report = Pipe.Create();
         var start = Pipe.Create();
@@ -104,7 +104,7 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
     }
 
     /// <summary>Checks the specification, resolves the program and compiles seccomp before anything is created; creates the cgroup.</summary>
-    private (string Executable, (byte[] Program, int Count)? Seccomp, string? CgroupsPath) Prepare(RuntimeSpec spec)
+    private async Task<(string Executable, (byte[] Program, int Count)? Seccomp, string? CgroupsPath)> PrepareAsync(RuntimeSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var process = spec.Process ?? throw new ArgumentException("The specification has no process.", nameof(spec));
@@ -120,7 +120,7 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
         var cgroupsPath = spec.Linux?.CgroupsPath;
         if (cgroupsPath is not null)
         {
-            cgroups.Create(cgroupsPath, spec.Linux?.Resources);
+            await CreateCgroupAsync(cgroupsPath, spec.Linux?.Resources).ConfigureAwait(false);
         }
 
         return (executable, seccomp, cgroupsPath);
@@ -244,10 +244,26 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
 
     public Task DeleteAsync(string cgroupsPath, CancellationToken cancellationToken = default) => cgroups.DeleteAsync(cgroupsPath, cancellationToken);
 
+    /// <summary>Creates the cgroup with its limits and device rules; a rule the kernel refuses leaves no cgroup behind.</summary>
+    private async Task CreateCgroupAsync(string cgroupsPath, RuntimeResources? resources)
+    {
+        try
+        {
+            cgroups.Create(cgroupsPath, resources);
+        }
+        catch
+        {
+            await DeleteCgroupAsync(cgroupsPath, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
     private Task DeleteCgroupAsync(string? cgroupsPath, CancellationToken cancellationToken) =>
         cgroupsPath is null ? Task.CompletedTask : cgroups.DeleteAsync(cgroupsPath, cancellationToken);
 
     public IReadOnlyList<string> ListCgroups(string parent) => cgroups.List(parent);
+
+    public void RemoveCgroupIfEmpty(string cgroupsPath) => cgroups.RemoveIfEmpty(cgroupsPath);
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Created container {Id} as process {Pid}")]
     private static partial void LogCreated(ILogger logger, string id, int pid);

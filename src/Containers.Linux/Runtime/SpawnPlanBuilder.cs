@@ -59,6 +59,12 @@ internal static partial class SpawnPlanBuilder
             steps.Add(SpawnStep.SetUid(0));
         }
 
+        if (namespaces.Contains("cgroup"))
+        {
+            // Only now, once the parent placed the child in its cgroups, so that they become the namespace's root.
+            steps.Add(SpawnStep.Unshare((int)CloneNewCgroup, "creating the cgroup namespace"));
+        }
+
         if (namespaces.Contains("mount"))
         {
             AddRootfs(steps, spec, root);
@@ -99,7 +105,6 @@ internal static partial class SpawnPlanBuilder
         flags |= namespaces.Contains("ipc") ? CloneNewIpc : 0;
         flags |= namespaces.Contains("network") ? CloneNewNet : 0;
         flags |= namespaces.Contains("user") ? CloneNewUser : 0;
-        flags |= namespaces.Contains("cgroup") ? CloneNewCgroup : 0;
         return new SpawnPlan
         {
             CloneFlags = flags,
@@ -135,6 +140,13 @@ internal static partial class SpawnPlanBuilder
             var (target, resolved) = Target(root, mount.Destination, childMounts, steps, mount.Type == "bind" && File.Exists(mount.Source));
             var (flags, propagation, data) = MountOptions.Parse(mount.Options);
             var what = $"mount of {mount.Destination}";
+            if (mount.Type == "cgroup")
+            {
+                CgroupMounts.Add(steps, target, flags, spec);
+                childMounts.Add(mount.Destination.TrimEnd('/'));
+                continue;
+            }
+
             if (mount.Type == "bind" || (flags & MountOptions.Bind) != 0)
             {
                 steps.Add(SpawnStep.Mount(mount.Source, target, null, MountOptions.Bind | (flags & MountOptions.Recursive), null, what));

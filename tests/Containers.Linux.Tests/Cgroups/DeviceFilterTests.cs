@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using Containers.Containers.Security;
 using Containers.Linux.Cgroups;
+using Containers.Linux.Runtime;
 using Containers.Oci.Runtime;
 using Containers.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Containers.Linux.Tests.Cgroups;
 
@@ -74,6 +76,27 @@ public sealed class DeviceFilterTests : IAsyncLifetime
         badType.Should().Throw<ArgumentException>().WithMessage("*type 'x' is invalid*");
         var badAccess = () => DeviceFilterCompiler.Compile([new RuntimeDeviceRule { Allow = true, Access = "rx" }]);
         badAccess.Should().Throw<ArgumentException>().WithMessage("*access 'rx' is invalid*");
+    }
+
+    [Fact]
+    public async Task A_runtime_refusing_a_device_rule_leaves_no_cgroup_behind()
+    {
+        var path = "dotnet-containers/" + _cgroup;
+        Directory.CreateDirectory(Path.Combine(_nodes.Path, "bin"));
+        File.Copy(TestImages.BusyboxPath, Path.Combine(_nodes.Path, "bin", "true"));
+        var spec = new RuntimeSpec
+        {
+            Process = new RuntimeProcess { Args = ["/bin/true"] },
+            Root = new RuntimeRoot { Path = _nodes.Path },
+            Linux = new RuntimeLinux { CgroupsPath = path, Resources = new RuntimeResources { Devices = [new RuntimeDeviceRule { Allow = true, Type = "x" }] } },
+        };
+        var runtime = new LinuxContainerRuntime(CgroupDetector.Detect(), NullLogger<LinuxContainerRuntime>.Instance);
+
+        var act = () => runtime.CreateAsync("hardening-bad-devices", spec, openStdin: false);
+
+        await act.Should().ThrowAsync<ArgumentException>().WithMessage("*device rule type 'x' is invalid*");
+        Directory.Exists($"/sys/fs/cgroup/devices/{path}").Should().BeFalse();
+        Directory.Exists($"/sys/fs/cgroup/memory/{path}").Should().BeFalse();
     }
 
     /// <summary>Runs a shell that first moves itself into the test cgroup, and returns what it printed on both streams.</summary>

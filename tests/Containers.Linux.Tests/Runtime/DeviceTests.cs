@@ -43,4 +43,21 @@ public sealed class DeviceTests(RuntimeFixture fixture) : IClassFixture<RuntimeF
             await fixture.Containers.RemoveAsync(container.Id, force: true);
         }
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_standard_nodes_are_0666_and_a_non_root_user_can_use_them(bool userNamespace)
+    {
+        var (_, stdout, stderr) = await fixture.RunAsync(new ContainerCreateOptions
+        {
+            Image = "busybox",
+            User = "1000",
+            UidMappings = userNamespace ? [new IdMapping(0, 300000, 65536)] : [],
+            Command = ["sh", "-c", "stat -c '%n %a' /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty; echo x > /dev/null && echo null-writable; head -c 1 /dev/zero | wc -c"],
+        });
+
+        stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal(
+            ["/dev/null 666", "/dev/zero 666", "/dev/full 666", "/dev/random 666", "/dev/urandom 666", "/dev/tty 666", "null-writable", "1"], stderr);
+    }
 }

@@ -8,7 +8,7 @@ namespace Containers.Registry.Tests;
 /// </summary>
 internal sealed class FaultProxy : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly HttpClient _upstream = new(new SocketsHttpHandler { AllowAutoRedirect = false });
     private readonly Uri _target;
     private readonly Task _loop;
@@ -20,7 +20,7 @@ internal sealed class FaultProxy : IAsyncDisposable
         {
             // A port the OS just named free may be taken again before the listener binds it; try another.
             Port = Testing.RegistryServer.FreePort();
-            _listener.Prefixes.Clear();
+            _listener = new HttpListener(); // a listener whose start failed keeps its prefix registered
             _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
             try
             {
@@ -29,6 +29,7 @@ internal sealed class FaultProxy : IAsyncDisposable
             }
             catch (HttpListenerException) when (attempt < 10)
             {
+                _listener.Close();
             }
         }
 

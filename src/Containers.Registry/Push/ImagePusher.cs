@@ -123,11 +123,11 @@ internal sealed class ImagePusher(RegistryTransport transport, IContentProvider 
         if (chunkSize > 0 && blob.Size > chunkSize)
         {
             location = await UploadChunksAsync(host, scope, location, blob, chunkSize, progress, cancellationToken).ConfigureAwait(false);
-            await FinishAsync(host, scope, location, blob, body: null, cancellationToken).ConfigureAwait(false);
+            await FinishAsync(host, scope, location, blob, body: null, progress: null, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        await FinishAsync(host, scope, location, blob, blob, cancellationToken).ConfigureAwait(false);
+        await FinishAsync(host, scope, location, blob, blob, progress, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<Uri> StartUploadAsync(string host, string repository, string scope, Uri baseUri, CancellationToken cancellationToken)
@@ -184,12 +184,12 @@ internal sealed class ImagePusher(RegistryTransport transport, IContentProvider 
         return end + 1;
     }
 
-    private async Task FinishAsync(string host, string scope, Uri location, Descriptor blob, Descriptor? body, CancellationToken cancellationToken)
+    private async Task FinishAsync(string host, string scope, Uri location, Descriptor blob, Descriptor? body, IProgress<PushProgress>? progress, CancellationToken cancellationToken)
     {
         var url = new UriBuilder(location) { Query = (location.Query.Length > 1 ? location.Query[1..] + "&" : string.Empty) + "digest=" + Uri.EscapeDataString(blob.Digest.ToString()) }.Uri;
         using var response = await transport.SendAsync(host, scope, url, u => new HttpRequestMessage(HttpMethod.Put, u)
         {
-            Content = body is null ? new ByteArrayContent([]) : new BlobRangeContent(store, blob.Digest, 0, blob.Size),
+            Content = body is null ? new ByteArrayContent([]) : new BlobRangeContent(store, blob.Digest, 0, blob.Size, progress is null ? null : bytes => progress.Report(new PushProgress(blob.Digest, PushState.Uploading, bytes, blob.Size))),
         }, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Created)
         {

@@ -58,7 +58,15 @@ internal sealed class TokenIssuer : IAsyncDisposable
             }
             catch (HttpListenerException) when (attempt < 10)
             {
-                _listener.Close();
+                // The port was taken meanwhile (often by an outgoing connection's ephemeral port). Closing unregisters
+                // the prefix, which tries to bind it again and can fail the same way: the listener is dropped either way.
+                try
+                {
+                    _listener.Close();
+                }
+                catch (HttpListenerException)
+                {
+                }
             }
         }
 

@@ -12,8 +12,9 @@ internal sealed class FaultProxy : IAsyncDisposable
     private readonly HttpClient _upstream = new(new SocketsHttpHandler { AllowAutoRedirect = false });
     private readonly Uri _target;
     private readonly Task _loop;
+    private int _authorized;
 
-    public FaultProxy(Uri target)
+    public FaultProxy(Uri target, bool alsoAsLocalhost = false)
     {
         _target = target;
         for (var attempt = 0; ; attempt++)
@@ -22,6 +23,11 @@ internal sealed class FaultProxy : IAsyncDisposable
             Port = Testing.RegistryServer.FreePort();
             _listener = new HttpListener(); // a listener whose start failed keeps its prefix registered
             _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+            if (alsoAsLocalhost)
+            {
+                _listener.Prefixes.Add($"http://localhost:{Port}/");
+            }
+
             try
             {
                 _listener.Start();
@@ -54,6 +60,12 @@ internal sealed class FaultProxy : IAsyncDisposable
     public int Requests { get; private set; }
 
     public List<string> RangeHeaders { get; } = [];
+
+    /// <summary>Gets or sets the authority upload <c>Location</c>s are rewritten to; by default this proxy's own.</summary>
+    public string? LocationAuthority { get; set; }
+
+    /// <summary>Gets how many requests carried an Authorization header.</summary>
+    public int AuthorizedRequests => _authorized;
 
     /// <summary>Gets every request as <c>METHOD /path?query</c>, in arrival order.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Log { get; } = new();
@@ -89,6 +101,11 @@ internal sealed class FaultProxy : IAsyncDisposable
     {
         var number = ++Requests;
         Log.Enqueue(context.Request.HttpMethod + " " + context.Request.RawUrl);
+        if (context.Request.Headers["Authorization"] is not null)
+        {
+            Interlocked.Increment(ref _authorized);
+        }
+
         var fault = Policy(number, context.Request);
         try
         {
@@ -151,7 +168,7 @@ internal sealed class FaultProxy : IAsyncDisposable
                 {
                     // Upload sessions continue through the proxy, so it sees (and may fault) every request.
                     var value = string.Join(",", header.Value);
-                    context.Response.AddHeader(header.Key, header.Key == "Location" ? value.Replace(_target.GetLeftPart(UriPartial.Authority), $"http://{Host}", StringComparison.Ordinal) : value);
+                    context.Response.AddHeader(header.Key, header.Key == "Location" ? value.Replace(_target.GetLeftPart(UriPartial.Authority), $"http://{LocationAuthority ?? Host}", StringComparison.Ordinal) : value);
                 }
             }
 

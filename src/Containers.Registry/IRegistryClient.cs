@@ -27,6 +27,21 @@ public interface IRegistryClient
     /// <summary>Deletes a manifest by digest (or the manifest a tag names) from the registry.</summary>
     Task DeleteAsync(string reference, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Lists the manifests that name <paramref name="subject"/> (<c>host/repo@sha256:...</c>, or a tag) as their subject,
+    /// through the referrers API or, where the registry lacks it, the <c>sha256-HEX</c> tag schema; optionally only those of
+    /// one artifact type. An image without referrers gives an empty list.
+    /// </summary>
+    Task<IReadOnlyList<Oci.Descriptor>> ListReferrersAsync(string subject, string? artifactType = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Attaches an artifact (a signature, an SBOM, ...) to <paramref name="subject"/>: pushes a manifest of
+    /// <paramref name="artifactType"/> with an empty config, <paramref name="content"/> as its one layer and the subject
+    /// named, into the subject's repository; keeps the tag schema's index up to date where the registry does not index
+    /// referrers itself. Returns the artifact's descriptor as referrer listings show it.
+    /// </summary>
+    Task<Oci.Descriptor> AttachArtifactAsync(string subject, string artifactType, ReadOnlyMemory<byte> content, string contentMediaType, IReadOnlyDictionary<string, string>? annotations = null, CancellationToken cancellationToken = default);
+
     /// <summary>Checks credentials against a registry and stores them in the auth file.</summary>
     /// <exception cref="RegistryAuthenticationException">The registry refused them.</exception>
     Task LoginAsync(string registry, RegistryCredential credential, CancellationToken cancellationToken = default);

@@ -94,6 +94,15 @@ internal sealed class RegistryClient : IRegistryClient, IDisposable
         return null;
     }
 
+    public Task<IReadOnlyList<Oci.Descriptor>> ListReferrersAsync(string subject, string? artifactType = null, CancellationToken cancellationToken = default) =>
+        Referrers().ListAsync(ImageReference.Parse(subject), artifactType, cancellationToken);
+
+    public Task<Oci.Descriptor> AttachArtifactAsync(string subject, string artifactType, ReadOnlyMemory<byte> content, string contentMediaType, IReadOnlyDictionary<string, string>? annotations = null, CancellationToken cancellationToken = default) =>
+        Referrers().AttachAsync(ImageReference.Parse(subject), artifactType, content, contentMediaType, annotations, cancellationToken);
+
+    private Referrers.ReferrersClient Referrers() =>
+        new(_transport, new ImagePuller(_transport, _content, _images, _layout), new ImagePusher(_transport, _content), _content);
+
     public async Task DeleteAsync(string reference, CancellationToken cancellationToken = default)
     {
         var parsed = ImageReference.Parse(reference);

@@ -20,9 +20,9 @@ public sealed class RegistryClientOptions
 
     /// <summary>
     /// Gets token services (<c>auth.example.com</c> or <c>auth.example.com:8443</c>) that may receive a registry's
-    /// credentials although they are on another domain than the registry. Without an entry here credentials go only to a
-    /// realm on the registry's own host or a sibling under its parent domain (<c>auth.docker.io</c> for
-    /// <c>registry-1.docker.io</c>). Empty by default.
+    /// credentials although they are not on its host. Without an entry here credentials go only to a realm on the
+    /// registry's host name, a subdomain of it, its parent domain (<c>gitlab.com</c> for <c>registry.gitlab.com</c>), or
+    /// <c>auth.docker.io</c> for Docker Hub. Empty by default.
     /// </summary>
     public ISet<string> TrustedTokenRealms { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 

@@ -8,20 +8,26 @@ namespace Containers.Registry.Tests;
 /// </summary>
 internal sealed class FaultProxy : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly HttpClient _upstream = new(new SocketsHttpHandler { AllowAutoRedirect = false });
     private readonly Uri _target;
     private readonly Task _loop;
+    private int _authorized;
 
-    public FaultProxy(Uri target)
+    public FaultProxy(Uri target, bool alsoAsLocalhost = false)
     {
         _target = target;
         for (var attempt = 0; ; attempt++)
         {
             // A port the OS just named free may be taken again before the listener binds it; try another.
             Port = Testing.RegistryServer.FreePort();
-            _listener.Prefixes.Clear();
+            _listener = new HttpListener(); // a listener whose start failed keeps its prefix registered
             _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+            if (alsoAsLocalhost)
+            {
+                _listener.Prefixes.Add($"http://localhost:{Port}/");
+            }
+
             try
             {
                 _listener.Start();
@@ -29,6 +35,15 @@ internal sealed class FaultProxy : IAsyncDisposable
             }
             catch (HttpListenerException) when (attempt < 10)
             {
+                // The port was taken meanwhile (often by an outgoing connection's ephemeral port). Closing unregisters
+                // the prefix, which tries to bind it again and can fail the same way: the listener is dropped either way.
+                try
+                {
+                    _listener.Close();
+                }
+                catch (HttpListenerException)
+                {
+                }
             }
         }
 
@@ -45,6 +60,12 @@ internal sealed class FaultProxy : IAsyncDisposable
     public int Requests { get; private set; }
 
     public List<string> RangeHeaders { get; } = [];
+
+    /// <summary>Gets or sets the authority upload <c>Location</c>s are rewritten to; by default this proxy's own.</summary>
+    public string? LocationAuthority { get; set; }
+
+    /// <summary>Gets how many requests carried an Authorization header.</summary>
+    public int AuthorizedRequests => _authorized;
 
     /// <summary>Gets every request as <c>METHOD /path?query</c>, in arrival order.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Log { get; } = new();
@@ -80,6 +101,11 @@ internal sealed class FaultProxy : IAsyncDisposable
     {
         var number = ++Requests;
         Log.Enqueue(context.Request.HttpMethod + " " + context.Request.RawUrl);
+        if (context.Request.Headers["Authorization"] is not null)
+        {
+            Interlocked.Increment(ref _authorized);
+        }
+
         var fault = Policy(number, context.Request);
         try
         {
@@ -142,7 +168,7 @@ internal sealed class FaultProxy : IAsyncDisposable
                 {
                     // Upload sessions continue through the proxy, so it sees (and may fault) every request.
                     var value = string.Join(",", header.Value);
-                    context.Response.AddHeader(header.Key, header.Key == "Location" ? value.Replace(_target.GetLeftPart(UriPartial.Authority), $"http://{Host}", StringComparison.Ordinal) : value);
+                    context.Response.AddHeader(header.Key, header.Key == "Location" ? value.Replace(_target.GetLeftPart(UriPartial.Authority), $"http://{LocationAuthority ?? Host}", StringComparison.Ordinal) : value);
                 }
             }
 

@@ -22,7 +22,7 @@ internal sealed class TokenIssuer : IAsyncDisposable
     public const string ServiceName = "test-registry";
     public const string IssuerName = "test-issuer";
     private static readonly Dictionary<string, string> Users = new() { ["alice"] = "s3cret" };
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Task _loop;
     private readonly X509Certificate2 _authority;
     private readonly X509Certificate2 _signer;
@@ -44,7 +44,7 @@ internal sealed class TokenIssuer : IAsyncDisposable
         for (var attempt = 0; ; attempt++)
         {
             Port = Testing.RegistryServer.FreePort();
-            _listener.Prefixes.Clear();
+            _listener = new HttpListener(); // a listener whose start failed keeps its prefix registered
             _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
             if (alsoAsLocalhost)
             {
@@ -58,6 +58,15 @@ internal sealed class TokenIssuer : IAsyncDisposable
             }
             catch (HttpListenerException) when (attempt < 10)
             {
+                // The port was taken meanwhile (often by an outgoing connection's ephemeral port). Closing unregisters
+                // the prefix, which tries to bind it again and can fail the same way: the listener is dropped either way.
+                try
+                {
+                    _listener.Close();
+                }
+                catch (HttpListenerException)
+                {
+                }
             }
         }
 

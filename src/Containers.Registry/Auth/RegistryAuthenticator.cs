@@ -12,7 +12,8 @@ namespace Containers.Registry.Auth;
 /// </summary>
 /// <remarks>
 /// The token realm must be https, or http on loopback; credentials go to a realm only when it is the registry's own
-/// host, a sibling under the same domain, or listed in <see cref="RegistryClientOptions.TrustedTokenRealms"/>.
+/// host or one it clearly speaks for (<see cref="MayReceiveCredentials"/>), or is listed in
+/// <see cref="RegistryClientOptions.TrustedTokenRealms"/>.
 /// </remarks>
 internal sealed class RegistryAuthenticator(HttpClient http, CredentialStore credentials, RegistryClientOptions options)
 {
@@ -80,12 +81,12 @@ internal sealed class RegistryAuthenticator(HttpClient http, CredentialStore cre
     {
         var realm = challenge.Realm is { } r && Uri.TryCreate(r, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" ? uri
             : throw new RegistryAuthenticationException($"{host} sent a Bearer challenge without a valid realm");
-        if (realm.Scheme == Uri.UriSchemeHttp && !RegistryEndpoint.IsLoopback(realm.Host))
+        if (realm.Scheme == Uri.UriSchemeHttp && !RegistryEndpoint.IsLoopback(realm.IdnHost))
         {
             throw new RegistryAuthenticationException($"{host} names an insecure token realm ({realm}); refusing to ask it for a token over plain HTTP");
         }
 
-        if (credential is not null && !MayReceiveCredentials(host, realm))
+        if (credential is not null && !MayReceiveCredentials(host, realm, options.TrustedTokenRealms))
         {
             throw new RegistryAuthenticationException(
                 $"{host} names a token service on another host ({realm.Authority}); the credentials for {host} are not sent there. "
@@ -95,34 +96,44 @@ internal sealed class RegistryAuthenticator(HttpClient http, CredentialStore cre
         return realm;
     }
 
-    private bool MayReceiveCredentials(string registryHost, Uri realm)
+    /// <summary>
+    /// Tells whether a realm may receive the registry's credentials: a trusted realm, the registry's own host name (any
+    /// port), a subdomain of it, its parent domain itself (<c>gitlab.com</c> for <c>registry.gitlab.com</c>), or Docker
+    /// Hub's <c>auth.docker.io</c>. Siblings under a shared parent are not enough (<c>evil.azurecr.io</c> is not
+    /// <c>mine.azurecr.io</c>'s); list such a service in <see cref="RegistryClientOptions.TrustedTokenRealms"/>.
+    /// </summary>
+    internal static bool MayReceiveCredentials(string registryHost, Uri realm, ISet<string> trusted)
     {
-        if (options.TrustedTokenRealms.Contains(realm.Authority) || options.TrustedTokenRealms.Contains(realm.Host))
+        if (trusted.Contains(realm.Authority) || trusted.Contains(realm.IdnHost))
         {
             return true;
         }
 
-        var registryName = HostName(registryHost == "docker.io" ? "registry-1.docker.io" : registryHost);
-        if (registryName.Equals(realm.Host, StringComparison.OrdinalIgnoreCase))
+        var registryName = HostName(registryHost);
+        var realmName = realm.IdnHost; // IPv6 without brackets
+        if (registryName is "docker.io" or "index.docker.io" or "registry-1.docker.io")
+        {
+            return realmName.Equals("auth.docker.io", StringComparison.OrdinalIgnoreCase);
+        }
+
+        if (realmName.Equals(registryName, StringComparison.OrdinalIgnoreCase))
         {
             return true; // the same host, on any port
         }
 
-        // Siblings under one domain (registry-1.docker.io and auth.docker.io, registry.gitlab.com and gitlab.com).
-        return !IPAddress.TryParse(registryName, out _) && !IPAddress.TryParse(realm.Host, out _)
-            && ParentDomain(registryName) is { } parent && (realm.Host.Equals(parent, StringComparison.OrdinalIgnoreCase)
-                || realm.Host.EndsWith("." + parent, StringComparison.OrdinalIgnoreCase));
+        if (IPAddress.TryParse(registryName, out _) || IPAddress.TryParse(realmName, out _))
+        {
+            return false;
+        }
+
+        var dot = registryName.IndexOf('.', StringComparison.Ordinal);
+        var parent = dot > 0 && registryName.IndexOf('.', dot + 1) > 0 ? registryName[(dot + 1)..] : null;
+        return realmName.EndsWith("." + registryName, StringComparison.OrdinalIgnoreCase)
+            || (parent is not null && realmName.Equals(parent, StringComparison.OrdinalIgnoreCase));
     }
 
     private static string HostName(string host) =>
         host.StartsWith('[') ? host[1..host.IndexOf(']', StringComparison.Ordinal)] : host.Split(':')[0];
-
-    /// <summary>Returns the domain one level up when it still has two labels (<c>a.b.c</c> → <c>b.c</c>), else null.</summary>
-    private static string? ParentDomain(string name)
-    {
-        var labels = name.Split('.');
-        return labels.Length >= 3 ? string.Join('.', labels[^2..]) : labels.Length == 2 ? name : null;
-    }
 
     private static AuthenticationHeaderValue Basic(RegistryCredential credential) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credential.Username + ":" + credential.Password)));

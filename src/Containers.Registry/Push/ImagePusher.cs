@@ -18,46 +18,58 @@ internal sealed class ImagePusher(RegistryTransport transport, IContentProvider 
     {
         var host = destination.Registry;
         var repository = destination.Repository;
-        var scope = $"repository:{repository}:pull,push";
         var baseUri = await transport.BaseUriAsync(host, cancellationToken).ConfigureAwait(false);
         var sources = options.MountFrom
             .Concat(image.Names.Where(n => n.Registry.Equals(host, StringComparison.OrdinalIgnoreCase)).Select(n => n.Repository))
             .Where(r => r != repository)
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        var progress = options.Progress;
         foreach (var blob in image.Manifest.Layers.Prepend(image.Manifest.Config).DistinctBy(b => b.Digest))
         {
-            if (await ExistsAsync(host, scope, new Uri(baseUri, $"v2/{repository}/blobs/{blob.Digest}"), cancellationToken).ConfigureAwait(false))
-            {
-                progress?.Report(new PushProgress(blob.Digest, PushState.Exists, blob.Size, blob.Size));
-                continue;
-            }
-
-            var (mounted, session) = await TryMountAsync(host, repository, scope, baseUri, blob, sources, cancellationToken).ConfigureAwait(false);
-            if (mounted)
-            {
-                progress?.Report(new PushProgress(blob.Digest, PushState.Mounted, blob.Size, blob.Size));
-                continue;
-            }
-
-            progress?.Report(new PushProgress(blob.Digest, PushState.Uploading, 0, blob.Size));
-            await UploadAsync(host, repository, scope, baseUri, blob, session, progress, cancellationToken).ConfigureAwait(false);
-            progress?.Report(new PushProgress(blob.Digest, PushState.Complete, blob.Size, blob.Size));
+            await EnsureBlobAsync(host, repository, baseUri, blob, sources, options.Progress, cancellationToken).ConfigureAwait(false);
         }
 
         var manifestBytes = await ReadAllAsync(image.ManifestDescriptor.Digest, cancellationToken).ConfigureAwait(false);
         var tag = destination.Tag ?? destination.Digest?.ToString() ?? ImageReference.DefaultTag;
-        using var response = await transport.SendAsync(host, scope, new Uri(baseUri, $"v2/{repository}/manifests/{tag}"), u => new HttpRequestMessage(HttpMethod.Put, u)
+        await PutManifestAsync(host, repository, baseUri, tag, manifestBytes, image.ManifestDescriptor.MediaType, cancellationToken).ConfigureAwait(false);
+        return image.ManifestDescriptor.Digest;
+    }
+
+    /// <summary>Makes sure the repository has a blob from the store: there already, mounted from a source, or uploaded.</summary>
+    internal async Task EnsureBlobAsync(string host, string repository, Uri baseUri, Descriptor blob, IReadOnlyList<string> sources, IProgress<PushProgress>? progress, CancellationToken cancellationToken)
+    {
+        var scope = $"repository:{repository}:pull,push";
+        if (await ExistsAsync(host, scope, new Uri(baseUri, $"v2/{repository}/blobs/{blob.Digest}"), cancellationToken).ConfigureAwait(false))
         {
-            Content = new ByteArrayContent(manifestBytes) { Headers = { ContentType = new MediaTypeHeaderValue(image.ManifestDescriptor.MediaType) } },
+            progress?.Report(new PushProgress(blob.Digest, PushState.Exists, blob.Size, blob.Size));
+            return;
+        }
+
+        var (mounted, session) = await TryMountAsync(host, repository, scope, baseUri, blob, sources, cancellationToken).ConfigureAwait(false);
+        if (mounted)
+        {
+            progress?.Report(new PushProgress(blob.Digest, PushState.Mounted, blob.Size, blob.Size));
+            return;
+        }
+
+        progress?.Report(new PushProgress(blob.Digest, PushState.Uploading, 0, blob.Size));
+        await UploadAsync(host, repository, scope, baseUri, blob, session, progress, cancellationToken).ConfigureAwait(false);
+        progress?.Report(new PushProgress(blob.Digest, PushState.Complete, blob.Size, blob.Size));
+    }
+
+    /// <summary>Puts a manifest or index under a tag or digest; returns whether the registry acknowledged a <c>subject</c> (<c>OCI-Subject</c>).</summary>
+    internal async Task<bool> PutManifestAsync(string host, string repository, Uri baseUri, string reference, byte[] bytes, string mediaType, CancellationToken cancellationToken)
+    {
+        using var response = await transport.SendAsync(host, $"repository:{repository}:pull,push", new Uri(baseUri, $"v2/{repository}/manifests/{reference}"), u => new HttpRequestMessage(HttpMethod.Put, u)
+        {
+            Content = new ByteArrayContent(bytes) { Headers = { ContentType = new MediaTypeHeaderValue(mediaType) } },
         }, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw await RegistryErrors.ReadAsync(response, $"putting the manifest {destination}", cancellationToken).ConfigureAwait(false);
+            throw await RegistryErrors.ReadAsync(response, $"putting the manifest {host}/{repository}:{reference}", cancellationToken).ConfigureAwait(false);
         }
 
-        return image.ManifestDescriptor.Digest;
+        return response.Headers.Contains("OCI-Subject");
     }
 
     private async Task<bool> ExistsAsync(string host, string scope, Uri url, CancellationToken cancellationToken)
@@ -111,11 +123,11 @@ internal sealed class ImagePusher(RegistryTransport transport, IContentProvider 
         if (chunkSize > 0 && blob.Size > chunkSize)
         {
             location = await UploadChunksAsync(host, scope, location, blob, chunkSize, progress, cancellationToken).ConfigureAwait(false);
-            await FinishAsync(host, scope, location, blob, body: null, cancellationToken).ConfigureAwait(false);
+            await FinishAsync(host, scope, location, blob, body: null, progress: null, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        await FinishAsync(host, scope, location, blob, blob, cancellationToken).ConfigureAwait(false);
+        await FinishAsync(host, scope, location, blob, blob, progress, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<Uri> StartUploadAsync(string host, string repository, string scope, Uri baseUri, CancellationToken cancellationToken)
@@ -172,12 +184,12 @@ internal sealed class ImagePusher(RegistryTransport transport, IContentProvider 
         return end + 1;
     }
 
-    private async Task FinishAsync(string host, string scope, Uri location, Descriptor blob, Descriptor? body, CancellationToken cancellationToken)
+    private async Task FinishAsync(string host, string scope, Uri location, Descriptor blob, Descriptor? body, IProgress<PushProgress>? progress, CancellationToken cancellationToken)
     {
         var url = new UriBuilder(location) { Query = (location.Query.Length > 1 ? location.Query[1..] + "&" : string.Empty) + "digest=" + Uri.EscapeDataString(blob.Digest.ToString()) }.Uri;
         using var response = await transport.SendAsync(host, scope, url, u => new HttpRequestMessage(HttpMethod.Put, u)
         {
-            Content = body is null ? new ByteArrayContent([]) : new BlobRangeContent(store, blob.Digest, 0, blob.Size),
+            Content = body is null ? new ByteArrayContent([]) : new BlobRangeContent(store, blob.Digest, 0, blob.Size, progress is null ? null : bytes => progress.Report(new PushProgress(blob.Digest, PushState.Uploading, bytes, blob.Size))),
         }, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Created)
         {

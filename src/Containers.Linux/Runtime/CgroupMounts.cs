@@ -1,4 +1,5 @@
 using Containers.Linux.Native;
+using Containers.Oci.Runtime;
 
 namespace Containers.Linux.Runtime;
 
@@ -17,7 +18,7 @@ internal static class CgroupMounts
 
     private static bool IsUnified => File.Exists(Path.Combine(HostRoot, "cgroup.controllers"));
 
-    public static void Add(List<SpawnStep> steps, string target, ulong flags, Oci.Runtime.RuntimeSpec spec)
+    public static void Add(List<SpawnStep> steps, string target, ulong flags, RuntimeSpec spec)
     {
         var cgroupNamespace = spec.Linux?.Namespaces?.Any(n => n.Type == "cgroup" && n.Path is null) == true;
         var cgroupsPath = spec.Linux?.CgroupsPath;

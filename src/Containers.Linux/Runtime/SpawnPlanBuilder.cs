@@ -143,7 +143,7 @@ internal static partial class SpawnPlanBuilder
             if (mount.Type == "cgroup")
             {
                 CgroupMounts.Add(steps, target, flags, spec);
-                childMounts.Add(mount.Destination.TrimEnd('/'));
+                childMounts.Add((resolved, null));
                 continue;
             }
 

@@ -86,6 +86,8 @@ public sealed class NetworkCommandTests : IAsyncLifetime
         port.Stdout.Should().MatchRegex(@"^127\.0\.0\.1:\d+\n$");
         (await Run("port", "web")).Stdout.Should().StartWith("80/tcp -> 127.0.0.1:");
         (await Run("port", "web", "81")).ExitCode.Should().Be(1);
+        var inspect = await Run("inspect", "web");
+        inspect.Stdout.Should().Contain("\"NetworkSettings\"").And.Contain("\"80/tcp\"").And.Contain("\"HostPort\": \"" + port.Stdout.Trim().Split(':')[1] + "\"").And.Contain("\"site\"");
         await engine.Containers.RemoveAsync("web", force: true);
     }
 

@@ -103,6 +103,38 @@ internal static class NetworkCommands
         network.Labels,
     };
 
+    /// <summary>Adds docker's <c>NetworkSettings</c> (networks with addresses, published ports) to a container's inspect output.</summary>
+    internal static async Task<object> WithNetworkSettingsAsync(CommandContext context, string containerId, object described)
+    {
+        var node = System.Text.Json.JsonSerializer.SerializeToNode(described)!.AsObject();
+        var networks = new System.Text.Json.Nodes.JsonObject();
+        var ports = new System.Text.Json.Nodes.JsonObject();
+        foreach (var network in await context.Engine.Networks.ListAsync(context.CancellationToken))
+        {
+            foreach (var endpoint in network.Endpoints.Where(e => e.ContainerId == containerId))
+            {
+                networks[network.Name] = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["NetworkID"] = network.Id,
+                    ["IPAddress"] = endpoint.Address ?? string.Empty,
+                    ["IPPrefixLen"] = int.Parse(network.Subnet.Split('/')[1], CultureInfo.InvariantCulture),
+                    ["Gateway"] = endpoint.Address is null ? string.Empty : network.Gateway,
+                    ["Aliases"] = new System.Text.Json.Nodes.JsonArray([.. endpoint.Aliases.Select(a => (System.Text.Json.Nodes.JsonNode?)a)]),
+                };
+                foreach (var port in endpoint.Ports)
+                {
+                    var key = string.Create(CultureInfo.InvariantCulture, $"{port.ContainerPort}/{port.Protocol}");
+                    var list = ports[key]?.AsArray() ?? [];
+                    list.Add(new System.Text.Json.Nodes.JsonObject { ["HostIp"] = port.HostIp, ["HostPort"] = port.HostPort.ToString(CultureInfo.InvariantCulture) });
+                    ports[key] = list;
+                }
+            }
+        }
+
+        node["NetworkSettings"] = new System.Text.Json.Nodes.JsonObject { ["Networks"] = networks, ["Ports"] = ports };
+        return node;
+    }
+
     private static async Task<int> RemoveAsync(CommandContext context)
     {
         var failed = false;

@@ -10,6 +10,7 @@ using Containers.Testing;
 
 // Usage: containers-bench run-true ROOT RUNS
 //   Measures create + start + wait + remove of a busybox /bin/true container, image already present, in one process.
+//   run-true-bridge: the same on a bridge network (veth, address, route, hosts file, nftables rewrite).
 var scenario = args.Length > 0 ? args[0] : "run-true";
 var root = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "containers-bench");
 var runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50;
@@ -26,6 +27,18 @@ switch (scenario)
     case "run-true":
         await RunTrueAsync(engine, runs);
         break;
+    case "run-true-bridge":
+        var network = await engine.Networks.CreateAsync(new Containers.Networks.NetworkCreateOptions { Name = "bench" });
+        try
+        {
+            await RunTrueAsync(engine, runs, network.Name);
+        }
+        finally
+        {
+            await engine.Networks.RemoveAsync(network.Name);
+        }
+
+        break;
     case "phases":
         await PhasesAsync(engine, runs);
         break;
@@ -39,9 +52,9 @@ switch (scenario)
 
 return 0;
 
-static async Task RunTrueAsync(ContainerEngine engine, int runs)
+static async Task RunTrueAsync(ContainerEngine engine, int runs, string? network = null)
 {
-    var options = new ContainerCreateOptions { Image = "busybox", Command = ["/bin/true"] };
+    var options = new ContainerCreateOptions { Image = "busybox", Command = ["/bin/true"], Network = network };
     for (var i = 0; i < 5; i++)
     {
         await RunOnceAsync(engine, options); // warm-up: JIT, page cache
@@ -57,7 +70,7 @@ static async Task RunTrueAsync(ContainerEngine engine, int runs)
 
     samples.Sort();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{{\"scenario\":\"run-true\",\"runs\":{runs},\"mean_ms\":{samples.Average():F2},\"p50_ms\":{samples[runs / 2]:F2},\"p90_ms\":{samples[(int)(runs * 0.9)]:F2},\"min_ms\":{samples[0]:F2}}}"));
+        $"{{\"scenario\":\"run-true{(network is null ? string.Empty : "-bridge")}\",\"runs\":{runs},\"mean_ms\":{samples.Average():F2},\"p50_ms\":{samples[runs / 2]:F2},\"p90_ms\":{samples[(int)(runs * 0.9)]:F2},\"min_ms\":{samples[0]:F2}}}"));
 }
 
 // Detached start (run -d until the container runs) and exec of /bin/true in a running container, in one process.

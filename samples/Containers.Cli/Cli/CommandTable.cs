@@ -13,6 +13,7 @@ internal static class CommandTable
         .. ImageCommands.All,
         .. ArchiveCommands.All,
         .. StorageCommands.All,
+        .. NetworkCommands.All,
         .. RegistryCommands.All,
         .. SystemCommands.All,
         .. VolumeCommands.All,

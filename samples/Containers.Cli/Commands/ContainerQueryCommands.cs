@@ -162,7 +162,8 @@ internal static class ContainerQueryCommands
         {
             try
             {
-                results.Add(Describe(await context.Engine.Containers.InspectAsync(name, context.CancellationToken)));
+                var details = await context.Engine.Containers.InspectAsync(name, context.CancellationToken);
+                results.Add(await NetworkCommands.WithNetworkSettingsAsync(context, details.Id, Describe(details)));
             }
             catch (ContainerNotFoundException e)
             {

@@ -90,7 +90,8 @@ internal static class SystemCommands
     {
         try
         {
-            return ContainerQueryCommands.Describe(await context.Engine.Containers.InspectAsync(name, context.CancellationToken));
+            var details = await context.Engine.Containers.InspectAsync(name, context.CancellationToken);
+            return await NetworkCommands.WithNetworkSettingsAsync(context, details.Id, ContainerQueryCommands.Describe(details));
         }
         catch (Containers.ContainerNotFoundException)
         {

@@ -12,7 +12,7 @@ public interface INetworkService
     /// <exception cref="SubnetOverlapException">The subnet overlaps another network or a host route.</exception>
     Task<NetworkDetails> CreateAsync(NetworkCreateOptions options, CancellationToken cancellationToken = default);
 
-    /// <summary>Lists the networks, the default <c>bridge</c> included.</summary>
+    /// <summary>Lists the networks; the default <c>bridge</c> appears once a container or an inspect has used it (listing does not create a bridge).</summary>
     Task<IReadOnlyList<NetworkDetails>> ListAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Describes a network by name, ID or unique ID prefix.</summary>
@@ -21,6 +21,7 @@ public interface INetworkService
 
     /// <summary>Removes a user-defined network, its bridge and its rules.</summary>
     /// <exception cref="NetworkInUseException">Containers are connected to it.</exception>
+    /// <exception cref="PredefinedNetworkException">It is the default network <c>bridge</c>.</exception>
     Task RemoveAsync(string nameOrId, CancellationToken cancellationToken = default);
 
     /// <summary>Removes every user-defined network no container is connected to.</summary>

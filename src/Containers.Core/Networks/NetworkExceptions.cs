@@ -115,3 +115,17 @@ public sealed class PortAlreadyAllocatedException : ContainersException
     /// <summary>Gets the host port.</summary>
     public int HostPort { get; }
 }
+
+/// <summary>Reports an attempt to remove or change a predefined network (<c>bridge</c>), which the engine manages itself.</summary>
+public sealed class PredefinedNetworkException : ContainersException
+{
+    /// <summary>Initializes a new instance for the network.</summary>
+    public PredefinedNetworkException(string network)
+        : base($"{network} is a pre-defined network and cannot be removed.")
+    {
+        Network = network;
+    }
+
+    /// <summary>Gets the network's name.</summary>
+    public string Network { get; }
+}

@@ -179,10 +179,12 @@ internal sealed partial class NetworkService
             }
 
             await AfterChangeAsync(networks, changed, cancellationToken).ConfigureAwait(false);
+            await WriteResolvConfAsync(containerId, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            await ReleaseLockedAsync(containerId, networks, CancellationToken.None).ConfigureAwait(false);
+            // Undo only this call's endpoints: a failed live connect must not cut the container off its other networks.
+            await ReleaseLockedAsync(containerId, networks, changed.Select(n => n.Name).ToHashSet(StringComparer.Ordinal), CancellationToken.None).ConfigureAwait(false);
             throw;
         }
     }
@@ -200,7 +202,7 @@ internal sealed partial class NetworkService
             using (await _store.LockAsync(cancellationToken).ConfigureAwait(false))
             {
                 var networks = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
-                await ReleaseLockedAsync(containerId, networks, cancellationToken).ConfigureAwait(false);
+                await ReleaseLockedAsync(containerId, networks, null, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is ContainersException or IOException)
@@ -215,7 +217,7 @@ internal sealed partial class NetworkService
         using (await _store.LockAsync(cancellationToken).ConfigureAwait(false))
         {
             var networks = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
-            await ReleaseLockedAsync(containerId, networks, cancellationToken).ConfigureAwait(false);
+            await ReleaseLockedAsync(containerId, networks, null, cancellationToken).ConfigureAwait(false);
             foreach (var network in networks.Where(n => n.Endpoints.Any(e => e.ContainerId == containerId)).ToList())
             {
                 await _store.WriteAsync(network with { Endpoints = network.Endpoints.Where(e => e.ContainerId != containerId).ToList() }, cancellationToken).ConfigureAwait(false);
@@ -223,10 +225,10 @@ internal sealed partial class NetworkService
         }
     }
 
-    private async Task ReleaseLockedAsync(string containerId, List<NetworkDetails> networks, CancellationToken cancellationToken)
+    private async Task ReleaseLockedAsync(string containerId, List<NetworkDetails> networks, HashSet<string>? only, CancellationToken cancellationToken)
     {
         var changed = new List<NetworkDetails>();
-        foreach (var network in networks.Where(n => n.Endpoints.Any(e => e.ContainerId == containerId && e.Address is not null)).ToList())
+        foreach (var network in networks.Where(n => (only is null || only.Contains(n.Name)) && n.Endpoints.Any(e => e.ContainerId == containerId && e.Address is not null)).ToList())
         {
             var endpoint = network.Endpoints.First(e => e.ContainerId == containerId);
             if (Driver is { } driver)
@@ -290,6 +292,34 @@ internal sealed partial class NetworkService
         }
 
         await File.WriteAllTextAsync(path, text.ToString(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Drops loopback name servers from a bridged container's <c>/etc/resolv.conf</c> (a host's local resolver is not
+    /// reachable from its namespace) and falls back to Google's public ones when none are left, as Docker does.
+    /// </summary>
+    private async Task WriteResolvConfAsync(string containerId, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(_containers.DirectoryOf(containerId), "resolv.conf");
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        var lines = (await File.ReadAllLinesAsync(path, cancellationToken).ConfigureAwait(false)).ToList();
+        var kept = lines.Where(l => !(l.StartsWith("nameserver", StringComparison.Ordinal) && l.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries) is [_, var server, ..]
+            && (server.StartsWith("127.", StringComparison.Ordinal) || server == "::1"))).ToList();
+        if (kept.Count == lines.Count)
+        {
+            return;
+        }
+
+        if (!kept.Any(l => l.StartsWith("nameserver", StringComparison.Ordinal)))
+        {
+            kept.AddRange(["nameserver 8.8.8.8", "nameserver 8.8.4.4"]);
+        }
+
+        await File.WriteAllLinesAsync(path, kept, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Fills in free host ports for bindings that asked for any, refusing ports other containers of this root publish.</summary>
@@ -370,7 +400,7 @@ internal sealed partial class NetworkService
                 if (record is null || !state.IsRunning)
                 {
                     var active = networks.SelectMany(n => n.Endpoints).Any(e => e.ContainerId == id && e.Address is not null);
-                    await ReleaseLockedAsync(id, networks, cancellationToken).ConfigureAwait(false);
+                    await ReleaseLockedAsync(id, networks, null, cancellationToken).ConfigureAwait(false);
                     count += active ? 1 : 0;
                 }
 

@@ -65,15 +65,8 @@ internal sealed partial class NetworkService : INetworkService
         }
     }
 
-    public async Task<IReadOnlyList<NetworkDetails>> ListAsync(CancellationToken cancellationToken = default)
-    {
-        if (Driver is not null)
-        {
-            await EnsureDefaultAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        return await _store.ListAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public async Task<IReadOnlyList<NetworkDetails>> ListAsync(CancellationToken cancellationToken = default) =>
+        await _store.ListAsync(cancellationToken).ConfigureAwait(false);
 
     public async Task<NetworkDetails> InspectAsync(string nameOrId, CancellationToken cancellationToken = default)
     {
@@ -91,12 +84,12 @@ internal sealed partial class NetworkService : INetworkService
         using (await _store.LockAsync(cancellationToken).ConfigureAwait(false))
         {
             var networks = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
-            var network = Find(networks, nameOrId);
-            if (network.IsDefault)
+            if (nameOrId == DefaultNetwork || Find(networks, nameOrId) is { IsDefault: true })
             {
-                throw new NetworkInUseException(network.Name, ["(the default network is predefined and cannot be removed)"]);
+                throw new PredefinedNetworkException(DefaultNetwork);
             }
 
+            var network = Find(networks, nameOrId);
             if (network.Endpoints.Count > 0)
             {
                 throw new NetworkInUseException(network.Name, network.Endpoints.Select(e => e.ContainerName).ToList());

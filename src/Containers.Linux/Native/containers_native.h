@@ -35,7 +35,7 @@ enum cn_op {
   CN_DUP2 = 20,        /* dup3(i0, i1) (clears close-on-exec when i0 == i1) */
   CN_SETSID = 21,      /* setsid() */
   CN_SETCTTY = 22,     /* ioctl(i0, TIOCSCTTY) */
-  CN_CLOSE_FROM = 23,  /* close_range(i0, ~0, CLOSE_RANGE_CLOEXEC) */
+  CN_CLOSE_FROM = 23,  /* close every fd >= i0 but the report and start fds, which become close-on-exec */
   CN_LOOPBACK_UP = 24, /* bring the loopback interface up */
   CN_WAIT_START = 25,  /* report ready, then block until one byte arrives on the start fd */
   CN_UMASK = 26,       /* umask(i0) */

@@ -119,6 +119,22 @@ static int verify_cwd(void) {
   return -1;
 }
 
+/* Closes every descriptor from `first` on but the report and start pipes, which become close-on-exec. Closing rather
+   than marking matters: a child waiting for its start must not hold copies of the parent's other descriptors, or a
+   pipe another thread of the parent reads to its end (a tool's output, Process.Start's exec check) never ends while
+   this container waits, and the parent may be waiting for that before it starts the container. */
+static int close_from(const struct cn_plan *p, int first) {
+  int keep[2] = { p->report_fd < p->start_fd ? p->report_fd : p->start_fd, p->report_fd < p->start_fd ? p->start_fd : p->report_fd };
+  unsigned low = (unsigned)first;
+  for (int i = 0; i < 2; i++) {
+    if (keep[i] < first) continue;
+    if ((unsigned)keep[i] > low && syscall(SYS_close_range, low, (unsigned)keep[i] - 1, 0) < 0) return -1;
+    if (fcntl(keep[i], F_SETFD, FD_CLOEXEC) < 0) return -1;
+    low = (unsigned)keep[i] + 1;
+  }
+  return (int)syscall(SYS_close_range, low, ~0U, 0);
+}
+
 static int ignore(int rc, int tolerated) {
   return rc < 0 && errno == tolerated ? 0 : rc;
 }
@@ -172,7 +188,7 @@ static int run_step(const struct cn_plan *p, const struct cn_step *s) {
     return dup3(s->i0, s->i1, 0) < 0 ? -1 : 0;
   case CN_SETSID: return setsid() < 0 ? -1 : 0;
   case CN_SETCTTY: return ioctl(s->i0, TIOCSCTTY, 0);
-  case CN_CLOSE_FROM: return (int)syscall(SYS_close_range, (unsigned)s->i0, ~0U, CLOSE_RANGE_CLOEXEC);
+  case CN_CLOSE_FROM: return close_from(p, s->i0);
   case CN_LOOPBACK_UP: return loopback_up();
   case CN_WAIT_START: return wait_start(p);
   case CN_UMASK: umask((mode_t)s->i0); return 0;

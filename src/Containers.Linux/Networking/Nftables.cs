@@ -72,36 +72,36 @@ internal static class Nftables
     }
 
     /// <summary>Applies a script in one nftables transaction.</summary>
+    /// <remarks>
+    /// The script and nft's error output go through files, not pipes: a container cloned by another thread at the same
+    /// moment holds a copy of every descriptor until it executes its program, and it waits for a start that waits for
+    /// these rules, so a pipe's end of file would never come.
+    /// </remarks>
     public static async Task ApplyAsync(string script, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("nft", ["-f", "-"])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        Process process;
+        var scriptPath = Path.Combine(Path.GetTempPath(), $"dotnet-containers-nft-{Guid.NewGuid():N}");
+        var errorPath = scriptPath + ".err";
+        await File.WriteAllTextAsync(scriptPath, script, cancellationToken).ConfigureAwait(false);
         try
         {
-            process = Process.Start(start) ?? throw new NetworkSetupException("writing firewall rules", "nft did not start");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new NetworkSetupException("writing firewall rules", "the nft program is missing (install nftables): " + e.Message);
-        }
-
-        using (process)
-        {
-            await process.StandardInput.WriteAsync(script.AsMemory(), cancellationToken).ConfigureAwait(false);
-            process.StandardInput.Close();
-            var error = process.StandardError.ReadToEndAsync(cancellationToken);
-            await process.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            var start = new ProcessStartInfo("/bin/sh", ["-c", "exec nft -f \"$0\" 2>\"$1\" >/dev/null </dev/null", scriptPath, errorPath])
+            {
+                UseShellExecute = false,
+            };
+            using var process = Process.Start(start) ?? throw new NetworkSetupException("writing firewall rules", "nft did not start");
             await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
             if (process.ExitCode != 0)
             {
-                throw new NetworkSetupException("writing firewall rules", "nft failed: " + (await error.ConfigureAwait(false)).Trim());
+                var error = File.Exists(errorPath) ? (await File.ReadAllTextAsync(errorPath, cancellationToken).ConfigureAwait(false)).Trim() : string.Empty;
+                throw new NetworkSetupException("writing firewall rules", process.ExitCode == 127
+                    ? "the nft program is missing (install nftables)"
+                    : "nft failed: " + error);
             }
+        }
+        finally
+        {
+            File.Delete(scriptPath);
+            File.Delete(errorPath);
         }
     }
 }

@@ -38,6 +38,26 @@ public sealed class BridgeNetworkTests(NetworkFixture fixture) : IClassFixture<N
     }
 
     [Fact]
+    public async Task A_port_published_on_all_addresses_is_reachable_on_loopback_and_a_taken_host_port_is_refused()
+    {
+        var network = await fixture.Networks.CreateAsync(new NetworkCreateOptions { Name = NetworkFixture.UniqueName("all") });
+        var web = await fixture.StartWebServerAsync(network.Name, NetworkFixture.UniqueName("web"), "hello-all", [PortBinding.Parse("80")]);
+        var port = (await fixture.Networks.GetPortsAsync(web.Id)).Single();
+        port.HostIp.Should().Be("0.0.0.0");
+
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        (await RetryAsync(() => client.GetStringAsync($"http://127.0.0.1:{port.HostPort}/index.html"))).Should().Contain("hello-all");
+
+        var clash = () => fixture.Containers.RunAsync(new ContainerCreateOptions
+        {
+            Image = "busybox", Network = network.Name, Command = ["true"], PortBindings = [new PortBinding { ContainerPort = 80, HostPort = port.HostPort }],
+        });
+        (await clash.Should().ThrowAsync<PortAlreadyAllocatedException>()).Which.HostPort.Should().Be(port.HostPort);
+        (await fixture.Networks.InspectAsync(network.Name)).Endpoints.Where(e => e.Address is not null).Should().ContainSingle("the refused container holds no address");
+        await fixture.Containers.RemoveAsync(web.Id, force: true);
+    }
+
+    [Fact]
     public async Task A_container_on_another_network_cannot_reach_it()
     {
         var first = await fixture.Networks.CreateAsync(new NetworkCreateOptions { Name = NetworkFixture.UniqueName("iso-a") });

@@ -79,6 +79,17 @@ public sealed class ErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_console_socket_nobody_listens_on_fails_create_and_cleans_up()
+    {
+        var id = RuntimeBundle.NewId("nosock");
+        var bundle = await RuntimeBundle.CreateAsync(_scratch, ["true"], c => c["process"]!["terminal"] = true);
+        var result = await _cli.RunAsync("create", "--bundle", bundle, "--console-socket", _scratch.Combine("missing.sock"), id);
+        result.ExitCode.Should().Be(1);
+        result.Stderr.Should().Contain("connecting to the console socket");
+        NothingLeftFor(id);
+    }
+
+    [Fact]
     public async Task A_missing_program_fails_create_and_cleans_up()
     {
         var id = RuntimeBundle.NewId("noexe");

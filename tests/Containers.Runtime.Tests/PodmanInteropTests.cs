@@ -50,6 +50,14 @@ public sealed class PodmanInteropTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Podman_run_with_a_terminal_gets_the_pty_over_the_console_socket()
+    {
+        var result = await ExternalTool.RunAsync("podman", Podman("run", "--rm", "-t", "--network", "none", Image, "sh", "-c", "echo hi; tty"));
+        result.ExitCode.Should().Be(0, result.Stderr);
+        result.Stdout.Should().Be("hi\r\n/dev/console\r\n", "the terminal translates newlines and is the container's console");
+    }
+
+    [Fact]
     public async Task Podman_reports_a_missing_program_as_command_not_found()
     {
         var result = await ExternalTool.RunAsync("podman", Podman("run", "--rm", "--network", "none", Image, "no-such-program"));

@@ -33,15 +33,20 @@ internal sealed unsafe partial class ConsoleTerminal : IDisposable
     /// <summary>Gets the replica's path on the host, bound to the container's /dev/console.</summary>
     public string ReplicaPath { get; }
 
-    public static ConsoleTerminal Open()
+    /// <summary>
+    /// Opens a new pseudo-terminal from the devpts instance seen under <paramref name="root"/>: the host's for a new
+    /// container, <c>/proc/PID/root</c> for an exec, whose terminal must be one of the container's own (programs such as
+    /// tty look its name up in the container's /dev/pts).
+    /// </summary>
+    public static ConsoleTerminal Open(string root = "")
     {
-        var primary = Errno.Check(Libc.open("/dev/ptmx", Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0), "opening /dev/ptmx");
+        var primary = Errno.Check(Libc.open(root + "/dev/ptmx", Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0), $"opening {root}/dev/ptmx");
         try
         {
             int unlock = 0, number = 0;
             Errno.Check(ioctl(primary, TIOCSPTLCK, &unlock), "unlocking the pseudo-terminal");
             Errno.Check(ioctl(primary, TIOCGPTN, &number), "reading the pseudo-terminal's number");
-            var path = "/dev/pts/" + number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var path = root + "/dev/pts/" + number.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var replica = Errno.Check(Libc.open(path, Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0), "opening " + path);
             return new ConsoleTerminal(primary, replica, path);
         }

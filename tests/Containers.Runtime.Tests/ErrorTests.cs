@@ -12,7 +12,11 @@ public sealed class ErrorTests : IDisposable
 
     public ErrorTests() => _cli = new RuntimeCli(_scratch);
 
-    public void Dispose() => _scratch.Dispose();
+    public void Dispose()
+    {
+        _cli.Dispose();
+        _scratch.Dispose();
+    }
 
     private void NothingLeftFor(string id)
     {

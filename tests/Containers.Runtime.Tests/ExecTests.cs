@@ -11,16 +11,9 @@ public sealed class ExecTests : IDisposable
 
     public ExecTests() => _cli = new RuntimeCli(_scratch);
 
-    private readonly List<string> _ids = [];
-
     public void Dispose()
     {
-        // A failed assertion must not leave a sleeping container behind.
-        foreach (var id in _ids)
-        {
-            _cli.RunAsync("delete", "--force", id).GetAwaiter().GetResult();
-        }
-
+        _cli.Dispose();
         _scratch.Dispose();
     }
 
@@ -44,7 +37,6 @@ public sealed class ExecTests : IDisposable
     public async Task Exec_runs_in_the_container_with_its_own_identity_and_returns_the_exit_code()
     {
         var id = RuntimeBundle.NewId("exec");
-        _ids.Add(id);
         var bundle = await RuntimeBundle.CreateAsync(_scratch, ["sh", "-c", "echo inside > /tmp/mark; exec sleep 1000"], c => c["root"]!["readonly"] = false);
         (await _cli.RunAsync("create", "--bundle", bundle, id)).ExitCode.Should().Be(0);
         var notYet = await _cli.RunAsync("exec", "--process", ProcessFile("true"), id);
@@ -72,7 +64,6 @@ public sealed class ExecTests : IDisposable
     public async Task Exec_of_a_missing_program_or_without_a_process_file_fails_clearly()
     {
         var id = RuntimeBundle.NewId("execbad");
-        _ids.Add(id);
         var bundle = await RuntimeBundle.CreateAsync(_scratch, ["sleep", "1000"]);
         (await _cli.RunAsync("create", "--bundle", bundle, id)).ExitCode.Should().Be(0);
         (await _cli.RunAsync("start", id)).ExitCode.Should().Be(0);

@@ -33,6 +33,7 @@ public sealed class PodmanInteropTests : IAsyncLifetime
         await ExternalTool.RunAsync("podman", Podman("rm", "--all", "--force"));
         await ExternalTool.RunAsync("podman", Podman("rmi", "--all", "--force"));
         await ExternalTool.RunAsync("umount", ["-R", _scratch.Combine("storage", "overlay")]);
+        _cli.Dispose();
         _scratch.Dispose();
     }
 

@@ -334,8 +334,13 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
         if (status != "stopped")
         {
             Libc.kill(record.Pid, Signals.Kill);
-            while (IsAlive(record))
+            for (var waited = 0; IsAlive(record); waited += 10)
             {
+                if (waited >= 10_000)
+                {
+                    throw new OciRuntimeException($"container {id} (pid {record.Pid}) did not exit after SIGKILL; it may be stuck in the kernel (state {ProcStat.State(record.Pid)}), try delete again later");
+                }
+
                 await Task.Delay(10, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -2,7 +2,7 @@
 # Installs what the engine's tests and benchmarks use, from Debian's packages; safe to run again.
 set -euo pipefail
 
-packages=(attr busybox-static skopeo umoci podman runc docker-registry debootstrap iptables nftables iproute2 hyperfine apache2-utils openssl gcc libc6-dev make)
+packages=(attr libcap2-bin busybox-static skopeo umoci podman runc docker-registry debootstrap iptables nftables iproute2 hyperfine apache2-utils openssl gcc libc6-dev make)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -23,4 +23,17 @@ default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
 [engine]
 runtime = "runc"
 CONF
+fi
+
+# A debootstrap'd Debian for the tests that need a real distribution (dynamically linked programs, real users);
+# built once from this machine's Debian mirror and cached, since tests never download images.
+debian_tar=/var/cache/containers-tests/debian-bookworm.tar
+if [ ! -s "$debian_tar" ]; then
+  mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  mkdir -p "$(dirname "$debian_tar")"
+  staging=$(mktemp -d /var/cache/containers-tests/debian.XXXXXX)
+  debootstrap --variant=minbase bookworm "$staging/rootfs" "${mirror:-http://deb.debian.org/debian}" >/dev/null
+  tar -C "$staging/rootfs" --numeric-owner --xattrs -cf "$staging/debian.tar" .
+  mv "$staging/debian.tar" "$debian_tar"
+  rm -rf "$staging"
 fi

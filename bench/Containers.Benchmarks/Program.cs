@@ -29,6 +29,9 @@ switch (scenario)
     case "phases":
         await PhasesAsync(engine, runs);
         break;
+    case "detached":
+        await DetachedAndExecAsync(engine, runs);
+        break;
     default:
         Console.Error.WriteLine($"unknown scenario {scenario}");
         return 2;
@@ -55,6 +58,41 @@ static async Task RunTrueAsync(ContainerEngine engine, int runs)
     samples.Sort();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{{\"scenario\":\"run-true\",\"runs\":{runs},\"mean_ms\":{samples.Average():F2},\"p50_ms\":{samples[runs / 2]:F2},\"p90_ms\":{samples[(int)(runs * 0.9)]:F2},\"min_ms\":{samples[0]:F2}}}"));
+}
+
+// Detached start (run -d until the container runs) and exec of /bin/true in a running container, in one process.
+static async Task DetachedAndExecAsync(ContainerEngine engine, int runs)
+{
+    var starts = new List<double>();
+    var execs = new List<double>();
+    var server = await engine.Containers.RunAsync(new ContainerCreateOptions { Image = "busybox", Command = ["sleep", "3600"], Detached = true });
+    for (var i = 0; i < runs + 5; i++)
+    {
+        var watch = Stopwatch.StartNew();
+        var container = await engine.Containers.RunAsync(new ContainerCreateOptions { Image = "busybox", Command = ["sleep", "3600"], Detached = true });
+        var started = watch.Elapsed.TotalMilliseconds;
+        await engine.Containers.RemoveAsync(container.Id, force: true);
+
+        watch.Restart();
+        var result = await engine.Containers.ExecAsync(server.Id, ["/bin/true"]);
+        var executed = watch.Elapsed.TotalMilliseconds;
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException("exec failed: " + result.Stderr);
+        }
+
+        if (i >= 5)
+        {
+            starts.Add(started);
+            execs.Add(executed);
+        }
+    }
+
+    await engine.Containers.RemoveAsync(server.Id, force: true);
+    starts.Sort();
+    execs.Sort();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{{\"scenario\":\"detached\",\"runs\":{runs},\"start_mean_ms\":{starts.Average():F2},\"start_p50_ms\":{starts[runs / 2]:F2},\"exec_mean_ms\":{execs.Average():F2},\"exec_p50_ms\":{execs[runs / 2]:F2}}}"));
 }
 
 static async Task PhasesAsync(ContainerEngine engine, int runs)

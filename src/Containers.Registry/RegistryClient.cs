@@ -14,7 +14,6 @@ namespace Containers.Registry;
 /// <summary>The engine's <see cref="IRegistryClient"/> over the OCI distribution API.</summary>
 internal sealed class RegistryClient : IRegistryClient, IDisposable
 {
-    private const int PageSize = 1000;
     private readonly RegistryTransport _transport;
     private readonly OciLayoutContentStore _content;
     private readonly IImageService _images;
@@ -33,12 +32,15 @@ internal sealed class RegistryClient : IRegistryClient, IDisposable
     public Task<ImageDetails> PullAsync(string reference, PullOptions? options = null, CancellationToken cancellationToken = default) =>
         new ImagePuller(_transport, _content, _images, _layout).PullAsync(ImageReference.Parse(reference), options ?? new PullOptions(), _engineOptions.Platform, cancellationToken);
 
-    public async Task<Digest> PushAsync(string image, string? destination = null, CancellationToken cancellationToken = default)
+    public Task<Digest> PushAsync(string image, string? destination = null, CancellationToken cancellationToken = default) =>
+        PushAsync(image, destination, null, cancellationToken);
+
+    public async Task<Digest> PushAsync(string image, string? destination, PushOptions? options, CancellationToken cancellationToken = default)
     {
         var details = await _images.InspectAsync(image, cancellationToken).ConfigureAwait(false);
         var target = ImageReference.Parse(destination ?? (details.Names.FirstOrDefault(n => n.FamiliarName == image || n.ToString() == image) ?? details.Names.FirstOrDefault())?.ToString()
             ?? throw new ArgumentException($"Image {image} has no name to push to; give a destination.", nameof(destination)));
-        return await new ImagePusher(_transport, _content).PushAsync(details, target, cancellationToken).ConfigureAwait(false);
+        return await new ImagePusher(_transport, _content).PushAsync(details, target, options ?? new PushOptions(), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<string>> ListTagsAsync(string repository, CancellationToken cancellationToken = default)
@@ -47,7 +49,7 @@ internal sealed class RegistryClient : IRegistryClient, IDisposable
         var host = reference.Registry;
         var scope = $"repository:{reference.Repository}:pull";
         var baseUri = await _transport.BaseUriAsync(host, cancellationToken).ConfigureAwait(false);
-        var url = new Uri(baseUri, $"v2/{reference.Repository}/tags/list?n={PageSize}");
+        var url = new Uri(baseUri, $"v2/{reference.Repository}/tags/list?n={_transport.Options.TagPageSize}");
         var tags = new List<string>();
         while (true)
         {
@@ -91,6 +93,15 @@ internal sealed class RegistryClient : IRegistryClient, IDisposable
 
         return null;
     }
+
+    public Task<IReadOnlyList<Oci.Descriptor>> ListReferrersAsync(string subject, string? artifactType = null, CancellationToken cancellationToken = default) =>
+        Referrers().ListAsync(ImageReference.Parse(subject), artifactType, cancellationToken);
+
+    public Task<Oci.Descriptor> AttachArtifactAsync(string subject, string artifactType, ReadOnlyMemory<byte> content, string contentMediaType, IReadOnlyDictionary<string, string>? annotations = null, CancellationToken cancellationToken = default) =>
+        Referrers().AttachAsync(ImageReference.Parse(subject), artifactType, content, contentMediaType, annotations, cancellationToken);
+
+    private Referrers.ReferrersClient Referrers() =>
+        new(_transport, new ImagePuller(_transport, _content, _images, _layout), new ImagePusher(_transport, _content), _content);
 
     public async Task DeleteAsync(string reference, CancellationToken cancellationToken = default)
     {

@@ -18,6 +18,14 @@ public sealed class RegistryClientOptions
     /// <summary>Gets hosts that may be reached over plain HTTP. Loopback registries always may, as Docker allows. Empty by default.</summary>
     public ISet<string> InsecureRegistries { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Gets token services (<c>auth.example.com</c> or <c>auth.example.com:8443</c>) that may receive a registry's
+    /// credentials although they are not on its host. Without an entry here credentials go only to a realm on the
+    /// registry's host name, a subdomain of it, its parent domain (<c>gitlab.com</c> for <c>registry.gitlab.com</c>), or
+    /// <c>auth.docker.io</c> for Docker Hub. Empty by default.
+    /// </summary>
+    public ISet<string> TrustedTokenRealms { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Gets extra certificate authorities trusted for registry TLS, beside the system's. Empty by default.</summary>
     public X509Certificate2Collection CaCertificates { get; } = [];
 
@@ -35,6 +43,9 @@ public sealed class RegistryClientOptions
 
     /// <summary>Gets or sets how long one attempt may wait for response headers, or go without receiving body bytes. The default is 60 seconds.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Gets or sets how many tags one page of a tag listing asks for (<c>n</c>); later pages follow the <c>Link</c> header. The default is 1000.</summary>
+    public int TagPageSize { get; set; } = 1000;
 
     /// <summary>Gets or sets the size from which pushes upload blobs in chunks; 0 always uploads in one request. The default is 0.</summary>
     public long ChunkSize { get; set; }

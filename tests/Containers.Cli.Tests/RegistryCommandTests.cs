@@ -48,4 +48,23 @@ public sealed class RegistryCommandTests : IAsyncLifetime
         result.ExitCode.Should().Be(1);
         result.Stderr.Trim().Should().StartWith("Error: manifest unknown");
     }
+
+    [Fact]
+    public async Task On_a_terminal_push_and_pull_draw_progress_bars_in_place()
+    {
+        var reference = $"{_registry.Host}/cli/tty:1";
+
+        // script(1) gives the real program a pseudo-terminal as its standard output.
+        static Task<ToolResult> OnTerminalAsync(string root, params string[] args) => ExternalTool.RunAsync("script",
+            ["-qec", string.Join(' ', new[] { "dotnet", CliRunner.ProgramPath, "--root", root }.Concat(args).Select(a => "'" + a + "'")), "/dev/null"]);
+
+        var push = await OnTerminalAsync(_root.Path, "push", "busybox", reference);
+        push.ExitCode.Should().Be(0, push.Stdout + push.Stderr);
+        push.Stdout.Should().Contain("Pushed").And.Contain("\u001b[2K").And.Contain($"{reference}: digest: sha256:");
+
+        var pull = await OnTerminalAsync(_other.Path, "pull", reference);
+        pull.ExitCode.Should().Be(0, pull.Stdout + pull.Stderr);
+        pull.Stdout.Should().Contain("\u001b[2K").And.Contain("\u001b[").And.Contain("Pull complete").And.Contain("Status: Downloaded image for " + reference);
+        pull.Stdout.Should().MatchRegex(@"Downloading \[[= >]{30}\] ", "a bar is drawn while the layer downloads");
+    }
 }

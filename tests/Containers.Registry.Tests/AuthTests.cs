@@ -86,3 +86,26 @@ public sealed class AuthTests
         (await untrusting.Engine.Images.ListAsync()).Should().BeEmpty();
     }
 }
+
+/// <summary>Where credentials may go: the registry's own address, never an upload Location on another host.</summary>
+public sealed class CredentialBoundaryTests
+{
+    [Fact]
+    public async Task An_upload_location_on_another_host_gets_no_credentials()
+    {
+        await using var registry = await RegistryServer.StartAsync(
+            authSection: "auth:\n  htpasswd:\n    realm: test-realm\n    path: {dir}/htpasswd",
+            prepare: dir => File.WriteAllText(dir.Combine("htpasswd"), ExternalTool.RunCheckedAsync("htpasswd", "-Bbn", "alice", "s3cret").GetAwaiter().GetResult()));
+        await using var foreign = new FaultProxy(registry.BaseUri, alsoAsLocalhost: true);
+        await using var front = new FaultProxy(registry.BaseUri) { LocationAuthority = $"localhost:{foreign.Port}" };
+        await using var client = ClientEngine.Create(o => o.Credentials[front.Host] = new RegistryCredential("alice", "s3cret"));
+        await client.ImportAsync("busybox:1");
+
+        var push = () => client.Registry.PushAsync("busybox:1", $"{front.Host}/app/busybox:1");
+        await push.Should().ThrowAsync<RegistryAuthenticationException>();
+
+        front.AuthorizedRequests.Should().BePositive("the registry's own address gets the credentials");
+        foreign.Log.Should().NotBeEmpty("the upload went on at the Location");
+        foreign.AuthorizedRequests.Should().Be(0, "the Location is on another host");
+    }
+}

@@ -56,6 +56,13 @@ public sealed class RegistryServer : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+
+        // docker-registry reads REGISTRY_* variables as configuration; Podman's REGISTRY_AUTH_FILE must not become auth.file.
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("REGISTRY_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
         var process = Process.Start(start)!;
         _ = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();

@@ -65,6 +65,17 @@ public static class TestImages
     }
 
     /// <summary>Returns the busybox root filesystem tar as bytes.</summary>
+    /// <summary>Gets the debootstrap'd Debian (bookworm, minbase) root filesystem tar that scripts/install-deps.sh builds and caches.</summary>
+    /// <exception cref="FileNotFoundException">install-deps.sh has not run on this machine.</exception>
+    public static string DebianRootfsPath
+    {
+        get
+        {
+            const string path = "/var/cache/containers-tests/debian-bookworm.tar";
+            return File.Exists(path) ? path : throw new FileNotFoundException("the Debian test image is missing: run scripts/install-deps.sh, which builds it with debootstrap", path);
+        }
+    }
+
     public static async Task<byte[]> BusyboxRootfsAsync(IReadOnlyDictionary<string, string>? extraFiles = null)
     {
         using var buffer = new MemoryStream();

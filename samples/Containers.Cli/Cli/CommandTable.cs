@@ -9,11 +9,13 @@ internal static class CommandTable
     [
         .. ContainerCommands.All,
         .. ContainerQueryCommands.All,
+        .. ExecCommands.All,
         .. ImageCommands.All,
         .. ArchiveCommands.All,
         .. StorageCommands.All,
         .. RegistryCommands.All,
         .. SystemCommands.All,
+        .. VolumeCommands.All,
     ];
 
     /// <summary>Finds the command named by the first words of <paramref name="args"/>, preferring the longest match.</summary>

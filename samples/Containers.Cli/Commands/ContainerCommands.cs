@@ -20,7 +20,7 @@ internal static class ContainerCommands
         new("container kill", "Kill one or more running containers", "CONTAINER [CONTAINER...]",
             [OptionSpec.Value("signal", 's', "string", "Signal to send to the container (default KILL)")], KillAsync, ["kill"]),
         new("container rm", "Remove one or more containers", "CONTAINER [CONTAINER...]",
-            [OptionSpec.Flag("force", 'f', "Force the removal of a running container (uses SIGKILL)")], RemoveAsync, ["rm", "container remove"]),
+            [OptionSpec.Flag("force", 'f', "Force the removal of a running container (uses SIGKILL)"), OptionSpec.Flag("volumes", 'v', "Remove anonymous volumes associated with the container")], RemoveAsync, ["rm", "container remove"]),
         new("container pause", "Pause all processes within one or more containers", "CONTAINER [CONTAINER...]", [], c => ForEachAsync(c, (id, ct) => c.Engine.Containers.PauseAsync(id, ct)), ["pause"]),
         new("container unpause", "Unpause all processes within one or more containers", "CONTAINER [CONTAINER...]", [], c => ForEachAsync(c, (id, ct) => c.Engine.Containers.UnpauseAsync(id, ct)), ["unpause"]),
         new("container wait", "Block until one or more containers stop, then print their exit codes", "CONTAINER [CONTAINER...]", [], WaitAsync, ["wait"]),
@@ -43,12 +43,12 @@ internal static class ContainerCommands
             return 125;
         }
 
+        var containers = context.Engine.Containers;
         if (context.Args.Flag("detach"))
         {
-            throw new UsageException("detached containers (-d) are not available yet: they need the monitor process of the detached-containers work");
+            return await RunDetachedAsync(context, options with { Detached = true });
         }
 
-        var containers = context.Engine.Containers;
         ContainerDetails container;
         try
         {
@@ -72,17 +72,38 @@ internal static class ContainerCommands
         var code = await containers.WaitAsync(container.Id, CancellationToken.None);
         if (options.AutoRemove)
         {
-            await containers.RemoveAsync(container.Id, force: true, CancellationToken.None);
+            await containers.RemoveAsync(container.Id, force: true, removeVolumes: true, CancellationToken.None);
         }
 
         _ = stdin;
         return code;
     }
 
-    /// <summary>Writes the container's output to ours, stdout to stdout and stderr to stderr, until it stops.</summary>
-    internal static async Task CopyOutputAsync(CommandContext context, string id, bool follow)
+    /// <summary>As docker run -d: the container outlives this command, watched by its monitor; prints its ID.</summary>
+    private static async Task<int> RunDetachedAsync(CommandContext context, ContainerCreateOptions options)
     {
-        await foreach (var entry in context.Engine.Containers.LogsAsync(id, new LogOptions { Follow = follow }, context.CancellationToken))
+        try
+        {
+            var container = await context.Engine.Containers.RunAsync(options, context.CancellationToken);
+            context.Out.WriteLine(container.Id);
+            return 0;
+        }
+        catch (ContainerCommandException e)
+        {
+            context.Error.WriteLine($"containers: Error: {e.Message}");
+            return e.ExitCode;
+        }
+        catch (ContainersException e)
+        {
+            context.Error.WriteLine($"containers: Error: {e.Message}");
+            return 125;
+        }
+    }
+
+    /// <summary>Writes the container's output to ours, stdout to stdout and stderr to stderr, until it stops.</summary>
+    internal static async Task CopyOutputAsync(CommandContext context, string id, bool follow, int? tail = null)
+    {
+        await foreach (var entry in context.Engine.Containers.LogsAsync(id, new LogOptions { Follow = follow, Tail = tail }, context.CancellationToken))
         {
             var writer = entry.Stream == LogStream.Stderr ? context.Error : context.Out;
             await writer.WriteAsync(entry.Text);
@@ -107,7 +128,8 @@ internal static class ContainerCommands
 
     private static async Task<int> CreateAsync(CommandContext context)
     {
-        var container = await context.Engine.Containers.CreateAsync(ContainerOptionsParser.Parse(context.Args), context.CancellationToken);
+        // A container created here is started by a later command, so it must not die with that command: detached.
+        var container = await context.Engine.Containers.CreateAsync(ContainerOptionsParser.Parse(context.Args) with { Detached = true }, context.CancellationToken);
         context.Out.WriteLine(container.Id);
         return 0;
     }
@@ -135,7 +157,7 @@ internal static class ContainerCommands
         ForEachAsync(context, (id, ct) => context.Engine.Containers.KillAsync(id, context.Args.Value("signal") ?? "KILL", ct));
 
     private static Task<int> RemoveAsync(CommandContext context) =>
-        ForEachAsync(context, (id, ct) => context.Engine.Containers.RemoveAsync(id, context.Args.Flag("force"), ct));
+        ForEachAsync(context, (id, ct) => context.Engine.Containers.RemoveAsync(id, context.Args.Flag("force"), context.Args.Flag("volumes"), ct));
 
     private static async Task<int> WaitAsync(CommandContext context)
     {

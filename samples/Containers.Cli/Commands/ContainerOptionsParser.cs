@@ -30,10 +30,12 @@ internal static class ContainerOptionsParser
         OptionSpec.Value("stop-signal", null, "string", "Signal to stop the container"),
         OptionSpec.Value("stop-timeout", null, "int", "Timeout (in seconds) to stop a container"),
         OptionSpec.Value("network", null, "string", "Connect a container to a network (none, host)"),
+        OptionSpec.Value("cgroupns", null, "string", "Cgroup namespace to use (private, host)"),
         OptionSpec.Value("uidmap", null, "container:host:size", "Run in a user namespace with this UID mapping"),
         OptionSpec.Value("gidmap", null, "container:host:size", "GID mapping for the user namespace (default: as --uidmap)"),
         OptionSpec.Flag("interactive", 'i', "Keep STDIN open even if not attached"),
         OptionSpec.Flag("rm", null, "Automatically remove the container when it exits"),
+        .. VolumeOptions.Options,
     ];
 
     /// <summary>Reads the image (first positional) and the command (the rest) with the flags.</summary>
@@ -67,10 +69,12 @@ internal static class ContainerOptionsParser
             StopSignal = args.Value("stop-signal"),
             StopTimeout = args.Int("stop-timeout") is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
             Network = args.Value("network"),
+            CgroupNamespace = args.Value("cgroupns"),
             UidMappings = args.Values("uidmap").Select(IdMapping.Parse).ToList(),
             GidMappings = args.Values("gidmap").Select(IdMapping.Parse).ToList(),
             OpenStdin = args.Flag("interactive"),
             AutoRemove = args.Flag("rm"),
+            Mounts = VolumeOptions.Parse(args),
         };
     }
 }

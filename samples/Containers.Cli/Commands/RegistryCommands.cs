@@ -2,6 +2,7 @@ using Containers.Cli.Cli;
 using Containers.Registry.Auth;
 using Containers.Registry.Hosting;
 using Containers.Registry.Pull;
+using Containers.Registry.Push;
 
 namespace Containers.Cli.Commands;
 
@@ -23,13 +24,13 @@ internal static class RegistryCommands
     {
         var reference = context.Args.Positional(0, "NAME");
         var quiet = context.Args.Flag("quiet");
-        var progress = quiet ? null : new ProgressPrinter(context.Out);
+        var display = quiet ? null : new ProgressDisplay(context.Out, ProgressDisplay.IsTerminal(context.Out));
         var image = await context.Engine.Registry().PullAsync(reference, new PullOptions
         {
             Platform = context.Args.Value("platform") is { } platform ? Images.Platform.Parse(platform) : null,
-            Progress = progress,
+            Progress = display is null ? null : new PullProgressPrinter(display),
         }, context.CancellationToken);
-        progress?.Finish();
+        display?.Finish();
         if (!quiet)
         {
             context.Out.WriteLine($"Digest: {image.ManifestDescriptor.Digest}");
@@ -44,7 +45,13 @@ internal static class RegistryCommands
     {
         var image = context.Args.Positional(0, "NAME");
         var destination = context.Args.Positionals.Count > 1 ? context.Args.Positionals[1] : null;
-        var digest = await context.Engine.Registry().PushAsync(image, destination, context.CancellationToken);
+        // Per-blob progress only on a terminal: redirected, a push prints just its digest line.
+        var display = !context.Args.Flag("quiet") && ProgressDisplay.IsTerminal(context.Out) ? new ProgressDisplay(context.Out, interactive: true) : null;
+        var digest = await context.Engine.Registry().PushAsync(image, destination, new PushOptions
+        {
+            Progress = display is null ? null : new PushProgressPrinter(display),
+        }, context.CancellationToken);
+        display?.Finish();
         context.Out.WriteLine(context.Args.Flag("quiet") ? digest.ToString() : $"{Images.ImageReference.Parse(destination ?? image).FamiliarName}: digest: {digest}");
         return 0;
     }
@@ -87,41 +94,37 @@ internal static class RegistryCommands
         return 0;
     }
 
-    /// <summary>Prints one line per blob as it changes state: a bar on a terminal, plain lines when redirected.</summary>
-    private sealed class ProgressPrinter(TextWriter output) : IProgress<PullProgress>
+    /// <summary>Shows a pull's blobs: Waiting, Downloading (with a bar on a terminal), Already exists, Pull complete.</summary>
+    private sealed class PullProgressPrinter(ProgressDisplay display) : IProgress<PullProgress>
     {
-        private readonly object _gate = new();
-        private readonly Dictionary<Images.Digest, PullState> _states = [];
-
-        public void Report(PullProgress value)
-        {
-            lock (_gate)
+        public void Report(PullProgress value) => display.Update(
+            value.Digest.ShortId,
+            value.State switch
             {
-                if (_states.TryGetValue(value.Digest, out var previous) && previous == value.State && (value.State != PullState.Downloading || Console.IsOutputRedirected))
-                {
-                    return;
-                }
+                PullState.Waiting => "Waiting",
+                PullState.Exists => "Already exists",
+                PullState.Complete => "Pull complete",
+                _ => "Downloading",
+            },
+            value.Bytes,
+            value.Total,
+            value.State == PullState.Downloading);
+    }
 
-                _states[value.Digest] = value.State;
-                var id = value.Digest.ShortId;
-                var text = value.State switch
-                {
-                    PullState.Waiting => "Waiting",
-                    PullState.Exists => "Already exists",
-                    PullState.Complete => "Pull complete",
-                    _ => Console.IsOutputRedirected ? "Downloading" : $"Downloading [{Bar(value.Bytes, value.Total)}] {Humanize.Size(value.Bytes)}/{Humanize.Size(value.Total)}",
-                };
-                output.WriteLine($"{id}: {text}");
-            }
-        }
-
-        public void Finish() => output.Flush();
-
-        private static string Bar(long bytes, long total)
-        {
-            const int Width = 30;
-            var filled = total == 0 ? Width : (int)(bytes * Width / total);
-            return new string('=', Math.Max(0, filled - 1)) + (filled > 0 ? ">" : string.Empty) + new string(' ', Width - filled);
-        }
+    /// <summary>Shows a push's blobs on a terminal: Layer already exists, Mounted, Pushing (with a bar), Pushed.</summary>
+    private sealed class PushProgressPrinter(ProgressDisplay display) : IProgress<PushProgress>
+    {
+        public void Report(PushProgress value) => display.Update(
+            value.Digest.ShortId,
+            value.State switch
+            {
+                PushState.Exists => "Layer already exists",
+                PushState.Mounted => "Mounted",
+                PushState.Complete => "Pushed",
+                _ => "Pushing",
+            },
+            value.Bytes,
+            value.Total,
+            value.State == PushState.Uploading);
     }
 }

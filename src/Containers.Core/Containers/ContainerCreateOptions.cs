@@ -36,6 +36,13 @@ public sealed record ContainerCreateOptions
     /// <summary>Gets a value indicating whether the container is removed when its process exits (<c>--rm</c>).</summary>
     public bool AutoRemove { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the container is detached (<c>docker run -d</c>): a small monitor process parents
+    /// it, writes its log and records its exit, so it outlives the process that started it and any process using the
+    /// same root can stop it, exec into it and read its logs. Otherwise it dies with the starting process.
+    /// </summary>
+    public bool Detached { get; init; }
+
     /// <summary>Gets a value indicating whether the root filesystem is mounted read-only.</summary>
     public bool ReadOnlyRootfs { get; init; }
 
@@ -90,6 +97,25 @@ public sealed record ContainerCreateOptions
     /// <summary>Gets group ID mappings for the private user namespace; the default, when only user mappings are given, mirrors them.</summary>
     public IReadOnlyList<IdMapping> GidMappings { get; init; } = [];
 
-    /// <summary>Gets the network mode: <c>none</c> (the default until bridge networking is configured), <c>host</c>, or a network name.</summary>
+    /// <summary>
+    /// Gets the network mode: <c>none</c> (the default: loopback only), <c>host</c>, <c>bridge</c> (the default network) or
+    /// the name of a user-defined network, on which containers resolve each other's names.
+    /// </summary>
     public string? Network { get; init; }
+
+    /// <summary>
+    /// Gets volumes, bind mounts and tmpfs mounts (<c>-v</c>, <c>--mount</c>, <c>--tmpfs</c>; parse them with
+    /// <see cref="Volumes.MountSpecParser"/>). Named volumes are created on first use; the image's <c>VOLUME</c> paths get
+    /// anonymous volumes unless mounted here.
+    /// </summary>
+    public IReadOnlyList<Volumes.ContainerMount> Mounts { get; init; } = [];
+
+    /// <summary>Gets ports to publish on the host (<c>-p</c>); they need a bridge network.</summary>
+    public IReadOnlyList<Networks.PortBinding> PortBindings { get; init; } = [];
+
+    /// <summary>Gets further names other containers on a user-defined network resolve this one by (<c>--network-alias</c>).</summary>
+    public IReadOnlyList<string> NetworkAliases { get; init; } = [];
+
+    /// <summary>Gets the cgroup namespace mode: <c>private</c> (the default: the container sees its own cgroup as <c>/</c>) or <c>host</c>.</summary>
+    public string? CgroupNamespace { get; init; }
 }

@@ -33,7 +33,14 @@ internal sealed partial class ContainerService
         try
         {
             var spec = await WriteSpecAsync(record, image, rootfs, cancellationToken).ConfigureAwait(false);
+            if (record.Options.Detached)
+            {
+                await StartDetachedLockedAsync(record, state, spec, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             process = await _runtime.CreateAsync(id, spec, record.Options.OpenStdin, cancellationToken).ConfigureAwait(false);
+            await _networks.AttachContainerAsync(id, process.Pid, cancellationToken).ConfigureAwait(false);
             var log = new ContainerLogWriter(_store.LogPath(id));
             var pumps = Task.WhenAll(log.PumpAsync(process.StandardOutput, LogStream.Stdout), log.PumpAsync(process.StandardError, LogStream.Stderr));
             var running = new RunningContainer(process, log, pumps);
@@ -62,6 +69,7 @@ internal sealed partial class ContainerService
                 await process.DisposeAsync().ConfigureAwait(false);
             }
 
+            await _networks.DetachContainerAsync(id, CancellationToken.None).ConfigureAwait(false);
             await _runtime.DeleteAsync(CgroupsPath(id), CancellationToken.None).ConfigureAwait(false);
             await _rootfs.UnmountAsync(id, CancellationToken.None).ConfigureAwait(false);
             var exitCode = e is ContainerCommandException command ? command.ExitCode : 128;
@@ -97,6 +105,7 @@ internal sealed partial class ContainerService
             RootfsPath = rootfs,
             CgroupsPath = CgroupsPath(record.Id),
             EngineFiles = files,
+            UserMounts = await _volumes.ResolveAsync(record.Options.Mounts, rootfs, cancellationToken).ConfigureAwait(false),
         });
         await Internal.AtomicFile.WriteAllBytesAsync(Path.Combine(directory, "config.json"), OciSerializer.Serialize(spec), cancellationToken).ConfigureAwait(false);
         return spec;
@@ -118,6 +127,7 @@ internal sealed partial class ContainerService
                 var state = await _store.ReadStateAsync(id, CancellationToken.None).ConfigureAwait(false);
                 state = state with { Status = ContainerStatus.Exited, ExitCode = exitCode, OomKilled = oomKilled, Pid = 0, FinishedAt = DateTimeOffset.UtcNow };
                 await _store.WriteStateAsync(id, state, CancellationToken.None).ConfigureAwait(false);
+                await _networks.DetachContainerAsync(id, CancellationToken.None).ConfigureAwait(false);
                 await _runtime.DeleteAsync(CgroupsPath(id)).ConfigureAwait(false);
                 await _rootfs.UnmountAsync(id).ConfigureAwait(false);
                 restart = !record.Options.AutoRemove && record.Options.RestartPolicy.ShouldRestart(exitCode, state.RestartCount, state.StoppedByUser);
@@ -171,9 +181,15 @@ internal sealed partial class ContainerService
                 }
             }
 
+            if (await _store.ReadRecordAsync(record.Id, cancellationToken).ConfigureAwait(false) is null)
+            {
+                return _removedExitCodes.TryGetValue(record.Id, out var removed) ? removed : throw new ContainerNotFoundException(nameOrId);
+            }
+
             var state = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
             if (!state.IsRunning && !_running.ContainsKey(record.Id))
             {
+                await RemoveIfAutoRemoveAsync(record, state, cancellationToken).ConfigureAwait(false);
                 return state.ExitCode;
             }
 
@@ -277,6 +293,11 @@ internal sealed partial class ContainerService
     private async Task<ContainerState> RefreshAsync(ContainerRecord record, CancellationToken cancellationToken)
     {
         var state = await _store.ReadStateAsync(record.Id, cancellationToken).ConfigureAwait(false);
+        if (state.IsRunning && state.MonitorPid > 0)
+        {
+            return await RefreshDetachedAsync(record, state, cancellationToken).ConfigureAwait(false);
+        }
+
         if (!state.IsRunning || _running.ContainsKey(record.Id) || _runtime.IsAlive(state.Pid, state.PidStartTime)
             || (state.OwnerPid != Environment.ProcessId && _runtime.IsAlive(state.OwnerPid, 0)))
         {
@@ -292,6 +313,7 @@ internal sealed partial class ContainerService
             Error = "the process that started the container exited, and the container with it",
         };
         await _store.WriteStateAsync(record.Id, state, cancellationToken).ConfigureAwait(false);
+        await _networks.DetachContainerAsync(record.Id, cancellationToken).ConfigureAwait(false);
         await _runtime.DeleteAsync(CgroupsPath(record.Id), cancellationToken).ConfigureAwait(false);
         await _rootfs.UnmountAsync(record.Id, cancellationToken).ConfigureAwait(false);
         return state;

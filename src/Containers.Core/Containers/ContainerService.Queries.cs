@@ -12,6 +12,11 @@ internal sealed partial class ContainerService
         foreach (var record in await _store.ListAsync(cancellationToken).ConfigureAwait(false))
         {
             var state = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
+            if (await RemoveIfAutoRemoveAsync(record, state, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
             if (all || state.IsRunning)
             {
                 summaries.Add(new ContainerSummary
@@ -84,7 +89,10 @@ internal sealed partial class ContainerService
         }
     }
 
-    public async Task RemoveAsync(string nameOrId, bool force = false, CancellationToken cancellationToken = default)
+    public Task RemoveAsync(string nameOrId, bool force = false, CancellationToken cancellationToken = default) =>
+        RemoveAsync(nameOrId, force, removeVolumes: false, cancellationToken);
+
+    public async Task RemoveAsync(string nameOrId, bool force, bool removeVolumes, CancellationToken cancellationToken = default)
     {
         var record = await _store.FindAsync(nameOrId, cancellationToken).ConfigureAwait(false);
         var state = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
@@ -111,10 +119,19 @@ internal sealed partial class ContainerService
                 return; // removed meanwhile, by auto-remove or another process
             }
 
+            await _networks.ForgetContainerAsync(record.Id, cancellationToken).ConfigureAwait(false);
             await _runtime.DeleteAsync(CgroupsPath(record.Id), cancellationToken).ConfigureAwait(false);
             await _rootfs.RemoveAsync(record.Id, cancellationToken).ConfigureAwait(false);
             _store.Delete(record.Id);
         }
+
+        // As Docker: anonymous volumes go with a container removed with -v or created with --rm; named ones stay.
+        if (removeVolumes || record.Options.AutoRemove)
+        {
+            await _volumes.ReleaseAsync(record.Options.Mounts, cancellationToken).ConfigureAwait(false);
+        }
+
+        _runtime.RemoveCgroupIfEmpty(CgroupParent);
     }
 
     private async Task<ContainerRecord> RunningRecordAsync(string nameOrId, CancellationToken cancellationToken)

@@ -14,11 +14,15 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
     private readonly IContainerRootfs _rootfs;
     private readonly Content.IContentStore _content;
     private readonly ILogger _logger;
+    private readonly Volumes.ContainerVolumes _volumes;
+    private readonly Networks.NetworkService _networks;
     private readonly ConcurrentDictionary<string, RunningContainer> _running = new();
     private readonly ConcurrentDictionary<string, int> _removedExitCodes = new();
 
-    public ContainerService(ContainerStore store, IImageService images, IContainerRuntime runtime, IContainerRootfs rootfs, Content.IContentStore content, StoreLayout layout, ILogger<ContainerService> logger)
+    public ContainerService(ContainerStore store, IImageService images, IContainerRuntime runtime, IContainerRootfs rootfs, Content.IContentStore content, StoreLayout layout, Networks.NetworkService networks, ILogger<ContainerService> logger, Volumes.ContainerVolumes volumes)
     {
+        _volumes = volumes;
+        _networks = networks;
         _content = content;
         CgroupParent = "dotnet-containers/" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(layout.Root)))[..12];
         _store = store;
@@ -34,6 +38,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         var image = await _images.InspectAsync(options.Image, cancellationToken).ConfigureAwait(false);
         var args = CommandResolver.Arguments(image.Configuration.Config, options.Entrypoint, options.Command);
         ValidateEarly(options);
+        await _networks.ValidateAsync(options, cancellationToken).ConfigureAwait(false);
         var labels = new Dictionary<string, string>(image.Configuration.Config?.Labels ?? new Dictionary<string, string>());
         foreach (var (key, value) in options.Labels)
         {
@@ -42,6 +47,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
 
         var id = ContainerStore.NewId();
         using (await _store.LockNamesAsync(cancellationToken).ConfigureAwait(false))
+        using (await _volumes.LockAsync(cancellationToken).ConfigureAwait(false))
         {
             var existing = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
             var name = options.Name is null ? UniqueName(existing) : NameGenerator.Validate(options.Name);
@@ -49,6 +55,9 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
             {
                 throw new ContainerNameConflictException(name, holder.Id);
             }
+
+            // Volumes are claimed by the record written below, under the volumes lock, so no removal slips in between.
+            var mounts = await _volumes.PrepareLockedAsync(options.Mounts, image.Configuration.Config, cancellationToken).ConfigureAwait(false);
 
             var record = new ContainerRecord
             {
@@ -59,12 +68,13 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
                 ImageId = image.Id,
                 ManifestDigest = image.ManifestDescriptor.Digest,
                 Args = args,
-                Options = options with { Name = name },
+                Options = options with { Name = name, Mounts = mounts },
                 Labels = labels,
             };
             Directory.CreateDirectory(_store.DirectoryOf(id));
             await _store.WriteStateAsync(id, new ContainerState(), cancellationToken).ConfigureAwait(false);
             await _store.WriteRecordAsync(record, cancellationToken).ConfigureAwait(false);
+            await _networks.JoinAsync(id, name, options, cancellationToken).ConfigureAwait(false);
             LogCreated(_logger, id, name, options.Image);
             return Describe(record, new ContainerState(), null);
         }
@@ -99,6 +109,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
             var before = await _store.ReadStateAsync(record.Id, cancellationToken).ConfigureAwait(false);
             var after = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
             fixedCount += before.IsRunning && !after.IsRunning ? 1 : 0;
+            await RemoveIfAutoRemoveAsync(record, after, cancellationToken).ConfigureAwait(false);
         }
 
         var known = records.Select(r => CgroupsPath(r.Id)).ToHashSet(StringComparer.Ordinal);
@@ -108,6 +119,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
             fixedCount++;
         }
 
+        _runtime.RemoveCgroupIfEmpty(CgroupParent);
         return fixedCount;
     }
 
@@ -144,6 +156,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         // Parse everything the spec factory will parse, so a bad option fails create rather than start.
         _ = Security.Capabilities.Compute(options.Privileged, options.CapAdd, options.CapDrop);
         _ = Security.SecurityOptions.Parse(options.SecurityOptions);
+        _ = ContainerSpecFactory.CgroupNamespace(options.CgroupNamespace);
         foreach (var ulimit in options.Ulimits)
         {
             ResourceParser.ParseUlimit(ulimit);

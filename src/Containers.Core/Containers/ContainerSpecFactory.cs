@@ -58,6 +58,11 @@ internal static class ContainerSpecFactory
             namespaces.Add(new RuntimeNamespace { Type = "network" });
         }
 
+        if (CgroupNamespace(options.CgroupNamespace))
+        {
+            namespaces.Add(new RuntimeNamespace { Type = "cgroup" });
+        }
+
         var userNamespace = options.UidMappings.Count > 0;
         if (userNamespace)
         {
@@ -114,6 +119,7 @@ internal static class ContainerSpecFactory
             new() { Destination = "/dev", Type = "tmpfs", Source = "tmpfs", Options = ["nosuid", "strictatime", "mode=755", "size=65536k"] },
             new() { Destination = "/dev/pts", Type = "devpts", Source = "devpts", Options = ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"] },
             new() { Destination = "/sys", Type = "sysfs", Source = "sysfs", Options = privileged ? ["nosuid", "noexec", "nodev"] : ["nosuid", "noexec", "nodev", "ro"] },
+            new() { Destination = "/sys/fs/cgroup", Type = "cgroup", Source = "cgroup", Options = privileged ? ["nosuid", "noexec", "nodev"] : ["nosuid", "noexec", "nodev", "ro"] },
             new() { Destination = "/dev/mqueue", Type = "mqueue", Source = "mqueue", Options = ["nosuid", "noexec", "nodev"] },
             new() { Destination = "/dev/shm", Type = "tmpfs", Source = "shm", Options = ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"] },
         };
@@ -122,6 +128,7 @@ internal static class ContainerSpecFactory
             mounts.Add(new RuntimeMount { Destination = file, Type = "bind", Source = source, Options = ["rbind", "rprivate"] });
         }
 
+        Volumes.VolumeMounts.Merge(mounts, input.UserMounts);
         return mounts;
     }
 
@@ -159,8 +166,17 @@ internal static class ContainerSpecFactory
             Memory = options.Memory is { } memory ? new RuntimeMemory { Limit = memory, Swap = memory } : null,
             Cpu = cpu,
             Pids = options.PidsLimit is { } pids and > 0 ? new RuntimePids { Limit = pids } : null,
+            Devices = DefaultDeviceRules.For(options.Privileged),
         };
     }
+
+    /// <summary>Tells whether the container gets its own cgroup namespace (the default, as Docker on cgroup v2).</summary>
+    public static bool CgroupNamespace(string? mode) => mode switch
+    {
+        null or "" or "private" => true,
+        "host" => false,
+        _ => throw new InvalidContainerConfigurationException("cgroupns", $"invalid cgroup namespace mode '{mode}': use private or host"),
+    };
 
     private static IEnumerable<string> ThermalThrottlePaths()
     {
@@ -192,4 +208,7 @@ internal sealed record ContainerSpecInput
 
     /// <summary>Gets the files the engine provides (<c>/etc/hosts</c>, <c>/etc/hostname</c>, <c>/etc/resolv.conf</c>) and their host paths.</summary>
     public required IReadOnlyList<(string Destination, string Source)> EngineFiles { get; init; }
+
+    /// <summary>Gets the container's volumes, bind and tmpfs mounts, with host sources resolved.</summary>
+    public IReadOnlyList<RuntimeMount> UserMounts { get; init; } = [];
 }

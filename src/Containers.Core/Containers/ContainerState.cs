@@ -21,6 +21,14 @@ public sealed record ContainerState
     [JsonPropertyName("ownerPid")]
     public int OwnerPid { get; init; }
 
+    /// <summary>Gets the process ID of the monitor that parents a detached container while it runs, else 0.</summary>
+    [JsonPropertyName("monitorPid")]
+    public int MonitorPid { get; init; }
+
+    /// <summary>Gets the monitor's start time in clock ticks since boot.</summary>
+    [JsonPropertyName("monitorStartTime")]
+    public ulong MonitorStartTime { get; init; }
+
     /// <summary>Gets the exit code of the last run (128 + signal when killed by a signal).</summary>
     [JsonPropertyName("exitCode")]
     public int ExitCode { get; init; }

@@ -17,6 +17,23 @@ public interface IContainerRuntime
     /// <exception cref="ContainerCommandException">The program is not in the container or not executable.</exception>
     Task<IRuntimeProcess> CreateAsync(string containerId, RuntimeSpec spec, bool openStdin, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Creates a detached container: its parent is a small monitor process that copies its output into
+    /// <see cref="DetachedOutput.LogPath"/> and records its exit code in <see cref="DetachedOutput.ExitPath"/>, so the
+    /// container outlives the caller. Standard input is <c>/dev/null</c>. <see cref="IDetachedRuntimeProcess.StartAsync"/> lets it run.
+    /// </summary>
+    /// <exception cref="ContainerStartException">A setup step failed; nothing is left running.</exception>
+    /// <exception cref="ContainerCommandException">The program is not in the container or not executable.</exception>
+    Task<IDetachedRuntimeProcess> CreateDetachedAsync(string containerId, RuntimeSpec spec, DetachedOutput output, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs <paramref name="request"/>'s process inside a running container: in its namespaces and cgroup, with the
+    /// identity, capabilities and seccomp filter the process specifies. The returned process is started.
+    /// </summary>
+    /// <exception cref="ContainerStartException">Joining the container failed (it stopped, for example).</exception>
+    /// <exception cref="ContainerCommandException">The program is not in the container or not executable.</exception>
+    Task<IRuntimeProcess> ExecAsync(ExecRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Sends a signal to a process if it is still the one that started at <paramref name="startTime"/>; returns false when it is gone.</summary>
     bool Signal(int pid, ulong startTime, int signal);
 
@@ -43,4 +60,10 @@ public interface IContainerRuntime
 
     /// <summary>Returns the cgroups directly under <paramref name="parent"/>, to reclaim those of containers that no longer exist.</summary>
     IReadOnlyList<string> ListCgroups(string parent);
+
+    /// <summary>
+    /// Removes a cgroup (a store root's parent of container cgroups) if nothing is left in it; leaves it when another
+    /// container's cgroup is there, or is being created there by another process.
+    /// </summary>
+    void RemoveCgroupIfEmpty(string cgroupsPath);
 }

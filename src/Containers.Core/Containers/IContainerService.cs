@@ -6,7 +6,8 @@ namespace Containers.Containers;
 /// <remarks>
 /// Containers are found by name, full ID or unique ID prefix. State lives on disk, so any process using the same
 /// root can list, inspect, stop, kill, remove and read the logs of a container another process started. A container
-/// started here runs as a child of this process and dies with it.
+/// started here runs as a child of this process and dies with it, unless it was created
+/// <see cref="ContainerCreateOptions.Detached"/>: then a monitor process parents it and it runs on after this process exits.
 /// </remarks>
 public interface IContainerService
 {
@@ -47,6 +48,10 @@ public interface IContainerService
     /// <exception cref="ContainerStateException">The container runs and <paramref name="force"/> is off.</exception>
     Task RemoveAsync(string nameOrId, bool force = false, CancellationToken cancellationToken = default);
 
+    /// <summary>Removes a container as <see cref="RemoveAsync(string, bool, CancellationToken)"/> does; with <paramref name="removeVolumes"/> (<c>rm -v</c>), also its anonymous volumes no other container uses.</summary>
+    /// <exception cref="ContainerStateException">The container runs and <paramref name="force"/> is off.</exception>
+    Task RemoveAsync(string nameOrId, bool force, bool removeVolumes, CancellationToken cancellationToken = default);
+
     /// <summary>Renames a container.</summary>
     Task RenameAsync(string nameOrId, string newName, CancellationToken cancellationToken = default);
 
@@ -68,6 +73,14 @@ public interface IContainerService
     /// <summary>Makes a new image from a container's changes on top of its image, as <c>docker commit</c> does.</summary>
     /// <exception cref="NotSupportedException">The storage driver cannot produce a diff.</exception>
     Task<Images.ImageDetails> CommitAsync(string nameOrId, CommitOptions options, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Starts a process inside a running container: in its namespaces and cgroup, with its environment, user and working
+    /// directory unless <paramref name="options"/> overrides them, and the same capabilities and seccomp filter.
+    /// </summary>
+    /// <exception cref="ContainerStateException">The container does not run (or is paused).</exception>
+    /// <exception cref="ContainerCommandException">The program is not in the container or not executable.</exception>
+    Task<ContainerExecution> StartExecAsync(string nameOrId, ExecOptions options, CancellationToken cancellationToken = default);
 
     /// <summary>Gets the standard input of a container this process started with stdin open; null otherwise.</summary>
     Task<Stream?> GetStandardInputAsync(string nameOrId, CancellationToken cancellationToken = default);

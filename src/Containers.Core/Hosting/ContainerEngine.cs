@@ -1,6 +1,7 @@
 using Containers.Containers;
 using Containers.Content;
 using Containers.Images;
+using Containers.Volumes;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Containers.Hosting;
@@ -32,6 +33,7 @@ public sealed class ContainerEngine : IAsyncDisposable
         _ownedProvider = ownedProvider;
         Images = services.GetRequiredService<IImageService>();
         Content = services.GetRequiredService<IContentStore>();
+        Volumes = services.GetRequiredService<IVolumeService>();
     }
 
     /// <summary>Gets the services the engine was composed from, for components that platform packages add.</summary>
@@ -46,11 +48,17 @@ public sealed class ContainerEngine : IAsyncDisposable
     /// <summary>Gets the content store.</summary>
     public IContentStore Content { get; }
 
+    /// <summary>Gets the volume service.</summary>
+    public IVolumeService Volumes { get; }
+
     /// <summary>Gets the container service.</summary>
     /// <exception cref="InvalidOperationException">No runtime is configured (call <c>AddLinuxRuntime()</c> on the builder).</exception>
     public IContainerService Containers => Services.GetService<IContainerRuntime>() is null
         ? throw new InvalidOperationException("No container runtime is configured: add one to the engine, for example with builder.AddLinuxRuntime().")
         : Services.GetRequiredService<IContainerService>();
+
+    /// <summary>Gets the network service; creating networks and bridge-networked containers needs a platform's network driver.</summary>
+    public Networks.INetworkService Networks => Services.GetRequiredService<Networks.INetworkService>();
 
     /// <summary>Creates an engine without a host, runs crash recovery on its root, and returns it; dispose it when done.</summary>
     /// <param name="options">The options; the defaults when <see langword="null"/>.</param>

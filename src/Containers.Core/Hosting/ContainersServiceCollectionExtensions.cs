@@ -46,9 +46,15 @@ public static class ContainersServiceCollectionExtensions
         services.TryAddSingleton<IContentStore>(sp => sp.GetRequiredService<OciLayoutContentStore>());
         services.TryAddSingleton<IImageService, ImageService>();
         services.TryAddSingleton<ContainerStore>();
+        services.TryAddSingleton<Volumes.VolumeService>();
+        services.TryAddSingleton<Volumes.IVolumeService>(sp => sp.GetRequiredService<Volumes.VolumeService>());
+        services.TryAddSingleton<Volumes.ContainerVolumes>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IImageUsageSource, ContainerImageUsage>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreRecovery, ContentStoreRecovery>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreRecovery, ContainerRecovery>());
+        services.TryAddSingleton<Networks.NetworkService>();
+        services.TryAddSingleton<Networks.INetworkService>(sp => sp.GetRequiredService<Networks.NetworkService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreRecovery, NetworkRecovery>());
 
         // Resolvable once a platform package registers a runtime and a root filesystem provider.
         services.TryAddSingleton<IContainerService>(sp => ActivatorUtilities.CreateInstance<ContainerService>(sp));

@@ -74,6 +74,38 @@ internal static class CgroupFiles
         }
     }
 
+    /// <summary>
+    /// Removes an empty cgroup directory. rmdir fails with EBUSY while it has child cgroups, so a parent another process
+    /// is filling at the same time stays; that process retries if the parent vanished under it (see <see cref="CreateRacingRemoval"/>).
+    /// </summary>
+    public static void TryRemoveEmptyDirectory(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory);
+        }
+        catch (IOException)
+        {
+            // EBUSY or ENOTEMPTY: still in use; ENOENT: already gone.
+        }
+    }
+
+    /// <summary>Runs a cgroup's creation again when a parent it created was removed as empty by another process midway.</summary>
+    public static void CreateRacingRemoval(Action create)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                create();
+                return;
+            }
+            catch (IOException e) when (attempt < 10 && (e is DirectoryNotFoundException or FileNotFoundException || e.InnerException is DirectoryNotFoundException or FileNotFoundException))
+            {
+            }
+        }
+    }
+
     public static ulong MemoryTotal()
     {
         foreach (var line in File.ReadLines("/proc/meminfo"))

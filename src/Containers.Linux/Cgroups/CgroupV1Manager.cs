@@ -23,7 +23,9 @@ internal sealed class CgroupV1Manager(string root) : ICgroupManager
 
     private string Dir(string controller, string path) => Path.Combine(root, controller, path);
 
-    public void Create(string path, RuntimeResources? resources)
+    public void Create(string path, RuntimeResources? resources) => CgroupFiles.CreateRacingRemoval(() => CreateOnce(path, resources));
+
+    private void CreateOnce(string path, RuntimeResources? resources)
     {
         foreach (var controller in Mounted)
         {
@@ -67,6 +69,11 @@ internal sealed class CgroupV1Manager(string root) : ICgroupManager
         if (resources?.Pids is { Limit: > 0 } pids)
         {
             CgroupFiles.Write(Dir("pids", path), "pids.max", pids.Limit.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (resources?.Devices is { Count: > 0 } devices && Directory.Exists(Path.Combine(root, "devices")))
+        {
+            DeviceRulesV1.Apply(Dir("devices", path), devices);
         }
     }
 
@@ -175,6 +182,14 @@ internal sealed class CgroupV1Manager(string root) : ICgroupManager
         foreach (var controller in Mounted)
         {
             await CgroupFiles.RemoveDirectoryAsync(Dir(controller, path), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void RemoveIfEmpty(string path)
+    {
+        foreach (var controller in Mounted)
+        {
+            CgroupFiles.TryRemoveEmptyDirectory(Dir(controller, path));
         }
     }
 

@@ -13,7 +13,9 @@ internal sealed class CgroupV2Manager(string root) : ICgroupManager
 
     private string Dir(string path) => Path.Combine(root, path);
 
-    public void Create(string path, RuntimeResources? resources)
+    public void Create(string path, RuntimeResources? resources) => CgroupFiles.CreateRacingRemoval(() => CreateOnce(path, resources));
+
+    private void CreateOnce(string path, RuntimeResources? resources)
     {
         // Each ancestor must delegate the controllers to its children before a leaf can use them.
         var current = root;
@@ -61,6 +63,11 @@ internal sealed class CgroupV2Manager(string root) : ICgroupManager
         if (resources?.Pids is { Limit: > 0 } pids)
         {
             CgroupFiles.Write(directory, "pids.max", pids.Limit.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (resources?.Devices is { Count: > 0 } devices)
+        {
+            DeviceFilterLoader.Attach(directory, DeviceFilterCompiler.Compile(devices));
         }
     }
 
@@ -132,6 +139,8 @@ internal sealed class CgroupV2Manager(string root) : ICgroupManager
 
         await CgroupFiles.RemoveDirectoryAsync(directory, cancellationToken).ConfigureAwait(false);
     }
+
+    public void RemoveIfEmpty(string path) => CgroupFiles.TryRemoveEmptyDirectory(Dir(path));
 
     public IReadOnlyList<string> List(string parent)
     {

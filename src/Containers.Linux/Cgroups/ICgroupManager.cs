@@ -36,4 +36,7 @@ internal interface ICgroupManager
 
     /// <summary>Lists the cgroups directly under <paramref name="parent"/>.</summary>
     IReadOnlyList<string> List(string parent);
+
+    /// <summary>Removes the cgroup if it has no child cgroups; does nothing when it has, or does not exist.</summary>
+    void RemoveIfEmpty(string path);
 }

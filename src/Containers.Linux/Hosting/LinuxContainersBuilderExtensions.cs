@@ -2,6 +2,7 @@ using Containers.Containers;
 using Containers.Hosting;
 using Containers.Internal;
 using Containers.Storage;
+using Containers.Volumes;
 using Containers.Linux.Cgroups;
 using Containers.Linux.Runtime;
 using Containers.Linux.Storage;
@@ -25,10 +26,13 @@ public static class LinuxContainersBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var options = new LinuxRuntimeOptions();
         configure?.Invoke(options);
+        builder.Services.TryAddSingleton(options);
         builder.Services.TryAddSingleton<ICgroupManager>(_ => CgroupDetector.Detect());
         builder.Services.TryAddSingleton<IContainerRuntime, LinuxContainerRuntime>();
+        builder.Services.TryAddSingleton<Networks.INetworkDriver, Networking.BridgeDriver>();
         builder.Services.TryAddSingleton<OverlayStorage>();
         builder.Services.TryAddSingleton<VfsContainerRootfs>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IVolumeContentCopier, VolumeContentCopier>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreRecovery, StorageRecovery>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILayerStore, OverlayStorage>(sp => sp.GetRequiredService<OverlayStorage>()));
         builder.Services.TryAddSingleton<IImageMounter>(sp => sp.GetRequiredService<OverlayStorage>());
@@ -38,6 +42,10 @@ public static class LinuxContainersBuilderExtensions
             "vfs" => sp.GetRequiredService<VfsContainerRootfs>(),
             var other => throw new ArgumentException($"Unknown storage driver '{other}': use overlay or vfs.", nameof(configure)),
         });
+        builder.Services.TryAddSingleton<ILayerUnpacker>(sp => sp.GetRequiredService<IContainerRootfs>() is OverlayStorage overlay ? overlay : new CopyingLayerUnpacker());
+        builder.Services.TryAddSingleton<IStorageDriver>(sp => sp.GetRequiredService<IContainerRootfs>() is OverlayStorage
+            ? new OverlaySnapshotter(sp.GetRequiredService<StoreLayout>())
+            : new VfsSnapshotter(sp.GetRequiredService<StoreLayout>()));
         return builder;
     }
 }

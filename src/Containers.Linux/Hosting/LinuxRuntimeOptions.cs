@@ -9,4 +9,10 @@ public sealed class LinuxRuntimeOptions
     /// picks overlay when a test mount works and vfs otherwise.
     /// </summary>
     public string? StorageDriver { get; set; }
+
+    /// <summary>
+    /// Gets or sets how many layers of one image the overlay driver unpacks at once, each decompressing on a task of its
+    /// own. The default is the number of processors; 1 unpacks one layer after another. The vfs driver is always sequential.
+    /// </summary>
+    public int MaxConcurrentUnpacks { get; set; } = Environment.ProcessorCount;
 }

@@ -92,6 +92,13 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int fstatat(int dirfd, string path, byte* stat, int flags);
 
+    /// <summary>stat(2) reduced to the device and inode numbers, following symbolic links (namespace files, for example).</summary>
+    public static (ulong Device, ulong Inode)? Stat(string path)
+    {
+        var buffer = stackalloc byte[256];
+        return fstatat(AT_FDCWD, path, buffer, 0) < 0 ? null : (*(ulong*)buffer, *(ulong*)(buffer + 8));
+    }
+
     /// <summary>lstat(2) reduced to the file type bits and the device number (st_rdev).</summary>
     public static (int Type, ulong Device)? StatNoFollow(string path)
     {
@@ -106,4 +113,11 @@ internal static unsafe partial class Libc
     /// <summary>makedev(3).</summary>
     public static ulong MakeDevice(long major, long minor) =>
         ((ulong)(minor & 0xff)) | ((ulong)(major & 0xfff) << 8) | ((ulong)(minor & ~0xffL) << 12) | ((ulong)(major & ~0xfffL) << 32);
+
+    /// <summary>fstatat(2) without following a final link: mode (type and permissions), owner and modification time (x86-64 layout).</summary>
+    public static (int Mode, int Uid, int Gid, long Seconds, long Nanoseconds)? StatAt(int dirfd, string path)
+    {
+        var b = stackalloc byte[256];
+        return fstatat(dirfd, path, b, AT_SYMLINK_NOFOLLOW) < 0 ? null : (*(int*)(b + 24), *(int*)(b + 28), *(int*)(b + 32), *(long*)(b + 88), *(long*)(b + 96));
+    }
 }

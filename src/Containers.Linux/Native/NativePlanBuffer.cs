@@ -11,7 +11,7 @@ internal sealed unsafe class NativePlanBuffer : IDisposable
 {
     private readonly List<nint> _allocations = [];
 
-    public NativePlanBuffer(SpawnPlan plan, int syncFd, int reportFd, int startFd)
+    public NativePlanBuffer(SpawnPlan plan, int syncFd, int reportFd, int startFd, int joinPidNamespaceFd = 0)
     {
         var steps = (CnStep*)Allocate(sizeof(CnStep) * Math.Max(1, plan.Steps.Count));
         for (var i = 0; i < plan.Steps.Count; i++)
@@ -43,6 +43,7 @@ internal sealed unsafe class NativePlanBuffer : IDisposable
             ReportFd = reportFd,
             StartFd = startFd,
             ParentDeathSignal = plan.ParentDeathSignal,
+            JoinPidNamespaceFd = joinPidNamespaceFd,
             Steps = steps,
             ExecPath = String(plan.ExecutablePath),
             Argv = StringArray(plan.Arguments),
@@ -51,6 +52,22 @@ internal sealed unsafe class NativePlanBuffer : IDisposable
     }
 
     public CnPlan* Plan { get; }
+
+    /// <summary>Lays out what <c>cn_spawn_monitored</c> execs after cloning the container.</summary>
+    public CnMonitor* Monitor(string path, IReadOnlyList<string> arguments, int stdoutFd, int stderrFd, int pidFd)
+    {
+        var monitor = (CnMonitor*)Allocate(sizeof(CnMonitor));
+        *monitor = new CnMonitor
+        {
+            Path = String(path),
+            Argv = StringArray(arguments),
+            Envp = StringArray([]),
+            StdoutFd = stdoutFd,
+            StderrFd = stderrFd,
+            PidFd = pidFd,
+        };
+        return monitor;
+    }
 
     public void Dispose()
     {

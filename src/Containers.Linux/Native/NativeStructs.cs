@@ -30,11 +30,24 @@ internal unsafe struct CnPlan
     public int ReportFd;
     public int StartFd;
     public int ParentDeathSignal;
-    public int Reserved;
+    public int JoinPidNamespaceFd;
     public CnStep* Steps;
     public byte* ExecPath;
     public byte** Argv;
     public byte** Envp;
+}
+
+/// <summary>Mirrors <c>struct cn_monitor</c>: the program a detached container's monitor execs and the pipe ends it keeps.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct CnMonitor
+{
+    public byte* Path;
+    public byte** Argv;
+    public byte** Envp;
+    public int StdoutFd;
+    public int StderrFd;
+    public int PidFd;
+    public int Reserved;
 }
 
 /// <summary>Mirrors <c>struct cn_report</c>: the child's "ready" or "step N failed with errno E".</summary>

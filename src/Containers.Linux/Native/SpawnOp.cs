@@ -33,4 +33,7 @@ internal enum SpawnOp
     SetNamespace = 28,
     ChangeRoot = 29,
     SetDomainName = 30,
+    CloseInherited = 32,
+    VerifyWorkingDirectory = 33,
+    Unshare = 34,
 }

@@ -98,6 +98,24 @@ internal sealed record SpawnStep(SpawnOp Op, string Description)
 
     public static SpawnStep CloseFrom(int first) => new(SpawnOp.CloseFrom, "closing inherited file descriptors") { I0 = first };
 
+    /// <summary>Closes every descriptor from 3 up except the plan's report and start pipes and <paramref name="keep"/> (used by later steps).</summary>
+    public static SpawnStep CloseInherited(IReadOnlyList<int> keep)
+    {
+        var bytes = new byte[keep.Count * 4];
+        for (var i = 0; i < keep.Count; i++)
+        {
+            BitConverter.TryWriteBytes(bytes.AsSpan(i * 4), keep[i]);
+        }
+
+        return new(SpawnOp.CloseInherited, "closing the descriptors the container inherited") { Buffer = bytes, N0 = (ulong)keep.Count };
+    }
+
+    /// <summary>Fails unless the working directory is reachable from the root (a directory outside it reads "(unreachable)").</summary>
+    public static SpawnStep VerifyWorkingDirectory(string path) =>
+        new(SpawnOp.VerifyWorkingDirectory, $"checking that the working directory {path} is inside the container") { S0 = path };
+
+    public static SpawnStep Unshare(int flags, string description) => new(SpawnOp.Unshare, description) { I0 = flags };
+
     public static SpawnStep LoopbackUp() => new(SpawnOp.LoopbackUp, "bringing the loopback interface up");
 
     public static SpawnStep WaitForStart() => new(SpawnOp.WaitForStart, "waiting for the start signal");

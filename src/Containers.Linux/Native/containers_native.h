@@ -17,7 +17,7 @@ enum cn_op {
   CN_UMOUNT = 2,       /* umount2(s0, i0) */
   CN_MKDIR = 3,        /* mkdir(s0, i0); i2 = ignore EEXIST */
   CN_SYMLINK = 4,      /* symlink(s0, s1); i2 = ignore EEXIST */
-  CN_MKNOD = 5,        /* mknod(s0, i0, makedev(i1, u0)) */
+  CN_MKNOD = 5,        /* mknod(s0, i0, makedev(i1, u0)), then chmod(s0, i0 & 07777) */
   CN_CHDIR = 6,        /* chdir(s0) */
   CN_PIVOT_ROOT = 7,   /* pivot_root(s0, s1) */
   CN_SETHOSTNAME = 8,  /* sethostname(s0) */
@@ -44,6 +44,9 @@ enum cn_op {
   CN_CHROOT = 29,      /* chroot(s0) */
   CN_SETDOMAINNAME = 30,
   CN_OOM_SCORE = 31,   /* same as CN_WRITE_FILE, kept apart for error messages */
+  CN_CLOSE_INHERITED = 32, /* close every fd >= 3 except the report and start fds and the n0 int32 fds at p0 */
+  CN_VERIFY_CWD = 33,  /* fail with ENOENT unless the working directory is reachable from the root */
+  CN_UNSHARE = 34,     /* unshare(i0) */
 };
 
 struct cn_step {
@@ -62,7 +65,7 @@ struct cn_plan {
   int32_t report_fd;      /* the child writes struct cn_report records here (close-on-exec) */
   int32_t start_fd;       /* read by CN_WAIT_START */
   int32_t pdeathsig;      /* signal on parent-thread death; 0 for none */
-  int32_t reserved;
+  int32_t join_pidns_fd;  /* a pid namespace (fd > 2) the child is born into, for exec; 0 for none */
   const struct cn_step *steps;
   const char *exec_path;
   char *const *argv;
@@ -79,6 +82,24 @@ struct cn_report {
 
 /* Returns the child's pid (in the caller's pid namespace), or -errno. */
 CN_EXPORT int cn_spawn(const struct cn_plan *plan);
+
+/* What cn_spawn_monitored execs once the container is cloned: the monitor program and the two pipe ends it reads. */
+struct cn_monitor {
+  const char *path;
+  char *const *argv;
+  char *const *envp;
+  int32_t stdout_fd;      /* kept open across execve; every other descriptor closes */
+  int32_t stderr_fd;
+  int32_t pid_fd;         /* receives the container's pid (int32), or -errno when the clone failed */
+  int32_t reserved;
+};
+
+/*
+ * Forks a monitor process that starts its own session, clones the container from `plan` as its child, reports the
+ * container's pid on monitor->pid_fd and execs the monitor program, which then outlives the caller. Returns the
+ * monitor's pid or -errno.
+ */
+CN_EXPORT int cn_spawn_monitored(const struct cn_plan *plan, const struct cn_monitor *monitor);
 
 /* Waits for a child; returns 0 and its exit code (or 128+signal) in *status, or -errno. */
 CN_EXPORT int cn_wait(int pid, int *status);

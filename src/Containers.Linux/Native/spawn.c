@@ -91,6 +91,34 @@ static int wait_start(const struct cn_plan *p) {
   _exit(0);
 }
 
+static unsigned lower_kept(unsigned fd, unsigned first, unsigned next) {
+  return fd >= first && fd < next ? fd : next;
+}
+
+/* Really closes what the child inherited: close-on-exec fds stay open until execve and reach host files through
+ * /proc/self/fd (CVE-2024-21626). Closes every fd from 3 up, in runs between the ones the plan still needs. */
+static int close_inherited(const struct cn_plan *p, const int32_t *keep, uint64_t nkeep) {
+  unsigned first = 3;
+  for (;;) {
+    unsigned next = ~0U;
+    next = lower_kept((unsigned)p->report_fd, first, next);
+    next = lower_kept((unsigned)p->start_fd, first, next);
+    for (uint64_t i = 0; i < nkeep; i++) next = lower_kept((unsigned)keep[i], first, next);
+    if (next == ~0U) return (int)syscall(SYS_close_range, first, ~0U, 0);
+    if (next > first && syscall(SYS_close_range, first, next - 1, 0) < 0) return -1;
+    first = next + 1;
+  }
+}
+
+/* The kernel prefixes "(unreachable)" when the working directory lies outside the root (runc's verifyCwd). */
+static int verify_cwd(void) {
+  char cwd[4096];
+  if (syscall(SYS_getcwd, cwd, sizeof cwd) < 0) return -1;
+  if (cwd[0] == '/') return 0;
+  errno = ENOENT;
+  return -1;
+}
+
 static int ignore(int rc, int tolerated) {
   return rc < 0 && errno == tolerated ? 0 : rc;
 }
@@ -104,7 +132,10 @@ static int run_step(const struct cn_plan *p, const struct cn_step *s) {
   case CN_UMOUNT: return umount2(s->s0, s->i0);
   case CN_MKDIR: return s->i2 ? ignore(mkdir(s->s0, (mode_t)s->i0), EEXIST) : mkdir(s->s0, (mode_t)s->i0);
   case CN_SYMLINK: return s->i2 ? ignore(symlink(s->s0, s->s1), EEXIST) : symlink(s->s0, s->s1);
-  case CN_MKNOD: return ignore(mknod(s->s0, (mode_t)s->i0, makedev((unsigned)s->i1, (unsigned)s->u0)), EEXIST);
+  case CN_MKNOD:
+    if (ignore(mknod(s->s0, (mode_t)s->i0, makedev((unsigned)s->i1, (unsigned)s->u0)), EEXIST) < 0) return -1;
+    /* The mode is exact: the umask inherited from the engine would make /dev/null 0644. */
+    return chmod(s->s0, (mode_t)s->i0 & 07777);
   case CN_CHDIR: return chdir(s->s0);
   case CN_PIVOT_ROOT: return (int)syscall(SYS_pivot_root, s->s0, s->s1);
   case CN_SETHOSTNAME: return sethostname(s->s0, strlen(s->s0));
@@ -152,12 +183,15 @@ static int run_step(const struct cn_plan *p, const struct cn_step *s) {
   }
   case CN_SETNS: return setns(s->i0, s->i1);
   case CN_CHROOT: return chroot(s->s0);
+  case CN_CLOSE_INHERITED: return close_inherited(p, (const int32_t *)s->p0, s->n0);
+  case CN_VERIFY_CWD: return verify_cwd();
+  case CN_UNSHARE: return unshare(s->i0);
   default: errno = EINVAL; return -1;
   }
 }
 
-static __attribute__((noreturn)) void child(const struct cn_plan *p) {
-  /* Inherited handlers belong to the .NET runtime: restore every signal to its default, then unblock. */
+/* Inherited handlers belong to the .NET runtime: restore every signal to its default, then unblock. */
+static void reset_signals(void) {
   struct sigaction dfl;
   memset(&dfl, 0, sizeof dfl);
   dfl.sa_handler = SIG_DFL;
@@ -167,6 +201,10 @@ static __attribute__((noreturn)) void child(const struct cn_plan *p) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static __attribute__((noreturn)) void child(const struct cn_plan *p) {
+  reset_signals();
 
   if (p->pdeathsig > 0 && prctl(PR_SET_PDEATHSIG, p->pdeathsig, 0, 0, 0) < 0) fail(p, -1, errno);
 
@@ -187,15 +225,67 @@ static __attribute__((noreturn)) void child(const struct cn_plan *p) {
   fail(p, p->nsteps, errno);
 }
 
+static long clone_child(const struct cn_plan *plan) {
+  return syscall(SYS_clone, (unsigned long)(plan->clone_flags | SIGCHLD), NULL, NULL, NULL, NULL);
+}
+
 int cn_spawn(const struct cn_plan *plan) {
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
 
+  /* Joining a pid namespace changes only where this thread's next child is born; the thread's own stays. */
+  int own_pidns = -1;
+  if (plan->join_pidns_fd > 2) {
+    own_pidns = open("/proc/thread-self/ns/pid", O_RDONLY | O_CLOEXEC);
+    if (own_pidns < 0 || setns(plan->join_pidns_fd, CLONE_NEWPID) < 0) {
+      int saved = errno;
+      if (own_pidns >= 0) close(own_pidns);
+      pthread_sigmask(SIG_SETMASK, &old, NULL);
+      return -saved;
+    }
+  }
+
   /* A fork-like clone (no CLONE_VM): the child gets a copy of this thread's stack and returns here. */
-  long pid = syscall(SYS_clone, (unsigned long)(plan->clone_flags | SIGCHLD), NULL, NULL, NULL, NULL);
+  long pid = clone_child(plan);
   if (pid == 0) child(plan);
 
+  int saved = errno;
+  if (own_pidns >= 0) {
+    setns(own_pidns, CLONE_NEWPID);
+    close(own_pidns);
+  }
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  return pid < 0 ? -saved : (int)pid;
+}
+
+static __attribute__((noreturn)) void monitor_child(const struct cn_plan *plan, const struct cn_monitor *m) {
+  /* A session of its own, so the caller's terminal and process group never signal the monitor. */
+  setsid();
+  long pid = clone_child(plan);
+  if (pid == 0) child(plan);
+  int32_t value = pid < 0 ? -errno : (int32_t)pid;
+  ssize_t n;
+  do {
+    n = write(m->pid_fd, &value, sizeof value);
+  } while (n < 0 && errno == EINTR);
+  if (pid < 0) _exit(127);
+
+  /* The monitor keeps only the read ends of the container's output; everything else of the caller's closes. */
+  syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+  fcntl(m->stdout_fd, F_SETFD, 0);
+  fcntl(m->stderr_fd, F_SETFD, 0);
+  reset_signals();
+  execve(m->path, m->argv, m->envp);
+  _exit(126);
+}
+
+int cn_spawn_monitored(const struct cn_plan *plan, const struct cn_monitor *monitor) {
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  long pid = syscall(SYS_clone, (unsigned long)SIGCHLD, NULL, NULL, NULL, NULL);
+  if (pid == 0) monitor_child(plan, monitor);
   int saved = errno;
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   return pid < 0 ? -saved : (int)pid;

@@ -49,6 +49,12 @@ internal static unsafe class ChildReports
             return new ContainerCommandException(program, exit, $"exec: \"{program}\": {Marshal.GetPInvokeErrorMessage(report.Errno).ToLowerInvariant()}");
         }
 
+        if (report.Step >= 0 && plan.Steps[report.Step] is { Op: SpawnOp.VerifyWorkingDirectory } verify)
+        {
+            return new ContainerStartException(step, report.Errno, Errno.Name(report.Errno),
+                $"the working directory {verify.S0} resolves outside the container's root filesystem (possible container breakout, CVE-2024-21626): use a working directory inside the container");
+        }
+
         return new ContainerStartException(step, report.Errno, Errno.Name(report.Errno), $"{step} failed: {Errno.Describe(report.Errno)}");
     }
 }

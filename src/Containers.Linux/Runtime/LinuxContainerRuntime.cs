@@ -16,31 +16,15 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
 {
     public async Task<IRuntimeProcess> CreateAsync(string containerId, RuntimeSpec spec, bool openStdin, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        var process = spec.Process ?? throw new ArgumentException("The specification has no process.", nameof(spec));
-        var root = spec.Root?.Path ?? throw new ArgumentException("The specification has no root.", nameof(spec));
-        if (process.Args.Count == 0)
-        {
-            throw new InvalidContainerConfigurationException("command", "no command specified");
-        }
-
-        var executable = ExecutableResolver.Resolve(root, process.Args[0], process.Env, process.Cwd);
-        Directory.CreateDirectory(Internal.InRootPath.Resolve(root, process.Cwd));
-        var seccomp = spec.Linux?.Seccomp is { } profile ? SeccompCompiler.Compile(profile) : ((byte[], int)?)null;
-        var cgroupsPath = spec.Linux?.CgroupsPath;
-        if (cgroupsPath is not null)
-        {
-            cgroups.Create(cgroupsPath, spec.Linux?.Resources);
-        }
-
+        var (executable, seccomp, cgroupsPath) = await PrepareAsync(spec).ConfigureAwait(false);
         using var sync = Pipe.Create();
         var report = Pipe.Create();
         var start = Pipe.Create();
         using var stdout = Pipe.Create();
         using var stderr = Pipe.Create();
         using var stdin = openStdin ? Pipe.Create() : null;
-        var devNull = openStdin ? -1 : Errno.Check(Libc.open("/dev/null", Libc.O_RDONLY | Libc.O_CLOEXEC, 0), "opening /dev/null");
-        var plan = SpawnPlanBuilder.Build(spec, executable, new StdioFds(stdin?.ReadFd ?? devNull, stdout.WriteFd, stderr.WriteFd), seccomp);
+        using var devNull = openStdin ? null : DevNull.Open();
+        var plan = SpawnPlanBuilder.Build(spec, executable, new StdioFds(stdin?.ReadFd ?? devNull!.Fd, stdout.WriteFd, stderr.WriteFd), seccomp);
 
         var pid = await Spawner.RunAsync(() =>
         {
@@ -58,20 +42,110 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
         stdout.CloseWrite();
         stderr.CloseWrite();
         stdin?.CloseRead();
-        if (devNull >= 0)
-        {
-            Libc.close(devNull);
-        }
-
-        if (pid < 0)
-        {
-            report.Dispose();
-            start.Dispose();
-            await DeleteCgroupAsync(cgroupsPath, cancellationToken).ConfigureAwait(false);
-            throw new ContainerStartException("clone", -pid, Errno.Name(-pid), $"creating the container's namespaces failed: {Errno.Describe(-pid)}");
-        }
+        await FailIfNotSpawnedAsync(pid, report, start, cgroupsPath, cancellationToken).ConfigureAwait(false);
 
         var exit = Reaper.WaitAsync(pid);
+        await ReleaseAsync(pid, exit, spec, plan, sync, report, start, cancellationToken).ConfigureAwait(false);
+        LogCreated(logger, containerId, pid);
+        var barrier = new StartBarrier(plan, report, start, exit);
+        return new LinuxRuntimeProcess(pid, ProcStat.StartTime(pid) ?? 0, barrier, exit, stdin?.TakeWriter(), stdout.TakeReader(), stderr.TakeReader());
+    }
+
+    public async Task<IDetachedRuntimeProcess> CreateDetachedAsync(string containerId, RuntimeSpec spec, DetachedOutput output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var monitorProgram = MonitorProgram.Locate();
+        var (executable, seccomp, cgroupsPath) = await PrepareAsync(spec).ConfigureAwait(false);
+        using var sync = Pipe.Create();
+        var report = Pipe.Create();
+        var start = Pipe.Create();
+        using var stdout = Pipe.Create();
+        using var stderr = Pipe.Create();
+        using var pidPipe = Pipe.Create();
+        using var devNull = DevNull.Open();
+        File.Delete(output.ExitPath);
+
+        // The container's parent-death signal now follows the monitor: if the monitor is killed, so is the container.
+        var plan = SpawnPlanBuilder.Build(spec, executable, new StdioFds(devNull.Fd, stdout.WriteFd, stderr.WriteFd), seccomp);
+        string[] arguments = ["containers-monitor", output.LogPath, output.ExitPath, Invariant(stdout.ReadFd), Invariant(stderr.ReadFd)];
+        var monitorPid = await Spawner.RunAsync(() =>
+        {
+            using var buffer = new NativePlanBuffer(plan, sync.ReadFd, report.WriteFd, start.ReadFd);
+            unsafe
+            {
+                return NativeMethods.SpawnMonitored(buffer.Plan, buffer.Monitor(monitorProgram, arguments, stdout.ReadFd, stderr.ReadFd, pidPipe.WriteFd));
+            }
+        }).ConfigureAwait(false);
+
+        sync.CloseRead();
+        report.CloseWrite();
+        start.CloseRead();
+        stdout.Dispose();
+        stderr.Dispose();
+        pidPipe.CloseWrite();
+        await FailIfNotSpawnedAsync(monitorPid, report, start, cgroupsPath, cancellationToken).ConfigureAwait(false);
+
+        var monitorExit = Reaper.WaitAsync(monitorPid);
+        var pid = await Task.Run(() => ReadInt32(pidPipe.ReadFd), CancellationToken.None).ConfigureAwait(false);
+        if (pid <= 0)
+        {
+            await monitorExit.ConfigureAwait(false);
+            report.Dispose();
+            start.Dispose();
+            await DeleteCgroupAsync(cgroupsPath, CancellationToken.None).ConfigureAwait(false);
+            var errno = pid < 0 ? -pid : Errno.EIO;
+            throw new ContainerStartException("clone", errno, Errno.Name(errno), $"creating the container's namespaces failed: {Errno.Describe(errno)}");
+        }
+
+        await ReleaseAsync(pid, monitorExit, spec, plan, sync, report, start, cancellationToken).ConfigureAwait(false);
+        LogCreatedDetached(logger, containerId, pid, monitorPid);
+        var barrier = new StartBarrier(plan, report, start, monitorExit);
+        return new LinuxDetachedProcess(pid, ProcStat.StartTime(pid) ?? 0, monitorPid, ProcStat.StartTime(monitorPid) ?? 0, barrier, monitorExit);
+    }
+
+    /// <summary>Checks the specification, resolves the program and compiles seccomp before anything is created; creates the cgroup.</summary>
+    private async Task<(string Executable, (byte[] Program, int Count)? Seccomp, string? CgroupsPath)> PrepareAsync(RuntimeSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var process = spec.Process ?? throw new ArgumentException("The specification has no process.", nameof(spec));
+        var root = spec.Root?.Path ?? throw new ArgumentException("The specification has no root.", nameof(spec));
+        if (process.Args.Count == 0)
+        {
+            throw new InvalidContainerConfigurationException("command", "no command specified");
+        }
+
+        var executable = ExecutableResolver.Resolve(root, process.Args[0], process.Env, process.Cwd);
+        Directory.CreateDirectory(Internal.InRootPath.Resolve(root, process.Cwd));
+        var seccomp = spec.Linux?.Seccomp is { } profile ? SeccompCompiler.Compile(profile) : ((byte[], int)?)null;
+        var cgroupsPath = spec.Linux?.CgroupsPath;
+        if (cgroupsPath is not null)
+        {
+            await CreateCgroupAsync(cgroupsPath, spec.Linux?.Resources).ConfigureAwait(false);
+        }
+
+        return (executable, seccomp, cgroupsPath);
+    }
+
+    private async Task FailIfNotSpawnedAsync(int pid, Pipe report, Pipe start, string? cgroupsPath, CancellationToken cancellationToken)
+    {
+        if (pid >= 0)
+        {
+            return;
+        }
+
+        report.Dispose();
+        start.Dispose();
+        await DeleteCgroupAsync(cgroupsPath, cancellationToken).ConfigureAwait(false);
+        throw new ContainerStartException("clone", -pid, Errno.Name(-pid), $"creating the container's namespaces failed: {Errno.Describe(-pid)}");
+    }
+
+    /// <summary>
+    /// Places the waiting child in its cgroup and user namespace, lets it run its steps, and waits for its "ready";
+    /// on failure kills it, waits for <paramref name="exited"/> and removes the cgroup.
+    /// </summary>
+    private async Task ReleaseAsync(int pid, Task<int> exited, RuntimeSpec spec, SpawnPlan plan, Pipe sync, Pipe report, Pipe start, CancellationToken cancellationToken)
+    {
+        var cgroupsPath = spec.Linux?.CgroupsPath;
         try
         {
             if (cgroupsPath is not null)
@@ -84,7 +158,7 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
             var ready = await Task.Run(() => ChildReports.Read(report.ReadFd), cancellationToken).ConfigureAwait(false);
             if (ready is not { Kind: CnReport.Ready })
             {
-                await exit.ConfigureAwait(false);
+                await exited.ConfigureAwait(false);
                 throw ready is { } failure
                     ? ChildReports.ToException(failure, plan)
                     : new ContainerStartException("setup", 0, "EUNKNOWN", "the container process exited during setup without a report");
@@ -93,16 +167,33 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
         catch
         {
             Libc.kill(pid, Signals.Kill);
-            await exit.ConfigureAwait(false);
+            await exited.ConfigureAwait(false);
             report.Dispose();
             start.Dispose();
             await DeleteCgroupAsync(cgroupsPath, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
-
-        LogCreated(logger, containerId, pid);
-        return new LinuxRuntimeProcess(pid, ProcStat.StartTime(pid) ?? 0, plan, report, start, exit, stdin?.TakeWriter(), stdout.TakeReader(), stderr.TakeReader());
     }
+
+    private static unsafe int ReadInt32(int fd)
+    {
+        int value = 0;
+        var total = 0;
+        while (total < sizeof(int))
+        {
+            var n = Libc.read(fd, (byte*)&value + total, sizeof(int) - total);
+            if (n == 0 || (n < 0 && Errno.Last != Errno.EINTR))
+            {
+                return 0;
+            }
+
+            total += (int)Math.Max(n, 0);
+        }
+
+        return value;
+    }
+
+    private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Writes the user namespace's ID maps while the child waits; the child's first step then runs as the mapped root.</summary>
     internal static void WriteIdMappings(int pid, RuntimeLinux? linux)
@@ -136,7 +227,7 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
         IsAlive(pid, startTime) && Libc.kill(pid, signal) == 0;
 
     public bool IsAlive(int pid, ulong startTime) =>
-        pid > 0 && ProcStat.StartTime(pid) is { } actual && (startTime == 0 || actual == startTime);
+        pid > 0 && ProcStat.LiveStartTime(pid) is { } actual && (startTime == 0 || actual == startTime);
 
     public Task PauseAsync(string cgroupsPath, CancellationToken cancellationToken = default) => cgroups.FreezeAsync(cgroupsPath, cancellationToken);
 
@@ -153,11 +244,30 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
 
     public Task DeleteAsync(string cgroupsPath, CancellationToken cancellationToken = default) => cgroups.DeleteAsync(cgroupsPath, cancellationToken);
 
+    /// <summary>Creates the cgroup with its limits and device rules; a rule the kernel refuses leaves no cgroup behind.</summary>
+    private async Task CreateCgroupAsync(string cgroupsPath, RuntimeResources? resources)
+    {
+        try
+        {
+            cgroups.Create(cgroupsPath, resources);
+        }
+        catch
+        {
+            await DeleteCgroupAsync(cgroupsPath, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
     private Task DeleteCgroupAsync(string? cgroupsPath, CancellationToken cancellationToken) =>
         cgroupsPath is null ? Task.CompletedTask : cgroups.DeleteAsync(cgroupsPath, cancellationToken);
 
     public IReadOnlyList<string> ListCgroups(string parent) => cgroups.List(parent);
 
+    public void RemoveCgroupIfEmpty(string cgroupsPath) => cgroups.RemoveIfEmpty(cgroupsPath);
+
     [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Created container {Id} as process {Pid}")]
     private static partial void LogCreated(ILogger logger, string id, int pid);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "Created detached container {Id} as process {Pid} under monitor {MonitorPid}")]
+    private static partial void LogCreatedDetached(ILogger logger, string id, int pid, int monitorPid);
 }

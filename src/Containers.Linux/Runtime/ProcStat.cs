@@ -8,6 +8,10 @@ internal static class ProcStat
     /// <summary>Returns the start time in clock ticks since boot, or null when the process does not exist.</summary>
     public static ulong? StartTime(int pid) => Field(pid, 22) is { } value ? ulong.Parse(value, CultureInfo.InvariantCulture) : null;
 
+    /// <summary>Returns the start time of a process that still runs: null when it does not exist or is a zombie waiting for its parent.</summary>
+    public static ulong? LiveStartTime(int pid) =>
+        Field(pid, 3) is { } state && state is not ("Z" or "X" or "x") ? StartTime(pid) : null;
+
     /// <summary>Returns the state letter (R, S, Z, ...), or null when the process does not exist.</summary>
     public static char? State(int pid) => Field(pid, 3) is { Length: > 0 } value ? value[0] : null;
 

@@ -1,3 +1,4 @@
+using Containers.Containers;
 using Containers.Containers.Security;
 using Containers.Internal;
 using Containers.Linux.Native;
@@ -13,7 +14,7 @@ namespace Containers.Linux.Runtime;
 /// Mount targets are resolved inside the root here, so a symbolic link in the image cannot point a mount at the host;
 /// targets created by earlier steps (under the new /dev) are fresh directories the image cannot have prepared.
 /// </remarks>
-internal static class SpawnPlanBuilder
+internal static partial class SpawnPlanBuilder
 {
     private const ulong CloneNewNs = 0x00020000;
     private const ulong CloneNewCgroup = 0x02000000;
@@ -48,6 +49,7 @@ internal static class SpawnPlanBuilder
             SpawnStep.Dup2(stdio.Stderr, 2, "connecting standard error"),
             SpawnStep.SetSid(),
         };
+        var inheritedClosedAt = steps.Count;
 
         if (namespaces.Contains("user"))
         {
@@ -55,6 +57,12 @@ internal static class SpawnPlanBuilder
             steps.Add(SpawnStep.SetGroups([]));
             steps.Add(SpawnStep.SetGid(0));
             steps.Add(SpawnStep.SetUid(0));
+        }
+
+        if (namespaces.Contains("cgroup"))
+        {
+            // Only now, once the parent placed the child in its cgroups, so that they become the namespace's root.
+            steps.Add(SpawnStep.Unshare((int)CloneNewCgroup, "creating the cgroup namespace"));
         }
 
         if (namespaces.Contains("mount"))
@@ -85,8 +93,10 @@ internal static class SpawnPlanBuilder
         steps.Add(SpawnStep.Umask((int)(process.User.Umask ?? 0x12)));
         AddIdentity(steps, process, seccomp);
         steps.Add(SpawnStep.ChangeDirectory(process.Cwd, $"changing to the working directory {process.Cwd}"));
+        steps.Add(SpawnStep.VerifyWorkingDirectory(process.Cwd));
         steps.Add(SpawnStep.CloseFrom(3));
         steps.Add(SpawnStep.WaitForStart());
+        InsertCloseInherited(steps, inheritedClosedAt);
 
         ulong flags = 0;
         flags |= namespaces.Contains("mount") ? CloneNewNs : 0;
@@ -95,7 +105,6 @@ internal static class SpawnPlanBuilder
         flags |= namespaces.Contains("ipc") ? CloneNewIpc : 0;
         flags |= namespaces.Contains("network") ? CloneNewNet : 0;
         flags |= namespaces.Contains("user") ? CloneNewUser : 0;
-        flags |= namespaces.Contains("cgroup") ? CloneNewCgroup : 0;
         return new SpawnPlan
         {
             CloneFlags = flags,
@@ -106,17 +115,38 @@ internal static class SpawnPlanBuilder
         };
     }
 
+    /// <summary>
+    /// Closes what the child inherited from the engine process before any path in the container is resolved, so no
+    /// descriptor (close-on-exec or not) reaches the host through <c>/proc/self/fd</c>; keeps those later steps use.
+    /// </summary>
+    private static void InsertCloseInherited(List<SpawnStep> steps, int index)
+    {
+        var used = steps.Skip(index)
+            .Where(s => s.Op is SpawnOp.SetNamespace or SpawnOp.Dup2 && s.I0 > 2)
+            .Select(s => s.I0)
+            .Distinct()
+            .ToList();
+        steps.Insert(index, SpawnStep.CloseInherited(used));
+    }
+
     private static void AddRootfs(List<SpawnStep> steps, RuntimeSpec spec, string root)
     {
         steps.Add(SpawnStep.Mount(null, "/", null, MountOptions.Slave | MountOptions.Recursive, null, "making the mounts of / private to the container"));
         steps.Add(SpawnStep.Mount(root, root, null, MountOptions.Bind | MountOptions.Recursive, null, "bind mount of the root filesystem"));
 
-        var childMounts = new List<string>();
+        var childMounts = new List<(string Destination, string? BindSource)>();
         foreach (var mount in spec.Mounts ?? [])
         {
-            var target = Target(root, mount.Destination, childMounts, steps, mount.Type == "bind" && File.Exists(mount.Source));
+            var (target, resolved) = Target(root, mount.Destination, childMounts, steps, mount.Type == "bind" && File.Exists(mount.Source));
             var (flags, propagation, data) = MountOptions.Parse(mount.Options);
             var what = $"mount of {mount.Destination}";
+            if (mount.Type == "cgroup")
+            {
+                CgroupMounts.Add(steps, target, flags, spec);
+                childMounts.Add((resolved, null));
+                continue;
+            }
+
             if (mount.Type == "bind" || (flags & MountOptions.Bind) != 0)
             {
                 steps.Add(SpawnStep.Mount(mount.Source, target, null, MountOptions.Bind | (flags & MountOptions.Recursive), null, what));
@@ -136,7 +166,8 @@ internal static class SpawnPlanBuilder
                 steps.Add(SpawnStep.Mount(null, target, null, propagation, null, $"setting the propagation of {mount.Destination}"));
             }
 
-            childMounts.Add(mount.Destination.TrimEnd('/'));
+            // Where the mount really is (a link in the image may have moved it), for the mounts that follow.
+            childMounts.Add((resolved, mount.Type == "bind" && Directory.Exists(mount.Source) ? mount.Source : null));
         }
 
         var userNamespace = spec.Linux?.Namespaces?.Any(n => n.Type == "user" && n.Path is null) == true;
@@ -197,37 +228,35 @@ internal static class SpawnPlanBuilder
     ];
 
     /// <summary>
-    /// Returns the host path a mount goes to. Under an earlier mount of this plan (such as /dev), the child creates the
-    /// target; elsewhere it is resolved inside the root now and created if missing.
+    /// Returns the host path a mount goes to. The destination is resolved as the container will see it, through the
+    /// plan's earlier mounts: symbolic links are followed inside the root and inside earlier bind mounts' sources (a
+    /// link a container left in a shared volume included), never out of them. The mount point is then created in the
+    /// root or in the bind source it falls in; under a fresh file system of the plan (/dev, a tmpfs) the child creates it.
     /// </summary>
-    private static string Target(string root, string destination, List<string> childMounts, List<SpawnStep> steps, bool isFile)
+    /// <returns>The host path, and the destination as the container sees it with its links resolved.</returns>
+    private static (string Target, string Resolved) Target(string root, string destination, List<(string Destination, string? BindSource)> childMounts, List<SpawnStep> steps, bool isFile)
     {
-        if (childMounts.Any(m => destination.StartsWith(m + "/", StringComparison.Ordinal)))
+        var resolved = MountPoints.ResolveInContainer(root, destination, childMounts);
+        if (resolved == "/")
         {
-            steps.Add(isFile
-                ? SpawnStep.CreateFile(root + destination, 0x1A4, $"creating the mount point {destination}")
-                : SpawnStep.MakeDirectory(root + destination, 0x1ED, $"creating the mount point {destination}"));
-            return root + destination;
+            throw new ContainerStartException($"creating the mount point {destination}", 22, "EINVAL", $"the mount destination {destination} resolves to the container's root through symbolic links; mount somewhere else");
+        }
+        var parent = MountPoints.Covering(resolved, childMounts);
+        if (parent.Destination is null)
+        {
+            return (MountPoints.Create(root, resolved, isFile), resolved);
         }
 
-        var resolved = InRootPath.Resolve(root, destination);
-        if (isFile)
+        if (parent.BindSource is { } source)
         {
-            if (!File.Exists(resolved))
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(resolved)!);
-                if (!Directory.Exists(resolved))
-                {
-                    File.WriteAllBytes(resolved, []);
-                }
-            }
-        }
-        else
-        {
-            Directory.CreateDirectory(resolved);
+            MountPoints.Create(source, resolved.Length == parent.Destination.Length ? "/" : resolved[parent.Destination.Length..], isFile);
+            return (root + resolved, resolved);
         }
 
-        return resolved;
+        steps.Add(isFile
+            ? SpawnStep.CreateFile(root + resolved, 0x1A4, $"creating the mount point {destination}")
+            : SpawnStep.MakeDirectory(root + resolved, 0x1ED, $"creating the mount point {destination}"));
+        return (root + resolved, resolved);
     }
 
     /// <summary>Tells whether a masked path is a directory: /proc and /sys look the same as on the host; the rest is the image's.</summary>

@@ -1,6 +1,6 @@
-using System.Formats.Tar;
 using System.Runtime.InteropServices;
 using System.Text;
+using Containers.Archives.Tar;
 using Containers.Linux.Interop;
 using Containers.Storage;
 using Microsoft.Win32.SafeHandles;
@@ -14,7 +14,8 @@ namespace Containers.Linux.Storage;
 /// <remarks>
 /// Every entry's parent is resolved afresh inside the root with <c>openat2(RESOLVE_IN_ROOT)</c>; the entry itself is
 /// created, changed or removed with *at calls that do not follow a final symbolic link. An earlier entry that planted a
-/// link therefore cannot redirect a later one, and hard links can only name files inside the root.
+/// link therefore cannot redirect a later one, and hard links can only name files inside the root. The archive is read
+/// by <see cref="StrictTarReader"/>, which refuses anything two tar readers could see differently.
 /// </remarks>
 internal sealed class LayerApplier
 {
@@ -26,6 +27,8 @@ internal sealed class LayerApplier
     private readonly RootDirectory _root;
     private readonly WhiteoutFormat _format;
     private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+    private readonly List<(List<string> Components, StrictTarEntry Entry)> _directories = [];
+    private bool _detached;
 
     private LayerApplier(RootDirectory root, WhiteoutFormat format)
     {
@@ -38,32 +41,48 @@ internal sealed class LayerApplier
     public static async Task<int> ApplyAsync(Stream layer, string directory, WhiteoutFormat format, CancellationToken cancellationToken)
     {
         using var root = new RootDirectory(directory);
-        var applier = new LayerApplier(root, format);
+        return await new LayerApplier(root, format).ApplyAsync(layer, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Applies the layer in overlay form into an empty directory, without its parent layers; returns the directories
+    /// created only because entries below them needed them, which should take their metadata from the parent layers.
+    /// </summary>
+    /// <exception cref="LayerApplyException">An entry is malformed or cannot be applied.</exception>
+    /// <exception cref="LayerNeedsParentsException">A hard link names a file of a parent layer.</exception>
+    public static async Task<IReadOnlyCollection<string>> ApplyDetachedAsync(Stream layer, string directory, CancellationToken cancellationToken)
+    {
+        using var root = new RootDirectory(directory) { Created = new HashSet<string>(StringComparer.Ordinal) };
+        var applier = new LayerApplier(root, WhiteoutFormat.Overlay) { _detached = true };
+        await applier.ApplyAsync(layer, cancellationToken).ConfigureAwait(false);
+        return root.Created;
+    }
+
+    private async Task<int> ApplyAsync(Stream layer, CancellationToken cancellationToken)
+    {
+        var applier = this;
         var count = 0;
         try
         {
-            using var reader = new TarReader(layer, leaveOpen: true);
-            while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+            var reader = new StrictTarReader(layer);
+            while (await reader.GetNextEntryAsync(cancellationToken).ConfigureAwait(false) is { } entry)
             {
                 count++;
                 await applier.ApplyEntryAsync(entry, cancellationToken).ConfigureAwait(false);
             }
+
+            applier.RestoreDirectoryTimes();
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException)
+        catch (InvalidTarException e)
         {
-            throw new LayerApplyException("(archive)", $"the layer is not a valid tar archive: {e.Message}", e);
+            throw new LayerApplyException(e.Entry, $"the layer is not a valid, unambiguous tar archive: {e.Reason}", e);
         }
 
         return count;
     }
 
-    private async Task ApplyEntryAsync(TarEntry entry, CancellationToken cancellationToken)
+    private async Task ApplyEntryAsync(StrictTarEntry entry, CancellationToken cancellationToken)
     {
-        if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
-        {
-            return;
-        }
-
         var components = Components(entry.Name);
         if (components.Count == 0)
         {
@@ -87,9 +106,15 @@ internal sealed class LayerApplier
         {
             _written.Add(string.Join('/', components));
             await CreateAsync(entry, parent, name, cancellationToken).ConfigureAwait(false);
-            if (entry.EntryType is not TarEntryType.HardLink)
+            if (entry.Kind is not TarEntryKind.HardLink)
             {
                 SetMetadata(entry, parent, name);
+            }
+
+            if (entry.Kind is TarEntryKind.Directory)
+            {
+                _directories.Add((components, entry));
+                _root.Created?.Remove(string.Join('/', components)); // the layer gave it its own metadata
             }
         }
         finally
@@ -98,51 +123,51 @@ internal sealed class LayerApplier
         }
     }
 
-    private async Task CreateAsync(TarEntry entry, int parent, string name, CancellationToken cancellationToken)
+    private async Task CreateAsync(StrictTarEntry entry, int parent, string name, CancellationToken cancellationToken)
     {
         var existing = Libc.FileType(parent, name);
-        var isDirectory = entry.EntryType is TarEntryType.Directory;
+        var isDirectory = entry.Kind is TarEntryKind.Directory;
         if (existing >= 0 && !(isDirectory && existing == Libc.S_IFDIR))
         {
             Remove(parent, name, entry.Name);
         }
 
-        switch (entry.EntryType)
+        switch (entry.Kind)
         {
-            case TarEntryType.Directory:
+            case TarEntryKind.Directory:
                 if (existing != Libc.S_IFDIR && Libc.mkdirat(parent, name, 0x1C0) < 0)
                 {
                     throw RootDirectory.Fail(entry.Name, "mkdir");
                 }
 
                 break;
-            case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+            case TarEntryKind.RegularFile:
                 await WriteFileAsync(entry, parent, name, cancellationToken).ConfigureAwait(false);
                 break;
-            case TarEntryType.SymbolicLink:
+            case TarEntryKind.SymbolicLink:
                 if (Libc.symlinkat(entry.LinkName, parent, name) < 0)
                 {
                     throw RootDirectory.Fail(entry.Name, "symlink");
                 }
 
                 break;
-            case TarEntryType.HardLink:
+            case TarEntryKind.HardLink:
                 Link(entry, parent, name);
                 break;
-            case TarEntryType.CharacterDevice or TarEntryType.BlockDevice or TarEntryType.Fifo:
-                var type = entry.EntryType switch { TarEntryType.CharacterDevice => Libc.S_IFCHR, TarEntryType.BlockDevice => Libc.S_IFBLK, _ => Libc.S_IFIFO };
-                if (Libc.mknodat(parent, name, type | 0x180, Libc.MakeDevice(entry is PosixTarEntry p ? p.DeviceMajor : 0, entry is PosixTarEntry q ? q.DeviceMinor : 0)) < 0)
+            case TarEntryKind.CharacterDevice or TarEntryKind.BlockDevice or TarEntryKind.Fifo:
+                var type = entry.Kind switch { TarEntryKind.CharacterDevice => Libc.S_IFCHR, TarEntryKind.BlockDevice => Libc.S_IFBLK, _ => Libc.S_IFIFO };
+                if (Libc.mknodat(parent, name, type | 0x180, Libc.MakeDevice(entry.DeviceMajor, entry.DeviceMinor)) < 0)
                 {
                     throw RootDirectory.Fail(entry.Name, "mknod");
                 }
 
                 break;
             default:
-                throw new LayerApplyException(entry.Name, $"entries of type {entry.EntryType} are not supported in layers");
+                throw new LayerApplyException(entry.Name, $"entries of kind {entry.Kind} are not supported in layers");
         }
     }
 
-    private static async Task WriteFileAsync(TarEntry entry, int parent, string name, CancellationToken cancellationToken)
+    private static async Task WriteFileAsync(StrictTarEntry entry, int parent, string name, CancellationToken cancellationToken)
     {
         var fd = Libc.openat(parent, name, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, 0x180);
         if (fd < 0)
@@ -153,15 +178,36 @@ internal sealed class LayerApplier
         var file = new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, 1);
         await using (file.ConfigureAwait(false))
         {
-            if (entry.DataStream is { } data)
+            await entry.Data.CopyToAsync(file, 128 * 1024, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sets directory times again once their children exist, as tar does: creating a child changes the parent's mtime.</summary>
+    private unsafe void RestoreDirectoryTimes()
+    {
+        var times = stackalloc long[4];
+        foreach (var (components, entry) in _directories)
+        {
+            var parent = _root.TryOpenParent(components, entry.Name);
+            if (parent < 0)
             {
-                await data.CopyToAsync(file, 128 * 1024, cancellationToken).ConfigureAwait(false);
+                continue; // removed by a later whiteout
+            }
+
+            (times[0], times[1], times[2], times[3]) = (0, Libc.UTIME_OMIT, entry.ModificationSeconds, entry.ModificationNanoseconds);
+            var error = Libc.utimensat(parent, components[^1], times, AtSymlinkNoFollow) < 0 && Errno.Last != Errno.ENOENT
+                ? RootDirectory.Fail(entry.Name, "setting times")
+                : null;
+            Libc.close(parent);
+            if (error is not null)
+            {
+                throw error;
             }
         }
     }
 
     /// <summary>Links to another file of the layer or of the layers below, resolved inside the root (a link to a symlink links the symlink).</summary>
-    private void Link(TarEntry entry, int parent, string name)
+    private void Link(StrictTarEntry entry, int parent, string name)
     {
         var target = Components(entry.LinkName);
         if (target.Count == 0 || target[^1] == "..")
@@ -169,11 +215,21 @@ internal sealed class LayerApplier
             throw new LayerApplyException(entry.Name, $"its link target '{entry.LinkName}' names no file");
         }
 
-        var targetParent = _root.OpenParent(target, create: false, entry.Name);
+        var targetParent = _detached ? _root.TryOpenParent(target, entry.Name) : _root.OpenParent(target, create: false, entry.Name);
+        if (targetParent < 0)
+        {
+            throw new LayerNeedsParentsException(entry.Name);
+        }
+
         try
         {
             if (Libc.linkat(targetParent, target[^1], parent, name, 0) < 0)
             {
+                if (_detached && Errno.Last == Errno.ENOENT)
+                {
+                    throw new LayerNeedsParentsException(entry.Name);
+                }
+
                 throw RootDirectory.Fail(entry.Name, $"linking to {entry.LinkName}");
             }
         }
@@ -184,14 +240,14 @@ internal sealed class LayerApplier
     }
 
     /// <summary>Sets owner, then mode (chown clears setuid bits), then extended attributes and times; never through a final link.</summary>
-    private static unsafe void SetMetadata(TarEntry entry, int parent, string name)
+    private static unsafe void SetMetadata(StrictTarEntry entry, int parent, string name)
     {
         if (Libc.fchownat(parent, name, entry.Uid, entry.Gid, AtSymlinkNoFollow) < 0)
         {
             throw RootDirectory.Fail(entry.Name, "chown");
         }
 
-        var isLink = entry.EntryType is TarEntryType.SymbolicLink;
+        var isLink = entry.Kind is TarEntryKind.SymbolicLink;
         if (!isLink)
         {
             var bytes = Encoding.UTF8.GetBytes(name + "\0");
@@ -204,30 +260,42 @@ internal sealed class LayerApplier
             }
         }
 
-        if (entry is PaxTarEntry pax)
-        {
-            SetExtendedAttributes(pax, parent, name, isLink);
-        }
-
-        var seconds = entry.ModificationTime.ToUnixTimeSeconds();
-        var nanoseconds = (entry.ModificationTime.UtcTicks % TimeSpan.TicksPerSecond) * 100;
-        var times = stackalloc long[4] { 0, Libc.UTIME_OMIT, seconds, nanoseconds };
+        SetExtendedAttributes(entry, parent, name, isLink);
+        var times = stackalloc long[4] { 0, Libc.UTIME_OMIT, entry.ModificationSeconds, entry.ModificationNanoseconds };
         if (Libc.utimensat(parent, name, times, AtSymlinkNoFollow) < 0)
         {
             throw RootDirectory.Fail(entry.Name, "setting times");
         }
     }
 
-    private static unsafe void SetExtendedAttributes(PaxTarEntry entry, int parent, string name, bool isLink)
+    /// <summary>Sets a directory's owner, mode and modification time, never through a final link.</summary>
+    internal static unsafe void SetDirectoryAttributes(int parent, string name, int uid, int gid, int mode, long seconds, long nanoseconds)
     {
-        foreach (var (key, value) in entry.ExtendedAttributes)
+        if (Libc.fchownat(parent, name, uid, gid, AtSymlinkNoFollow) < 0)
         {
-            if (!key.StartsWith("SCHILY.xattr.", StringComparison.Ordinal))
-            {
-                continue;
-            }
+            throw RootDirectory.Fail(name, "chown");
+        }
 
-            var attribute = key["SCHILY.xattr.".Length..];
+        var bytes = Encoding.UTF8.GetBytes(name + "\0");
+        fixed (byte* path = bytes)
+        {
+            if (Libc.syscall(SysFchmodat2, parent, (long)path, mode & 0xFFF, AtSymlinkNoFollow) < 0)
+            {
+                throw RootDirectory.Fail(name, "chmod");
+            }
+        }
+
+        var times = stackalloc long[4] { 0, Libc.UTIME_OMIT, seconds, nanoseconds };
+        if (Libc.utimensat(parent, name, times, AtSymlinkNoFollow) < 0)
+        {
+            throw RootDirectory.Fail(name, "setting times");
+        }
+    }
+
+    private static unsafe void SetExtendedAttributes(StrictTarEntry entry, int parent, string name, bool isLink)
+    {
+        foreach (var (attribute, bytes) in entry.ExtendedAttributes)
+        {
 
             // A layer may not plant overlayfs's own markers or other trusted attributes.
             if (attribute.StartsWith("trusted.", StringComparison.Ordinal))
@@ -235,8 +303,6 @@ internal sealed class LayerApplier
                 continue;
             }
 
-            // The BCL decodes PAX values as UTF-8; re-encoding restores text values exactly (binary ones with bytes over 0x7F are not).
-            var bytes = Encoding.UTF8.GetBytes(value);
             var path = $"/proc/self/fd/{parent}/{name}";
             fixed (byte* data = bytes)
             {

@@ -26,4 +26,9 @@ internal static class LayerStreams
 
         return new VerifyingReadStream(Decompression.Open(blob, actual), layer.DiffId);
     }
+
+    /// <summary>Opens the layer like <see cref="OpenAsync"/>, decompressing and hashing on a task of its own while the caller unpacks.</summary>
+    /// <exception cref="Oci.UnsupportedMediaTypeException">The media type is not a layer, or the bytes are not compressed as it says.</exception>
+    public static async Task<Stream> OpenReadAheadAsync(IContentProvider content, ImageLayer layer, CancellationToken cancellationToken) =>
+        new ReadAheadStream(await OpenAsync(content, layer, cancellationToken).ConfigureAwait(false));
 }

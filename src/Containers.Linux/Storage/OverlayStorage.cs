@@ -2,6 +2,7 @@ using Containers.Containers;
 using Containers.Content;
 using Containers.Images;
 using Containers.Internal;
+using Containers.Linux.Hosting;
 using Containers.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -13,12 +14,16 @@ namespace Containers.Linux.Storage;
 /// </summary>
 /// <remarks>
 /// Layout under <c>storage/overlay/</c>: <c>layers/&lt;chain-id&gt;/diff</c> (committed when a <c>committed</c> file
-/// exists), <c>containers/&lt;id&gt;/{upper,work,merged}</c>, and <c>staging/</c> for layers being unpacked. A layer is
-/// unpacked through an overlay of its parents, so deletions become overlay whiteouts and hard links may name lower files.
-/// Unpacking takes a per-layer file lock, so processes sharing the root unpack each layer once.
+/// exists), <c>snapshots/ctr-&lt;id&gt;/{upper,work}</c> (each container's writable layer, an active snapshot of
+/// <see cref="OverlaySnapshotter"/>), <c>containers/&lt;id&gt;/merged</c> (its mount point), and <c>staging/</c> for layers being unpacked. The layers of
+/// an image unpack concurrently, each on its own in overlay form (whiteouts as 0/0 character devices, opaque directories
+/// marked with <c>trusted.overlay.opaque</c>); a layer that hard-links to a file of its parents is unpacked through an
+/// overlay of them instead. Unpacking holds a per-layer file lock, so processes sharing the root unpack each layer once.
 /// </remarks>
-internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore content, ILogger<OverlayStorage> logger) : IContainerRootfs, ILayerStore, IImageMounter
+internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore content, LinuxRuntimeOptions options, ILogger<OverlayStorage> logger) : IContainerRootfs, ILayerStore, IImageMounter
 {
+    private readonly OverlaySnapshotter _snapshots = new(layout);
+
     private string Root => Path.Combine(layout.Storage, "overlay");
 
     private string LayerDirectory(Digest chainId) => Path.Combine(Root, "layers", chainId.Encoded);
@@ -27,27 +32,21 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
 
     public async Task<string> MountAsync(string containerId, ImageDetails image, CancellationToken cancellationToken = default)
     {
-        var lowers = await EnsureLayersAsync(image, cancellationToken).ConfigureAwait(false);
-        var directory = ContainerDirectory(containerId);
-        var merged = Path.Combine(directory, "merged");
+        await EnsureLayersAsync(image, cancellationToken).ConfigureAwait(false);
+        var merged = Path.Combine(ContainerDirectory(containerId), "merged");
         if (OverlayMount.IsMountPoint(merged))
         {
             return merged;
         }
 
-        foreach (var part in new[] { "upper", "work", "merged" })
-        {
-            Directory.CreateDirectory(Path.Combine(directory, part));
-        }
-
-        if (lowers.Count == 0)
-        {
-            // An image without layers: the upper directory alone is the root.
-            OverlayMount.Mount([Path.Combine(directory, "upper")], null, null, merged);
-            return merged;
-        }
-
-        OverlayMount.Mount(lowers.Reverse().ToList(), Path.Combine(directory, "upper"), Path.Combine(directory, "work"), merged);
+        // The writable layer is an active snapshot on the image's top layer (or on nothing for an image without layers).
+        var key = SnapshotKey(containerId);
+        var top = image.Layers.Count == 0 ? null : ChainId.Compute(image.Layers.Select(l => l.DiffId).ToList())[^1].ToString();
+        var mounts = Directory.Exists(Path.Combine(Root, "snapshots", key))
+            ? await _snapshots.MountsAsync(key, cancellationToken).ConfigureAwait(false)
+            : await _snapshots.PrepareAsync(key, top, cancellationToken).ConfigureAwait(false);
+        Directory.CreateDirectory(merged);
+        StorageMounts.Mount(mounts, merged);
         return merged;
     }
 
@@ -57,7 +56,7 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
         return Task.CompletedTask;
     }
 
-    public Task RemoveAsync(string containerId, CancellationToken cancellationToken = default)
+    public async Task RemoveAsync(string containerId, CancellationToken cancellationToken = default)
     {
         var directory = ContainerDirectory(containerId);
         OverlayMount.Unmount(Path.Combine(directory, "merged"));
@@ -66,8 +65,10 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
             Directory.Delete(directory, recursive: true);
         }
 
-        return Task.CompletedTask;
+        await _snapshots.RemoveAsync(SnapshotKey(containerId), cancellationToken).ConfigureAwait(false);
     }
+
+    private static string SnapshotKey(string containerId) => "ctr-" + containerId;
 
     public async Task<string> MountAsync(ImageDetails image, CancellationToken cancellationToken = default)
     {
@@ -99,7 +100,7 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
 
     public async Task WriteDiffAsync(string containerId, Stream destination, CancellationToken cancellationToken = default)
     {
-        var upper = Path.Combine(ContainerDirectory(containerId), "upper");
+        var upper = Path.Combine(Root, "snapshots", SnapshotKey(containerId), "upper");
         if (!Directory.Exists(upper))
         {
             throw new InvalidOperationException($"container {containerId} has no writable layer yet: start it first");
@@ -109,79 +110,178 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
     }
 
     /// <summary>Unpacks whatever layers of the image are missing; returns the diff directories, base first.</summary>
+    /// <remarks>
+    /// Missing layers unpack concurrently (at most <see cref="LinuxRuntimeOptions.MaxConcurrentUnpacks"/> at once), each
+    /// on its own into overlay form; they are committed in order, base first, once their parents are. Each layer's file
+    /// lock is held from unpack to commit, so processes sharing the store unpack each layer once.
+    /// </remarks>
     public async Task<IReadOnlyList<string>> EnsureLayersAsync(ImageDetails image, CancellationToken cancellationToken)
     {
         var chain = ChainId.Compute(image.Layers.Select(l => l.DiffId).ToList());
-        var diffs = new List<string>();
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var gate = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentUnpacks));
+        var staged = new Task<StagedLayer?>[chain.Count];
         for (var i = 0; i < chain.Count; i++)
         {
-            var directory = LayerDirectory(chain[i]);
-            if (!File.Exists(Path.Combine(directory, "committed")))
+            staged[i] = IsCommitted(chain[i]) ? Task.FromResult<StagedLayer?>(null) : StageAsync(image.Layers[i], chain[i], gate, failed.Token);
+        }
+
+        var diffs = new List<string>();
+        try
+        {
+            for (var i = 0; i < chain.Count; i++)
             {
-                using var held = await FileLock.AcquireAsync(layout.Lock("layer-" + chain[i].Encoded), exclusive: true, cancellationToken).ConfigureAwait(false);
-                if (!File.Exists(Path.Combine(directory, "committed")))
+                if (await staged[i].ConfigureAwait(false) is { } layer)
                 {
-                    await UnpackAsync(image.Layers[i], chain[i], diffs, directory, cancellationToken).ConfigureAwait(false);
+                    using (layer)
+                    {
+                        await CommitAsync(layer, image.Layers[i], diffs, i == 0 ? null : chain[i - 1], cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                diffs.Add(Path.Combine(LayerDirectory(chain[i]), "diff"));
+                RecordParent(chain, i);
+            }
+        }
+        catch
+        {
+            // Stop the other unpacks and release what they hold: their locks and staging directories.
+            await failed.CancelAsync().ConfigureAwait(false);
+            foreach (var task in staged)
+            {
+                try
+                {
+                    (await task.ConfigureAwait(false))?.Dispose();
+                }
+                catch (Exception e) when (e is OperationCanceledException or ContainersException or IOException)
+                {
+                    // Already reported by the layer that failed first, or a consequence of the cancellation.
                 }
             }
 
-            diffs.Add(Path.Combine(directory, "diff"));
+            throw;
         }
 
         return diffs;
     }
 
-    private async Task UnpackAsync(ImageLayer layer, Digest chainId, IReadOnlyList<string> parents, string destination, CancellationToken cancellationToken)
+    /// <summary>Records the parent of a layer committed before parents were recorded, so snapshots can find their chain.</summary>
+    private void RecordParent(IReadOnlyList<Digest> chain, int i)
     {
-        // Named by chain ID: while its layer lock is held, the unpack is alive; once free, it is a crash's leftover.
-        var staging = Path.Combine(Root, "staging", chainId.Encoded + "." + Guid.NewGuid().ToString("N")[..8]);
-        var diff = Path.Combine(staging, "diff");
-        Directory.CreateDirectory(diff);
+        var file = Path.Combine(LayerDirectory(chain[i]), "parent");
+        if (!File.Exists(file))
+        {
+            File.WriteAllText(file, i == 0 ? string.Empty : chain[i - 1].ToString());
+        }
+    }
+
+    private bool IsCommitted(Digest chainId) => File.Exists(Path.Combine(LayerDirectory(chainId), "committed"));
+
+    /// <summary>Takes the layer's lock and unpacks it on its own into a staging directory; null when another process committed it meanwhile.</summary>
+    private async Task<StagedLayer?> StageAsync(ImageLayer layer, Digest chainId, SemaphoreSlim gate, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var stream = await LayerStreams.OpenAsync(content, layer, cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
+            var held = await FileLock.AcquireAsync(layout.Lock("layer-" + chainId.Encoded), exclusive: true, cancellationToken).ConfigureAwait(false);
+
+            // Named by chain ID: while its layer lock is held, the unpack is alive; once free, it is a crash's leftover.
+            var staged = new StagedLayer(held, chainId, Path.Combine(Root, "staging", chainId.Encoded + "." + Guid.NewGuid().ToString("N")[..8]));
+            try
             {
-                if (parents.Count == 0)
+                if (IsCommitted(chainId))
                 {
-                    await LayerApplier.ApplyAsync(stream, diff, WhiteoutFormat.Overlay, cancellationToken).ConfigureAwait(false);
+                    staged.Dispose();
+                    return null;
                 }
-                else
+
+                Directory.CreateDirectory(staged.Diff);
+                var stream = await LayerStreams.OpenReadAheadAsync(content, layer, cancellationToken).ConfigureAwait(false);
+                await using (stream.ConfigureAwait(false))
                 {
-                    var work = Directory.CreateDirectory(Path.Combine(staging, "work")).FullName;
-                    var merged = Directory.CreateDirectory(Path.Combine(staging, "merged")).FullName;
-                    OverlayMount.Mount(parents.Reverse().ToList(), diff, work, merged);
                     try
                     {
-                        await LayerApplier.ApplyAsync(stream, merged, WhiteoutFormat.Apply, cancellationToken).ConfigureAwait(false);
+                        staged.CreatedDirectories = await LayerApplier.ApplyDetachedAsync(stream, staged.Diff, cancellationToken).ConfigureAwait(false);
                     }
-                    finally
+                    catch (LayerNeedsParentsException e)
                     {
-                        OverlayMount.Unmount(merged);
+                        LogNeedsParents(logger, layer.DiffId, e.Entry);
+                        staged.NeedsParents = true;
+                        return staged;
                     }
+
+                    // The tar may end before the stream does; reading the rest completes the diff ID check.
+                    await stream.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
                 }
 
-                // The tar may end before the stream does; reading the rest completes the diff ID check.
-                await stream.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+                return staged;
             }
-
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            if (Directory.Exists(destination))
+            catch
             {
-                Directory.Delete(destination, recursive: true); // an uncommitted leftover of a crashed unpack
+                staged.Dispose();
+                throw;
             }
-
-            Directory.Move(staging, destination);
-            await File.WriteAllTextAsync(Path.Combine(destination, "committed"), layer.DiffId.ToString(), cancellationToken).ConfigureAwait(false);
-            LogUnpacked(logger, layer.DiffId);
         }
         finally
         {
-            if (Directory.Exists(staging))
+            gate.Release();
+        }
+    }
+
+    /// <summary>Completes a staged layer now that its parents are committed, then moves it into place and marks it committed.</summary>
+    private async Task CommitAsync(StagedLayer staged, ImageLayer layer, IReadOnlyList<string> parents, Digest? parentChainId, CancellationToken cancellationToken)
+    {
+        if (staged.NeedsParents)
+        {
+            Directory.Delete(staged.Diff, recursive: true);
+            Directory.CreateDirectory(staged.Diff);
+            await UnpackOnParentsAsync(layer, parents, staged.Path, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            ParentMetadata.Copy(staged.Diff, parents, staged.CreatedDirectories, Path.Combine(staged.Path, "parents"));
+        }
+
+        var destination = LayerDirectory(staged.ChainId);
+        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+        if (Directory.Exists(destination))
+        {
+            Directory.Delete(destination, recursive: true); // an uncommitted leftover of a crashed unpack
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(staged.Path, "parent"), parentChainId?.ToString() ?? string.Empty, cancellationToken).ConfigureAwait(false);
+        Directory.Move(staged.Path, destination);
+        await File.WriteAllTextAsync(Path.Combine(destination, "committed"), layer.DiffId.ToString(), cancellationToken).ConfigureAwait(false);
+        LogUnpacked(logger, layer.DiffId);
+    }
+
+    /// <summary>Unpacks a layer through an overlay of its parents, so its hard links may name their files.</summary>
+    private async Task UnpackOnParentsAsync(ImageLayer layer, IReadOnlyList<string> parents, string staging, CancellationToken cancellationToken)
+    {
+        var diff = Path.Combine(staging, "diff");
+        var stream = await LayerStreams.OpenReadAheadAsync(content, layer, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            if (parents.Count == 0)
             {
-                OverlayMount.Unmount(Path.Combine(staging, "merged"));
-                Directory.Delete(staging, recursive: true);
+                await LayerApplier.ApplyAsync(stream, diff, WhiteoutFormat.Overlay, cancellationToken).ConfigureAwait(false);
             }
+            else
+            {
+                var work = Directory.CreateDirectory(Path.Combine(staging, "work")).FullName;
+                var merged = Directory.CreateDirectory(Path.Combine(staging, "merged")).FullName;
+                OverlayMount.Mount(parents.Reverse().ToList(), diff, work, merged);
+                try
+                {
+                    await LayerApplier.ApplyAsync(stream, merged, WhiteoutFormat.Apply, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    OverlayMount.Unmount(merged);
+                }
+            }
+
+            await stream.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -200,6 +300,7 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
             if (free is not null)
             {
                 OverlayMount.Unmount(Path.Combine(directory, "merged"));
+                OverlayMount.Unmount(Path.Combine(directory, "parents"));
                 Directory.Delete(directory, recursive: true);
                 removed++;
             }
@@ -215,6 +316,18 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
                     Directory.Delete(directory, recursive: true);
                     removed++;
                 }
+            }
+        }
+
+        var snapshots = Path.Combine(Root, "snapshots");
+        foreach (var directory in Directory.Exists(snapshots) ? Directory.EnumerateDirectories(snapshots) : [])
+        {
+            var name = Path.GetFileName(directory);
+            var orphan = name.StartsWith("ctr-", StringComparison.Ordinal) && !File.Exists(Path.Combine(layout.Containers, name[4..], "container.json"));
+            if (orphan || name.Contains(".tmp-", StringComparison.Ordinal))
+            {
+                Directory.Delete(directory, recursive: true);
+                removed++;
             }
         }
 
@@ -276,4 +389,7 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Debug, Message = "Unpacked layer {DiffId}")]
     private static partial void LogUnpacked(ILogger logger, Digest diffId);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Debug, Message = "Layer {DiffId} hard-links into its parents at {Entry}; unpacking it on top of them")]
+    private static partial void LogNeedsParents(ILogger logger, Digest diffId, string entry);
 }

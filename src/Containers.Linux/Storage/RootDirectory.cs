@@ -21,6 +21,9 @@ internal sealed class RootDirectory : IDisposable
 
     public string Path { get; }
 
+    /// <summary>Gets or sets a set that records every directory <see cref="OpenDirectory"/> creates, as a path relative to the root.</summary>
+    public HashSet<string>? Created { get; set; }
+
     /// <summary>Opens a directory inside the root, creating missing components (mode 0755) when asked.</summary>
     /// <returns>An O_PATH descriptor the caller closes.</returns>
     public int OpenDirectory(IReadOnlyList<string> components, bool create, string entry)
@@ -60,6 +63,11 @@ internal sealed class RootDirectory : IDisposable
             if (made < 0 && Errno.Last != Errno.EEXIST)
             {
                 throw Fail(entry, $"creating directory {prefix}");
+            }
+
+            if (made == 0)
+            {
+                Created?.Add(prefix);
             }
         }
 

@@ -29,7 +29,7 @@ internal sealed class VfsContainerRootfs(StoreLayout layout, IContentStore conte
         {
             foreach (var layer in image.Layers)
             {
-                var stream = await LayerStreams.OpenAsync(content, layer, cancellationToken).ConfigureAwait(false);
+                var stream = await LayerStreams.OpenReadAheadAsync(content, layer, cancellationToken).ConfigureAwait(false);
                 await using (stream.ConfigureAwait(false))
                 {
                     await LayerApplier.ApplyAsync(stream, staging, WhiteoutFormat.Apply, cancellationToken).ConfigureAwait(false);

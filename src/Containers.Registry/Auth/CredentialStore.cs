@@ -7,7 +7,8 @@ namespace Containers.Registry.Auth;
 
 /// <summary>
 /// Finds credentials as Docker and Podman do: explicit ones, then <c>config.json</c> (<c>credHelpers</c>, <c>credsStore</c>,
-/// <c>auths</c>), then Podman's <c>auth.json</c>; and stores what <c>login</c> verified.
+/// <c>auths</c>), then Podman's <c>auth.json</c> (<c>$REGISTRY_AUTH_FILE</c>, <c>$XDG_RUNTIME_DIR/containers/auth.json</c>,
+/// <c>~/.config/containers/auth.json</c>); and stores what <c>login</c> verified.
 /// </summary>
 internal sealed class CredentialStore(RegistryClientOptions options)
 {
@@ -21,6 +22,11 @@ internal sealed class CredentialStore(RegistryClientOptions options)
     private IEnumerable<string> Files()
     {
         yield return AuthFile;
+        if (Environment.GetEnvironmentVariable("REGISTRY_AUTH_FILE") is { Length: > 0 } podmanFile)
+        {
+            yield return podmanFile; // Podman's and skopeo's override of the auth.json below
+        }
+
         if (Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } runtime)
         {
             yield return Path.Combine(runtime, "containers", "auth.json");
@@ -39,26 +45,63 @@ internal sealed class CredentialStore(RegistryClientOptions options)
 
         foreach (var file in Files().Where(File.Exists))
         {
-            var config = JsonNode.Parse(await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false)) as JsonObject;
+            JsonObject? config;
+            try
+            {
+                config = JsonNode.Parse(await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false)) as JsonObject;
+            }
+            catch (JsonException e)
+            {
+                throw new RegistryAuthenticationException($"the auth file {file} is not valid JSON ({e.Message}): fix or remove it");
+            }
+
             if (config is null)
             {
                 continue;
             }
 
             var key = Key(host);
-            if (config["credHelpers"]?[key]?.GetValue<string>() is { } helper)
+            string? helper;
+            string? auth;
+            string? identityToken;
+            try
+            {
+                helper = config["credHelpers"]?[key]?.GetValue<string>();
+                auth = config["auths"]?[key]?["auth"]?.GetValue<string>();
+                identityToken = config["auths"]?[key]?["identitytoken"]?.GetValue<string>();
+            }
+            catch (InvalidOperationException)
+            {
+                throw new RegistryAuthenticationException($"the auth file {file} has an entry for {key} that is not a string: fix or remove it");
+            }
+
+            if (helper is not null)
             {
                 return await FromHelperAsync(helper, key, cancellationToken).ConfigureAwait(false);
             }
 
-            if (config["auths"]?[key]?["auth"]?.GetValue<string>() is { Length: > 0 } auth)
+            if (identityToken is { Length: > 0 })
             {
-                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(auth));
+                return new RegistryCredential(string.Empty, identityToken); // a refresh token from an OAuth2 login
+            }
+
+            if (auth is { Length: > 0 })
+            {
+                string decoded;
+                try
+                {
+                    decoded = Encoding.UTF8.GetString(Convert.FromBase64String(auth));
+                }
+                catch (FormatException)
+                {
+                    throw new RegistryAuthenticationException($"the auth file {file} has an entry for {key} that is not base64: log in again");
+                }
+
                 var colon = decoded.IndexOf(':', StringComparison.Ordinal);
                 return colon < 0 ? null : new RegistryCredential(decoded[..colon], decoded[(colon + 1)..]);
             }
 
-            if (config["credsStore"]?.GetValue<string>() is { Length: > 0 } store)
+            if (config["credsStore"] is JsonValue storeValue && storeValue.TryGetValue<string>(out var store) && store.Length > 0)
             {
                 var stored = await FromHelperAsync(store, key, cancellationToken).ConfigureAwait(false);
                 if (stored is not null)

@@ -2,28 +2,30 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json.Nodes;
 using Containers.Registry.Transport;
 
 namespace Containers.Registry.Auth;
 
 /// <summary>
 /// Answers registry challenges: Basic with the stored credentials, Bearer by fetching a token from the realm for the
-/// request's scope (GET with Basic credentials, or anonymously), cached per host and scope until it expires.
+/// request's scopes (see <see cref="TokenClient"/>), cached per host and scope until it expires.
 /// </summary>
-/// <remarks>The token realm must be https, or http on loopback; credentials are only ever sent to the registry's own host and its realm.</remarks>
-internal sealed class RegistryAuthenticator(HttpClient http, CredentialStore credentials)
+/// <remarks>
+/// The token realm must be https, or http on loopback; credentials go to a realm only when it is the registry's own
+/// host or one it clearly speaks for (<see cref="MayReceiveCredentials"/>), or is listed in
+/// <see cref="RegistryClientOptions.TrustedTokenRealms"/>.
+/// </remarks>
+internal sealed class RegistryAuthenticator(HttpClient http, CredentialStore credentials, RegistryClientOptions options)
 {
-    private static readonly TimeSpan MinimumTokenLife = TimeSpan.FromSeconds(60);
     private readonly ConcurrentDictionary<(string Host, string Scope), (AuthenticationHeaderValue Header, DateTimeOffset Expires)> _cache = new();
-    private readonly ConcurrentDictionary<string, AuthChallenge> _challenges = new(StringComparer.OrdinalIgnoreCase);
+    private readonly TokenClient _tokens = new(http);
 
     /// <summary>Returns a cached Authorization header for the host and scope, when one is known and fresh.</summary>
     public AuthenticationHeaderValue? Cached(string host, string scope) =>
         _cache.TryGetValue((host, scope), out var entry) && entry.Expires > DateTimeOffset.UtcNow ? entry.Header : null;
 
     /// <summary>Answers a 401 for <paramref name="host"/>: returns the header to retry with, or null when the challenge needs nothing we have.</summary>
-    /// <exception cref="RegistryAuthenticationException">The token service refused the credentials.</exception>
+    /// <exception cref="RegistryAuthenticationException">The token service refused the credentials, or is not trusted with them.</exception>
     public async Task<AuthenticationHeaderValue?> AuthenticateAsync(string host, string scope, HttpResponseMessage unauthorized, CancellationToken cancellationToken)
     {
         var challenge = AuthChallenge.Parse(unauthorized.Headers.WwwAuthenticate.ToString());
@@ -32,7 +34,6 @@ internal sealed class RegistryAuthenticator(HttpClient http, CredentialStore cre
             return null;
         }
 
-        _challenges[host] = challenge;
         var credential = await credentials.GetAsync(host, cancellationToken).ConfigureAwait(false);
         AuthenticationHeaderValue header;
         DateTimeOffset expires;
@@ -48,7 +49,11 @@ internal sealed class RegistryAuthenticator(HttpClient http, CredentialStore cre
         }
         else if (challenge.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
         {
-            (header, expires) = await FetchTokenAsync(host, challenge, scope, credential, cancellationToken).ConfigureAwait(false);
+            var realm = ValidateRealm(host, challenge, credential);
+            var scopes = TokenClient.MergeScopes(scope, challenge.Parameters.GetValueOrDefault("scope"));
+            var token = await _tokens.FetchAsync(host, realm, challenge.Parameters.GetValueOrDefault("service"), scopes, credential, cancellationToken).ConfigureAwait(false);
+            header = new AuthenticationHeaderValue("Bearer", token.AccessToken);
+            expires = token.Expires;
         }
         else
         {
@@ -59,7 +64,7 @@ internal sealed class RegistryAuthenticator(HttpClient http, CredentialStore cre
         return header;
     }
 
-    /// <summary>Checks credentials against a registry: fetches a token (Bearer) or sends them (Basic) and expects success.</summary>
+    /// <summary>Drops every cached token or header for a host (after login, logout, or refused credentials).</summary>
     public void Forget(string host)
     {
         foreach (var key in _cache.Keys.Where(k => k.Host.Equals(host, StringComparison.OrdinalIgnoreCase)))
@@ -68,50 +73,67 @@ internal sealed class RegistryAuthenticator(HttpClient http, CredentialStore cre
         }
     }
 
-    private async Task<(AuthenticationHeaderValue, DateTimeOffset)> FetchTokenAsync(string host, AuthChallenge challenge, string scope, RegistryCredential? credential, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks the realm a Bearer challenge names: https (or http on loopback), and, when credentials would be sent, a host
+    /// the registry may speak for. A registry (or anything between it and us) must not be able to harvest them elsewhere.
+    /// </summary>
+    private Uri ValidateRealm(string host, AuthChallenge challenge, RegistryCredential? credential)
     {
-        var realm = challenge.Realm is { } r && Uri.TryCreate(r, UriKind.Absolute, out var uri) ? uri
+        var realm = challenge.Realm is { } r && Uri.TryCreate(r, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" ? uri
             : throw new RegistryAuthenticationException($"{host} sent a Bearer challenge without a valid realm");
-        if (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && RegistryEndpoint.IsLoopback(uri.Host)))
+        if (realm.Scheme == Uri.UriSchemeHttp && !RegistryEndpoint.IsLoopback(realm.IdnHost))
         {
-            throw new RegistryAuthenticationException($"{host} names an insecure token realm ({uri}); refusing to send credentials there");
+            throw new RegistryAuthenticationException($"{host} names an insecure token realm ({realm}); refusing to ask it for a token over plain HTTP");
         }
 
-        var query = new StringBuilder();
-        if (challenge.Parameters.GetValueOrDefault("service") is { } service)
+        if (credential is not null && !MayReceiveCredentials(host, realm, options.TrustedTokenRealms))
         {
-            query.Append("service=").Append(Uri.EscapeDataString(service)).Append('&');
+            throw new RegistryAuthenticationException(
+                $"{host} names a token service on another host ({realm.Authority}); the credentials for {host} are not sent there. "
+                + $"If that service is genuine, add {realm.Authority} to RegistryClientOptions.TrustedTokenRealms");
         }
 
-        if (scope.Length > 0)
-        {
-            query.Append("scope=").Append(Uri.EscapeDataString(scope));
-        }
-
-        using var request = new HttpRequestMessage(HttpMethod.Get, new UriBuilder(uri) { Query = query.ToString().TrimEnd('&') }.Uri);
-        if (credential is not null)
-        {
-            request.Headers.Authorization = Basic(credential);
-        }
-
-        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-        {
-            throw new RegistryAuthenticationException($"the token service for {host} refused {(credential is null ? "anonymous access" : "the credentials of " + credential.Username)}: log in with valid credentials", response.StatusCode);
-        }
-
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new RegistryUnavailableException($"the token service for {host} answered {(int)response.StatusCode}", response.StatusCode);
-        }
-
-        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
-        var token = json?["token"]?.GetValue<string>() ?? json?["access_token"]?.GetValue<string>()
-            ?? throw new RegistryAuthenticationException($"the token service for {host} returned no token");
-        var lifetime = json?["expires_in"]?.GetValue<int>() is { } seconds ? TimeSpan.FromSeconds(seconds) : MinimumTokenLife;
-        var expires = DateTimeOffset.UtcNow + (lifetime < MinimumTokenLife ? MinimumTokenLife : lifetime) - TimeSpan.FromSeconds(10);
-        return (new AuthenticationHeaderValue("Bearer", token), expires);
+        return realm;
     }
+
+    /// <summary>
+    /// Tells whether a realm may receive the registry's credentials: a trusted realm, the registry's own host name (any
+    /// port), a subdomain of it, its parent domain itself (<c>gitlab.com</c> for <c>registry.gitlab.com</c>), or Docker
+    /// Hub's <c>auth.docker.io</c>. Siblings under a shared parent are not enough (<c>evil.azurecr.io</c> is not
+    /// <c>mine.azurecr.io</c>'s); list such a service in <see cref="RegistryClientOptions.TrustedTokenRealms"/>.
+    /// </summary>
+    internal static bool MayReceiveCredentials(string registryHost, Uri realm, ISet<string> trusted)
+    {
+        if (trusted.Contains(realm.Authority) || trusted.Contains(realm.IdnHost))
+        {
+            return true;
+        }
+
+        var registryName = HostName(registryHost);
+        var realmName = realm.IdnHost; // IPv6 without brackets
+        if (registryName is "docker.io" or "index.docker.io" or "registry-1.docker.io")
+        {
+            return realmName.Equals("auth.docker.io", StringComparison.OrdinalIgnoreCase);
+        }
+
+        if (realmName.Equals(registryName, StringComparison.OrdinalIgnoreCase))
+        {
+            return true; // the same host, on any port
+        }
+
+        if (IPAddress.TryParse(registryName, out _) || IPAddress.TryParse(realmName, out _))
+        {
+            return false;
+        }
+
+        var dot = registryName.IndexOf('.', StringComparison.Ordinal);
+        var parent = dot > 0 && registryName.IndexOf('.', dot + 1) > 0 ? registryName[(dot + 1)..] : null;
+        return realmName.EndsWith("." + registryName, StringComparison.OrdinalIgnoreCase)
+            || (parent is not null && realmName.Equals(parent, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static string HostName(string host) =>
+        host.StartsWith('[') ? host[1..host.IndexOf(']', StringComparison.Ordinal)] : host.Split(':')[0];
 
     private static AuthenticationHeaderValue Basic(RegistryCredential credential) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credential.Username + ":" + credential.Password)));

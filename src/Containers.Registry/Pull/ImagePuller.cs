@@ -86,7 +86,7 @@ internal sealed class ImagePuller(RegistryTransport transport, OciLayoutContentS
     }
 
     /// <summary>Fetches a manifest or index, refusing oversized bodies and, for digest references, bytes that do not hash to the digest.</summary>
-    private async Task<(Descriptor Descriptor, byte[] Bytes)> FetchManifestAsync(string host, string repository, string reference, Digest? expected, string scope, CancellationToken cancellationToken)
+    internal async Task<(Descriptor Descriptor, byte[] Bytes)> FetchManifestAsync(string host, string repository, string reference, Digest? expected, string scope, CancellationToken cancellationToken)
     {
         var url = new Uri(await transport.BaseUriAsync(host, cancellationToken).ConfigureAwait(false), $"v2/{repository}/manifests/{reference}");
         using var response = await transport.SendAsync(host, scope, url, u =>
@@ -123,7 +123,7 @@ internal sealed class ImagePuller(RegistryTransport transport, OciLayoutContentS
         return (new Descriptor { MediaType = mediaType, Digest = digest, Size = bytes.Length }, bytes);
     }
 
-    private static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage response, int limit, string what, CancellationToken cancellationToken)
+    internal static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage response, int limit, string what, CancellationToken cancellationToken)
     {
         if (response.Content.Headers.ContentLength is > 0 and var length && length > limit)
         {

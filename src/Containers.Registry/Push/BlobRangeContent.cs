@@ -4,8 +4,8 @@ using Containers.Images;
 
 namespace Containers.Registry.Push;
 
-/// <summary>Streams a range of a stored blob as HTTP content, opening the blob afresh for every attempt.</summary>
-internal sealed class BlobRangeContent(IContentProvider content, Digest digest, long offset, long length) : HttpContent
+/// <summary>Streams a range of a stored blob as HTTP content, opening the blob afresh for every attempt; <paramref name="sent"/> hears how far it got.</summary>
+internal sealed class BlobRangeContent(IContentProvider content, Digest digest, long offset, long length, Action<long>? sent = null) : HttpContent
 {
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
     {
@@ -25,6 +25,7 @@ internal sealed class BlobRangeContent(IContentProvider content, Digest digest, 
 
                 await stream.WriteAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
                 remaining -= read;
+                sent?.Invoke(offset + length - remaining);
             }
         }
     }

@@ -8,37 +8,68 @@ using Containers.Registry.Transport;
 namespace Containers.Registry.Push;
 
 /// <summary>
-/// Pushes an image: blobs the registry lacks (checked with HEAD) are uploaded, monolithically or in chunks, then the
-/// manifest is put under the tag with its media type.
+/// Pushes an image: blobs the registry lacks (checked with HEAD) are mounted from another repository of the registry
+/// when one may hold them, else uploaded, monolithically or in chunks; then the manifest is put under the tag with its
+/// media type.
 /// </summary>
 internal sealed class ImagePusher(RegistryTransport transport, IContentProvider store)
 {
-    public async Task<Digest> PushAsync(ImageDetails image, ImageReference destination, CancellationToken cancellationToken)
+    public async Task<Digest> PushAsync(ImageDetails image, ImageReference destination, PushOptions options, CancellationToken cancellationToken)
     {
         var host = destination.Registry;
         var repository = destination.Repository;
-        var scope = $"repository:{repository}:pull,push";
         var baseUri = await transport.BaseUriAsync(host, cancellationToken).ConfigureAwait(false);
+        var sources = options.MountFrom
+            .Concat(image.Names.Where(n => n.Registry.Equals(host, StringComparison.OrdinalIgnoreCase)).Select(n => n.Repository))
+            .Where(r => r != repository)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
         foreach (var blob in image.Manifest.Layers.Prepend(image.Manifest.Config).DistinctBy(b => b.Digest))
         {
-            if (!await ExistsAsync(host, scope, new Uri(baseUri, $"v2/{repository}/blobs/{blob.Digest}"), cancellationToken).ConfigureAwait(false))
-            {
-                await UploadAsync(host, repository, scope, baseUri, blob, cancellationToken).ConfigureAwait(false);
-            }
+            await EnsureBlobAsync(host, repository, baseUri, blob, sources, options.Progress, cancellationToken).ConfigureAwait(false);
         }
 
         var manifestBytes = await ReadAllAsync(image.ManifestDescriptor.Digest, cancellationToken).ConfigureAwait(false);
         var tag = destination.Tag ?? destination.Digest?.ToString() ?? ImageReference.DefaultTag;
-        using var response = await transport.SendAsync(host, scope, new Uri(baseUri, $"v2/{repository}/manifests/{tag}"), u => new HttpRequestMessage(HttpMethod.Put, u)
+        await PutManifestAsync(host, repository, baseUri, tag, manifestBytes, image.ManifestDescriptor.MediaType, cancellationToken).ConfigureAwait(false);
+        return image.ManifestDescriptor.Digest;
+    }
+
+    /// <summary>Makes sure the repository has a blob from the store: there already, mounted from a source, or uploaded.</summary>
+    internal async Task EnsureBlobAsync(string host, string repository, Uri baseUri, Descriptor blob, IReadOnlyList<string> sources, IProgress<PushProgress>? progress, CancellationToken cancellationToken)
+    {
+        var scope = $"repository:{repository}:pull,push";
+        if (await ExistsAsync(host, scope, new Uri(baseUri, $"v2/{repository}/blobs/{blob.Digest}"), cancellationToken).ConfigureAwait(false))
         {
-            Content = new ByteArrayContent(manifestBytes) { Headers = { ContentType = new MediaTypeHeaderValue(image.ManifestDescriptor.MediaType) } },
+            progress?.Report(new PushProgress(blob.Digest, PushState.Exists, blob.Size, blob.Size));
+            return;
+        }
+
+        var (mounted, session) = await TryMountAsync(host, repository, scope, baseUri, blob, sources, cancellationToken).ConfigureAwait(false);
+        if (mounted)
+        {
+            progress?.Report(new PushProgress(blob.Digest, PushState.Mounted, blob.Size, blob.Size));
+            return;
+        }
+
+        progress?.Report(new PushProgress(blob.Digest, PushState.Uploading, 0, blob.Size));
+        await UploadAsync(host, repository, scope, baseUri, blob, session, progress, cancellationToken).ConfigureAwait(false);
+        progress?.Report(new PushProgress(blob.Digest, PushState.Complete, blob.Size, blob.Size));
+    }
+
+    /// <summary>Puts a manifest or index under a tag or digest; returns whether the registry acknowledged a <c>subject</c> (<c>OCI-Subject</c>).</summary>
+    internal async Task<bool> PutManifestAsync(string host, string repository, Uri baseUri, string reference, byte[] bytes, string mediaType, CancellationToken cancellationToken)
+    {
+        using var response = await transport.SendAsync(host, $"repository:{repository}:pull,push", new Uri(baseUri, $"v2/{repository}/manifests/{reference}"), u => new HttpRequestMessage(HttpMethod.Put, u)
+        {
+            Content = new ByteArrayContent(bytes) { Headers = { ContentType = new MediaTypeHeaderValue(mediaType) } },
         }, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw await RegistryErrors.ReadAsync(response, $"putting the manifest {destination}", cancellationToken).ConfigureAwait(false);
+            throw await RegistryErrors.ReadAsync(response, $"putting the manifest {host}/{repository}:{reference}", cancellationToken).ConfigureAwait(false);
         }
 
-        return image.ManifestDescriptor.Digest;
+        return response.Headers.Contains("OCI-Subject");
     }
 
     private async Task<bool> ExistsAsync(string host, string scope, Uri url, CancellationToken cancellationToken)
@@ -47,19 +78,56 @@ internal sealed class ImagePusher(RegistryTransport transport, IContentProvider 
         return response.IsSuccessStatusCode;
     }
 
-    /// <summary>Starts an upload session, then sends the blob in one PUT, or in PATCH chunks when it is larger than the chunk size.</summary>
-    private async Task UploadAsync(string host, string repository, string scope, Uri baseUri, Descriptor blob, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks the registry to mount the blob from each source repository in turn (<c>POST ?mount=&amp;from=</c>): 201 means
+    /// done; 202 means the registry could not and opened an upload session instead, which the upload then uses. A source
+    /// we may not read is skipped.
+    /// </summary>
+    private async Task<(bool Mounted, Uri? Session)> TryMountAsync(string host, string repository, string scope, Uri baseUri, Descriptor blob, IReadOnlyList<string> sources, CancellationToken cancellationToken)
     {
-        var location = await StartUploadAsync(host, repository, scope, baseUri, cancellationToken).ConfigureAwait(false);
+        foreach (var source in sources)
+        {
+            var url = new Uri(baseUri, $"v2/{repository}/blobs/uploads/?mount={Uri.EscapeDataString(blob.Digest.ToString())}&from={Uri.EscapeDataString(source)}");
+            HttpResponseMessage response;
+            try
+            {
+                response = await transport.SendAsync(host, $"{scope} repository:{source}:pull", url, u => new HttpRequestMessage(HttpMethod.Post, u) { Content = new ByteArrayContent([]) }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RegistryAuthenticationException)
+            {
+                continue; // no read access to that repository: upload instead
+            }
+
+            using (response)
+            {
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    return (true, null);
+                }
+
+                if (response.StatusCode == HttpStatusCode.Accepted && response.Headers.Location is not null)
+                {
+                    return (false, NextLocation(url, response));
+                }
+            }
+        }
+
+        return (false, null);
+    }
+
+    /// <summary>Starts an upload session (unless a refused mount opened one), then sends the blob in one PUT, or in PATCH chunks when it is larger than the chunk size.</summary>
+    private async Task UploadAsync(string host, string repository, string scope, Uri baseUri, Descriptor blob, Uri? session, IProgress<PushProgress>? progress, CancellationToken cancellationToken)
+    {
+        var location = session ?? await StartUploadAsync(host, repository, scope, baseUri, cancellationToken).ConfigureAwait(false);
         var chunkSize = transport.Options.ChunkSize;
         if (chunkSize > 0 && blob.Size > chunkSize)
         {
-            location = await UploadChunksAsync(host, scope, location, blob, chunkSize, cancellationToken).ConfigureAwait(false);
-            await FinishAsync(host, scope, location, blob, body: null, cancellationToken).ConfigureAwait(false);
+            location = await UploadChunksAsync(host, scope, location, blob, chunkSize, progress, cancellationToken).ConfigureAwait(false);
+            await FinishAsync(host, scope, location, blob, body: null, progress: null, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        await FinishAsync(host, scope, location, blob, blob, cancellationToken).ConfigureAwait(false);
+        await FinishAsync(host, scope, location, blob, blob, progress, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<Uri> StartUploadAsync(string host, string repository, string scope, Uri baseUri, CancellationToken cancellationToken)
@@ -75,7 +143,7 @@ internal sealed class ImagePusher(RegistryTransport transport, IContentProvider 
     }
 
     /// <summary>Sends the blob in chunks with Content-Range; after a 416 the registry's Range tells where to continue.</summary>
-    private async Task<Uri> UploadChunksAsync(string host, string scope, Uri location, Descriptor blob, long chunkSize, CancellationToken cancellationToken)
+    private async Task<Uri> UploadChunksAsync(string host, string scope, Uri location, Descriptor blob, long chunkSize, IProgress<PushProgress>? progress, CancellationToken cancellationToken)
     {
         long offset = 0;
         while (offset < blob.Size)
@@ -102,6 +170,7 @@ internal sealed class ImagePusher(RegistryTransport transport, IContentProvider 
 
             location = NextLocation(location, response);
             offset = start + length;
+            progress?.Report(new PushProgress(blob.Digest, PushState.Uploading, offset, blob.Size));
         }
 
         return location;
@@ -115,12 +184,12 @@ internal sealed class ImagePusher(RegistryTransport transport, IContentProvider 
         return end + 1;
     }
 
-    private async Task FinishAsync(string host, string scope, Uri location, Descriptor blob, Descriptor? body, CancellationToken cancellationToken)
+    private async Task FinishAsync(string host, string scope, Uri location, Descriptor blob, Descriptor? body, IProgress<PushProgress>? progress, CancellationToken cancellationToken)
     {
         var url = new UriBuilder(location) { Query = (location.Query.Length > 1 ? location.Query[1..] + "&" : string.Empty) + "digest=" + Uri.EscapeDataString(blob.Digest.ToString()) }.Uri;
         using var response = await transport.SendAsync(host, scope, url, u => new HttpRequestMessage(HttpMethod.Put, u)
         {
-            Content = body is null ? new ByteArrayContent([]) : new BlobRangeContent(store, blob.Digest, 0, blob.Size),
+            Content = body is null ? new ByteArrayContent([]) : new BlobRangeContent(store, blob.Digest, 0, blob.Size, progress is null ? null : bytes => progress.Report(new PushProgress(blob.Digest, PushState.Uploading, bytes, blob.Size))),
         }, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Created)
         {

@@ -37,7 +37,7 @@ internal sealed class RegistryTransport : IDisposable
 
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("containers-dotnet/0.1");
-        Authenticator = new RegistryAuthenticator(_http, new CredentialStore(options));
+        Authenticator = new RegistryAuthenticator(_http, new CredentialStore(options), options);
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
         if (options.MaxRetries > 0)
         {
@@ -160,12 +160,12 @@ internal sealed class RegistryTransport : IDisposable
 
     private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(string host, Uri url, Func<Uri, HttpRequestMessage> create, AuthenticationHeaderValue? authorization, CancellationToken cancellationToken)
     {
-        var registryHost = url.Authority;
+        // Credentials go to the registry's own address only: never to a blob store it redirects to, nor to an upload
+        // Location or next-page link on another host.
+        var registryHost = _baseUris.TryGetValue(host, out var known) ? known.Authority : url.Authority;
         for (var hop = 0; ; hop++)
         {
             using var request = create(url);
-
-            // Credentials go to the registry's own host only, never to a blob store it redirects to.
             if (authorization is not null && url.Authority.Equals(registryHost, StringComparison.OrdinalIgnoreCase))
             {
                 request.Headers.Authorization = authorization;

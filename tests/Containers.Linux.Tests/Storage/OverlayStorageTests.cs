@@ -1,4 +1,7 @@
 using Containers.Containers;
+using Containers.Hosting;
+using Containers.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Containers.Linux.Hosting;
 using Containers.Testing;
 
@@ -66,6 +69,41 @@ public sealed class OverlayStorageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_engines_sharing_a_root_unpack_an_image_at_once_each_layer_exactly_once()
+    {
+        var layers = new List<byte[]> { await TestImages.BusyboxRootfsAsync() };
+        for (var i = 1; i < 6; i++)
+        {
+            var text = new string((char)('a' + i), 300_000);
+            layers.Add(TarArchive.Write([new TarArchive.Entry("layers/", [], System.Formats.Tar.TarEntryType.Directory), new TarArchive.Entry($"layers/{i}", System.Text.Encoding.UTF8.GetBytes(text)), new TarArchive.Entry($".wh.gone{i}", [])]));
+        }
+
+        var image = await LayeredImages.AddAsync(_test.Engine, "parallel:1", layers);
+        var log = new CountingLoggerProvider();
+        void Configure(IContainersBuilder b) => log.AddTo(b.AddLinuxRuntime(o => { o.StorageDriver = "overlay"; o.MaxConcurrentUnpacks = 3; }).Services);
+        await using var first = ContainerEngine.Create(new ContainersOptions { Root = _test.Root }, Configure);
+        await using var second = ContainerEngine.Create(new ContainersOptions { Root = _test.Root }, Configure);
+        var mounter = first.Services.GetRequiredService<IImageMounter>();
+        var rootfs = second.Services.GetRequiredService<IContainerRootfs>();
+
+        var mounts = await Task.WhenAll(mounter.MountAsync(image), rootfs.MountAsync("parallel-check", image));
+        try
+        {
+            log.Messages.Count(m => m.StartsWith("Unpacked layer", StringComparison.Ordinal)).Should().Be(6);
+            Directory.EnumerateFileSystemEntries(Path.Combine(_test.Root, "storage", "overlay", "staging")).Should().BeEmpty();
+            File.ReadAllText(Path.Combine(mounts[0], "layers", "5")).Should().HaveLength(300_000).And.StartWith("f");
+            Directory.EnumerateFiles(Path.Combine(mounts[1], "layers")).Should().HaveCount(5);
+        }
+        finally
+        {
+            await mounter.UnmountAsync(image);
+            await rootfs.RemoveAsync("parallel-check");
+        }
+
+        (await RunAsync("parallel:1", "ls /layers | wc -l; test -e /bin/sh && echo base")).Should().Be("5\nbase\n");
+    }
+
+    [Fact]
     public async Task A_half_unpacked_layer_left_by_a_crash_is_reclaimed_at_the_next_start()
     {
         var staging = Directory.CreateDirectory(Path.Combine(_test.Root, "storage", "overlay", "staging", new string('a', 64) + ".deadbeef", "diff")).FullName;
@@ -80,6 +118,21 @@ public sealed class OverlayStorageTests : IAsyncLifetime
         Directory.Exists(uncommitted).Should().BeFalse();
         Directory.Exists(orphan).Should().BeFalse();
         (await RunAsync("busybox", "echo still-works")).Should().Be("still-works\n");
+    }
+
+    [Fact]
+    public async Task A_containers_writable_layer_is_an_active_snapshot_on_its_images_top_layer()
+    {
+        var image = await _test.Engine.Images.InspectAsync("busybox:latest");
+        var container = await _test.Engine.Containers.RunAsync(new ContainerCreateOptions { Image = "busybox", Command = ["true"] });
+        await _test.Engine.Containers.WaitAsync(container.Id);
+        var driver = _test.Engine.Services.GetRequiredService<IStorageDriver>();
+        var top = ChainId.Compute(image.Layers.Select(l => l.DiffId).ToList())[^1].ToString();
+
+        (await driver.WalkAsync().ToListAsync()).Should().Contain(new SnapshotInfo("ctr-" + container.Id, top, SnapshotKind.Active));
+
+        await _test.Engine.Containers.RemoveAsync(container.Id);
+        (await driver.WalkAsync().ToListAsync()).Should().NotContain(s => s.Key == "ctr-" + container.Id);
     }
 
     [Fact]

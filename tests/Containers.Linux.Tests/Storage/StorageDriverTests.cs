@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using Containers.Containers;
 using Containers.Linux.Hosting;
 using Containers.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Containers.Linux.Tests.Storage;
 
@@ -84,6 +85,56 @@ public abstract class StorageDriverTests(string driver) : IAsyncLifetime
         await Containers.StartAsync(first.Id);
         await Containers.WaitAsync(first.Id);
         await Containers.RemoveAsync(first.Id);
+    }
+
+    [Fact]
+    public async Task Directories_a_layer_only_implies_keep_the_owner_and_mode_they_have_below()
+    {
+        var lower = TarArchive.Write([new TarArchive.Entry("home/user/", [], TarEntryType.Directory) { Uid = 1000, Gid = 1001, Mode = (UnixFileMode)0x1E8 }]);
+        var upper = TarArchive.Write([File("home/user/file", "mine"), File("fresh/deep/file", "new")]);
+        await AddOnBusyboxAsync("implied:1", lower, upper);
+
+        (await RunAsync("implied:1", "stat -c '%u:%g %a' /home/user /fresh/deep; cat /home/user/file /fresh/deep/file"))
+            .Should().Be("1000:1001 750\n0:0 755\nminenew");
+    }
+
+    [Fact]
+    public async Task A_hard_link_to_a_file_of_a_lower_layer_works()
+    {
+        var lower = TarArchive.Write([Dir("data/"), File("data/original", "shared")]);
+        var upper = TarArchive.Write([new TarArchive.Entry("data/link", [], TarEntryType.HardLink, "data/original"), File("data/other", "o")]);
+        await AddOnBusyboxAsync("lowerlink:1", lower, upper);
+
+        (await RunAsync("lowerlink:1", "cat /data/link /data/original /data/other")).Should().Be("sharedsharedo");
+    }
+
+    [Fact]
+    public async Task A_binary_file_capability_written_by_GNU_tar_survives_byte_for_byte()
+    {
+        using var scratch = new TempDirectory("capability");
+        var source = Directory.CreateDirectory(scratch.Combine("source")).FullName;
+        Directory.CreateDirectory(Path.Combine(source, "opt"));
+        await System.IO.File.WriteAllTextAsync(Path.Combine(source, "opt/ping"), "elf");
+
+        // cap_setfcap is bit 31: the stored value has a byte over 0x7F, which a UTF-8 decoding of PAX values corrupts.
+        await ExternalTool.RunCheckedAsync("setcap", "cap_setfcap,cap_net_raw+ep", Path.Combine(source, "opt/ping"));
+        var layer = scratch.Combine("layer.tar");
+        await ExternalTool.RunCheckedAsync("tar", "--xattrs", "--xattrs-include=*", "--format=posix", "-C", source, "-cf", layer, "opt");
+        using var rootfs = new MemoryStream(await TestImages.BusyboxRootfsAsync());
+        var image = await LayeredImages.AddAsync(_test.Engine, "capability:1", [rootfs.ToArray(), await System.IO.File.ReadAllBytesAsync(layer)]);
+        var storage = _test.Engine.Services.GetRequiredService<IContainerRootfs>();
+
+        var root = await storage.MountAsync("capability-check", image);
+        try
+        {
+            var attribute = await ExternalTool.RunCheckedAsync("getfattr", "--only-values", "-e", "hex", "-n", "security.capability", Path.Combine(root, "opt/ping"));
+            attribute.Should().Be(await ExternalTool.RunCheckedAsync("getfattr", "--only-values", "-e", "hex", "-n", "security.capability", Path.Combine(source, "opt/ping")));
+            (await GnuTarLayers.GetCapAsync(Path.Combine(root, "opt/ping"))).Should().Be("cap_net_raw,cap_setfcap=ep");
+        }
+        finally
+        {
+            await storage.RemoveAsync("capability-check");
+        }
     }
 
     [Fact]

@@ -92,6 +92,34 @@ public sealed record RuntimeResources
     /// <summary>Gets the process-count limit.</summary>
     [JsonPropertyName("pids")]
     public RuntimePids? Pids { get; init; }
+
+    /// <summary>Gets the device access rules, applied in order (the last matching rule decides).</summary>
+    [JsonPropertyName("devices")]
+    public IReadOnlyList<RuntimeDeviceRule>? Devices { get; init; }
+}
+
+/// <summary>Allows or denies access to devices, as the device cgroup does.</summary>
+public sealed record RuntimeDeviceRule
+{
+    /// <summary>Gets a value indicating whether the rule allows (rather than denies) the access.</summary>
+    [JsonPropertyName("allow")]
+    public bool Allow { get; init; }
+
+    /// <summary>Gets the device type: <c>c</c>, <c>b</c>, or <c>a</c> (or null) for both.</summary>
+    [JsonPropertyName("type")]
+    public string? Type { get; init; }
+
+    /// <summary>Gets the major number; null matches any.</summary>
+    [JsonPropertyName("major")]
+    public long? Major { get; init; }
+
+    /// <summary>Gets the minor number; null matches any.</summary>
+    [JsonPropertyName("minor")]
+    public long? Minor { get; init; }
+
+    /// <summary>Gets the access: any of <c>r</c> (read), <c>w</c> (write), <c>m</c> (mknod); null for all three.</summary>
+    [JsonPropertyName("access")]
+    public string? Access { get; init; }
 }
 
 /// <summary>Limits memory.</summary>

@@ -433,6 +433,14 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
         var linux = spec.Linux ?? new RuntimeLinux();
         var devices = (linux.Devices ?? []).ToList();
         devices.AddRange(DefaultDevices.Where(d => devices.All(existing => existing.Path != d.Path)));
+
+        // As runc: the nodes the runtime creates are allowed after the bundle's own device rules, or even mknod of /dev/null fails.
+        if (linux.Resources?.Devices is { Count: > 0 } rules)
+        {
+            var allowed = rules.Concat(devices.Where(d => d.Type is "c" or "b").Select(d => new RuntimeDeviceRule { Allow = true, Type = d.Type, Major = d.Major, Minor = d.Minor, Access = "rwm" })).ToList();
+            linux = linux with { Resources = linux.Resources with { Devices = allowed } };
+        }
+
         return spec with { Root = spec.Root with { Path = root }, Linux = linux with { Devices = devices } };
     }
 

@@ -1,0 +1,148 @@
+using Containers.Oci.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace Containers.Containers;
+
+/// <summary>
+/// Detached containers: a monitor process parents them, writes their log and records their exit code in a file, so
+/// any process using the root learns how they ended, even when none was watching.
+/// </summary>
+internal sealed partial class ContainerService
+{
+    private string ExitPath(string id) => Path.Combine(_store.DirectoryOf(id), "exit");
+
+    private async Task StartDetachedLockedAsync(ContainerRecord record, ContainerState state, RuntimeSpec spec, CancellationToken cancellationToken)
+    {
+        var id = record.Id;
+        var process = await _runtime.CreateDetachedAsync(id, spec, new DetachedOutput(_store.LogPath(id), ExitPath(id)), cancellationToken).ConfigureAwait(false);
+        await using (process.ConfigureAwait(false))
+        {
+            await process.StartAsync(cancellationToken).ConfigureAwait(false);
+            await _store.WriteStateAsync(id, state with
+            {
+                Status = ContainerStatus.Running,
+                Pid = process.Pid,
+                PidStartTime = process.StartTime,
+                OwnerPid = process.MonitorPid,
+                MonitorPid = process.MonitorPid,
+                MonitorStartTime = process.MonitorStartTime,
+                StartedAt = DateTimeOffset.UtcNow,
+                FinishedAt = null,
+                ExitCode = 0,
+                OomKilled = false,
+                Error = null,
+                StoppedByUser = false,
+            }, cancellationToken).ConfigureAwait(false);
+            _ = WatchDetachedAsync(record, process.WaitForMonitorAsync(CancellationToken.None));
+        }
+    }
+
+    /// <summary>While this process lives, records a detached container's exit as soon as its monitor exits and applies its restart policy.</summary>
+    private async Task WatchDetachedAsync(ContainerRecord record, Task monitorExited)
+    {
+        try
+        {
+            await monitorExited.ConfigureAwait(false);
+            ContainerState state;
+            using (await _store.LockAsync(record.Id, CancellationToken.None).ConfigureAwait(false))
+            {
+                if (await _store.ReadRecordAsync(record.Id, CancellationToken.None).ConfigureAwait(false) is null)
+                {
+                    return;
+                }
+
+                state = await RefreshAsync(record, CancellationToken.None).ConfigureAwait(false);
+                if (!state.IsRunning && !record.Options.AutoRemove
+                    && record.Options.RestartPolicy.ShouldRestart(state.ExitCode, state.RestartCount, state.StoppedByUser))
+                {
+                    await StartLockedAsync(record, state with { RestartCount = state.RestartCount + 1 }, CancellationToken.None).ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            await RemoveIfAutoRemoveAsync(record, state, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ContainersException or IOException or UnauthorizedAccessException)
+        {
+            LogMonitorFailed(_logger, record.Id, e);
+        }
+    }
+
+    /// <summary>Removes a detached container created with auto-remove once it exited; returns whether it did.</summary>
+    private async Task<bool> RemoveIfAutoRemoveAsync(ContainerRecord record, ContainerState state, CancellationToken cancellationToken)
+    {
+        if (!record.Options.AutoRemove || !record.Options.Detached || state.IsRunning || state.StartedAt is null)
+        {
+            return false;
+        }
+
+        _removedExitCodes[record.Id] = state.ExitCode;
+        try
+        {
+            await RemoveAsync(record.Id, force: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ContainerNotFoundException)
+        {
+            // Another process removed it first.
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Corrects a detached container's state once its process is gone: the exit code from the monitor's exit file, or,
+    /// when the monitor died without writing one (killed, or the machine rebooted), a record that it was killed.
+    /// </summary>
+    private async Task<ContainerState> RefreshDetachedAsync(ContainerRecord record, ContainerState state, CancellationToken cancellationToken)
+    {
+        if (_runtime.IsAlive(state.Pid, state.PidStartTime))
+        {
+            return state;
+        }
+
+        var exitPath = ExitPath(record.Id);
+        var code = ReadExitCode(exitPath);
+
+        // The container is gone but its monitor may still be writing the exit file.
+        for (var attempt = 0; code is null && attempt < 100 && _runtime.IsAlive(state.MonitorPid, state.MonitorStartTime); attempt++)
+        {
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+            code = ReadExitCode(exitPath);
+        }
+
+        if (code is null && _runtime.IsAlive(state.MonitorPid, state.MonitorStartTime))
+        {
+            return state;
+        }
+
+        var oomKilled = await _runtime.WasOomKilledAsync(CgroupsPath(record.Id), cancellationToken).ConfigureAwait(false);
+        state = state with
+        {
+            Status = ContainerStatus.Exited,
+            ExitCode = code ?? 128 + Signals.Kill,
+            OomKilled = oomKilled,
+            Pid = 0,
+            MonitorPid = 0,
+            FinishedAt = code is null ? DateTimeOffset.UtcNow : File.GetLastWriteTimeUtc(exitPath),
+            Error = code is null ? "the container's monitor process died, and the container with it" : null,
+        };
+        await _store.WriteStateAsync(record.Id, state, cancellationToken).ConfigureAwait(false);
+        await _runtime.DeleteAsync(CgroupsPath(record.Id), cancellationToken).ConfigureAwait(false);
+        await _rootfs.UnmountAsync(record.Id, cancellationToken).ConfigureAwait(false);
+        File.Delete(exitPath);
+        LogExited(_logger, record.Id, state.ExitCode, oomKilled);
+        return state;
+    }
+
+    private static int? ReadExitCode(string path)
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText(path).Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var code) ? code : null;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace Containers.Containers;
+
+/// <summary>A detached container's process, created under its monitor and waiting at its start barrier.</summary>
+public interface IDetachedRuntimeProcess : IAsyncDisposable
+{
+    /// <summary>Gets the container's process ID on the host.</summary>
+    int Pid { get; }
+
+    /// <summary>Gets the container process's start time (clock ticks since boot).</summary>
+    ulong StartTime { get; }
+
+    /// <summary>Gets the monitor's process ID on the host.</summary>
+    int MonitorPid { get; }
+
+    /// <summary>Gets the monitor's start time (clock ticks since boot).</summary>
+    ulong MonitorStartTime { get; }
+
+    /// <summary>Lets the container execute its program.</summary>
+    /// <exception cref="ContainerCommandException">The program could not be executed.</exception>
+    Task StartAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Waits until the monitor exits, which it does once it recorded the container's exit code.</summary>
+    Task WaitForMonitorAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>Where a detached container's monitor writes.</summary>
+/// <param name="LogPath">The log file, appended as JSON lines (<c>log</c>, <c>stream</c>, <c>time</c>).</param>
+/// <param name="ExitPath">The file that receives the exit code (128 + signal when killed) once the container exited.</param>
+public sealed record DetachedOutput(string LogPath, string ExitPath);

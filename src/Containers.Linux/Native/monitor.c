@@ -1,0 +1,200 @@
+/*
+ * containers-monitor: the parent of a detached container, like conmon. cn_spawn_monitored clones the container and
+ * execs this program in the same process, so the container is its only child. It copies the container's stdout and
+ * stderr into the log file as JSON lines (the format ContainerLogWriter writes and ContainerLogReader reads), waits
+ * for the container, records its exit code in the exit file, and exits. No .NET runtime, so it stays small.
+ *
+ * Usage: containers-monitor LOG_FILE EXIT_FILE STDOUT_FD STDERR_FD
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LINE_MAX_BYTES (16 * 1024)
+
+struct stream {
+  int fd;
+  const char *name;
+  size_t used;
+  char buffer[LINE_MAX_BYTES];
+};
+
+static int log_fd = -1;
+
+static void write_all(int fd, const char *data, size_t length) {
+  while (length > 0) {
+    ssize_t n = write(fd, data, length);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return; /* a full disk loses log lines, never the container */
+    data += n;
+    length -= (size_t)n;
+  }
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when it is not one. */
+static size_t utf8_length(const unsigned char *s, size_t n) {
+  size_t length;
+  unsigned int min;
+  unsigned int cp;
+  if (s[0] < 0x80) return 1;
+  if ((s[0] & 0xE0) == 0xC0) { length = 2; min = 0x80; cp = s[0] & 0x1F; }
+  else if ((s[0] & 0xF0) == 0xE0) { length = 3; min = 0x800; cp = s[0] & 0x0F; }
+  else if ((s[0] & 0xF8) == 0xF0) { length = 4; min = 0x10000; cp = s[0] & 0x07; }
+  else return 0;
+  if (length > n) return 0;
+  for (size_t i = 1; i < length; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (s[i] & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return length;
+}
+
+/* Writes {"log":"...","stream":"...","time":"..."} with the text JSON-escaped; invalid UTF-8 becomes U+FFFD, as .NET decodes it. */
+static void emit(const char *stream, const char *text, size_t length) {
+  static char out[LINE_MAX_BYTES * 6 + 256];
+  size_t o = 0;
+  o += (size_t)snprintf(out, 16, "{\"log\":\"");
+  for (size_t i = 0; i < length;) {
+    unsigned char c = (unsigned char)text[i];
+    if (c == '"' || c == '\\') {
+      out[o++] = '\\';
+      out[o++] = (char)c;
+      i++;
+    } else if (c == '\n') {
+      memcpy(out + o, "\\n", 2), o += 2, i++;
+    } else if (c == '\r') {
+      memcpy(out + o, "\\r", 2), o += 2, i++;
+    } else if (c == '\t') {
+      memcpy(out + o, "\\t", 2), o += 2, i++;
+    } else if (c < 0x20 || c == 0x7F) {
+      o += (size_t)snprintf(out + o, 7, "\\u%04x", c);
+      i++;
+    } else {
+      size_t n = utf8_length((const unsigned char *)text + i, length - i);
+      if (n == 0) {
+        memcpy(out + o, "\xEF\xBF\xBD", 3), o += 3, i++;
+      } else {
+        memcpy(out + o, text + i, n), o += n, i += n;
+      }
+    }
+  }
+
+  struct timespec now;
+  struct tm utc;
+  clock_gettime(CLOCK_REALTIME, &now);
+  gmtime_r(&now.tv_sec, &utc);
+  o += (size_t)snprintf(out + o, sizeof out - o, "\",\"stream\":\"%s\",\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%07ldZ\"}\n", stream,
+                        utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, now.tv_nsec / 100);
+  write_all(log_fd, out, o);
+}
+
+/* Emits every complete line; a partial line that fills the buffer is emitted as it is, as ContainerLogWriter does. */
+static void drain_lines(struct stream *s) {
+  size_t start = 0;
+  for (size_t i = 0; i < s->used; i++) {
+    if (s->buffer[i] == '\n') {
+      emit(s->name, s->buffer + start, i + 1 - start);
+      start = i + 1;
+    }
+  }
+  memmove(s->buffer, s->buffer + start, s->used - start);
+  s->used -= start;
+  if (s->used == sizeof s->buffer) {
+    emit(s->name, s->buffer, s->used);
+    s->used = 0;
+  }
+}
+
+/* Reads what is there; returns 0 at end of file. */
+static int pump(struct stream *s) {
+  ssize_t n = read(s->fd, s->buffer + s->used, sizeof s->buffer - s->used);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return 1;
+  if (n <= 0) {
+    if (s->used > 0) emit(s->name, s->buffer, s->used);
+    s->used = 0;
+    return 0;
+  }
+  s->used += (size_t)n;
+  drain_lines(s);
+  return 1;
+}
+
+static void record_exit(const char *path, int code) {
+  char temporary[4096];
+  char text[32];
+  if (snprintf(temporary, sizeof temporary, "%s.tmp", path) >= (int)sizeof temporary) return;
+  int fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  int length = snprintf(text, sizeof text, "%d\n", code);
+  write_all(fd, text, (size_t)length);
+  fsync(fd);
+  close(fd);
+  rename(temporary, path);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 5) {
+    fprintf(stderr, "usage: containers-monitor LOG_FILE EXIT_FILE STDOUT_FD STDERR_FD\n");
+    return 2;
+  }
+
+  prctl(PR_SET_NAME, "containers-mon", 0, 0, 0);
+  signal(SIGPIPE, SIG_IGN);
+  signal(SIGHUP, SIG_IGN);
+  signal(SIGINT, SIG_IGN);
+  signal(SIGQUIT, SIG_IGN);
+  int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null >= 0) {
+    dup2(null, 0);
+    dup2(null, 1);
+    dup2(null, 2);
+  }
+
+  log_fd = open(argv[1], O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+  static struct stream streams[2];
+  streams[0].fd = atoi(argv[3]);
+  streams[0].name = "stdout";
+  streams[1].fd = atoi(argv[4]);
+  streams[1].name = "stderr";
+
+  int open_streams = 2;
+  while (open_streams > 0) {
+    struct pollfd fds[2];
+    for (int i = 0; i < 2; i++) {
+      fds[i].fd = streams[i].fd;
+      fds[i].events = POLLIN;
+      fds[i].revents = 0;
+    }
+    if (poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    for (int i = 0; i < 2; i++) {
+      if (fds[i].revents && streams[i].fd >= 0 && !pump(&streams[i])) {
+        close(streams[i].fd);
+        streams[i].fd = -1; /* poll ignores negative descriptors */
+        open_streams--;
+      }
+    }
+  }
+
+  /* The container is this process's only child. */
+  int status = 0;
+  int code = 255;
+  pid_t pid;
+  while ((pid = waitpid(-1, &status, 0)) > 0 || (pid < 0 && errno == EINTR)) {
+    if (pid > 0) code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 255;
+  }
+  record_exit(argv[2], code);
+  return 0;
+}

@@ -1,0 +1,137 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Containers.Linux.Interop;
+
+namespace Containers.Linux.Networking;
+
+/// <summary>
+/// An rtnetlink socket: sends one request at a time and waits for the kernel's acknowledgement. A socket opened inside a
+/// network namespace keeps acting on that namespace, which is how container interfaces are configured without <c>ip</c>.
+/// </summary>
+internal sealed unsafe partial class Netlink : IDisposable
+{
+    public const byte AF_INET = 2;
+    public const ushort RTM_NEWLINK = 16, RTM_DELLINK = 17, RTM_GETLINK = 18, RTM_NEWADDR = 20, RTM_NEWROUTE = 24;
+    public const ushort NLM_F_REQUEST = 1, NLM_F_ACK = 4, NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400;
+    public const ushort IFLA_IFNAME = 3, IFLA_MASTER = 10, IFLA_LINKINFO = 18, IFLA_NET_NS_PID = 19, IFLA_INFO_KIND = 1, IFLA_INFO_DATA = 2, VETH_INFO_PEER = 1;
+    public const ushort IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_BROADCAST = 4;
+    public const ushort RTA_OIF = 4, RTA_GATEWAY = 5;
+    public const uint IFF_UP = 1;
+    private const int AF_NETLINK = 16, SOCK_RAW = 3, SOCK_CLOEXEC = 0x80000, NETLINK_ROUTE = 0;
+    private const ushort NLMSG_ERROR = 2;
+
+    private readonly int _fd;
+    private uint _sequence;
+
+    private Netlink(int fd) => _fd = fd;
+
+    /// <summary>Opens a socket in the calling thread's network namespace.</summary>
+    public static Netlink Open()
+    {
+        var fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+        if (fd < 0)
+        {
+            throw new NetworkSetupException("opening a netlink socket", Errno.Describe(Errno.Last));
+        }
+
+        Span<byte> address = stackalloc byte[12];
+        address.Clear();
+        address[0] = AF_NETLINK;
+        fixed (byte* a = address)
+        {
+            if (bind(fd, a, 12) < 0)
+            {
+                var errno = Errno.Last;
+                Libc.close(fd);
+                throw new NetworkSetupException("binding a netlink socket", Errno.Describe(errno));
+            }
+        }
+
+        return new Netlink(fd);
+    }
+
+    /// <summary>Sends a request and waits for its acknowledgement; returns the errno the kernel answered (0 on success).</summary>
+    public int TrySend(NetlinkMessage message)
+    {
+        var sequence = ++_sequence;
+        var bytes = message.ToArray(sequence);
+        fixed (byte* b = bytes)
+        {
+            if (send(_fd, b, bytes.Length, 0) < 0)
+            {
+                throw new NetworkSetupException("sending a netlink request", Errno.Describe(Errno.Last));
+            }
+        }
+
+        var buffer = new byte[65536];
+        while (true)
+        {
+            nint received;
+            fixed (byte* b = buffer)
+            {
+                received = recv(_fd, b, buffer.Length, 0);
+            }
+
+            if (received < 0)
+            {
+                if (Errno.Last == Errno.EINTR)
+                {
+                    continue;
+                }
+
+                throw new NetworkSetupException("reading a netlink answer", Errno.Describe(Errno.Last));
+            }
+
+            for (var offset = 0; offset + 16 <= received;)
+            {
+                var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(offset));
+                var type = BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(offset + 4));
+                var seq = BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(offset + 8));
+                if (type == NLMSG_ERROR && seq == sequence)
+                {
+                    return -BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(offset + 16));
+                }
+
+                offset += (length + 3) & ~3;
+                if (length < 16)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Sends a request and throws when the kernel refuses it, unless the errno is one of <paramref name="ignored"/>.</summary>
+    public void Send(NetlinkMessage message, string step, params int[] ignored)
+    {
+        var errno = TrySend(message);
+        if (errno != 0 && !ignored.Contains(errno))
+        {
+            throw new NetworkSetupException(step, Errno.Describe(errno));
+        }
+    }
+
+    /// <summary>Returns the index of an interface in this socket's namespace.</summary>
+    public static int IndexOf(string name, string step)
+    {
+        var index = if_nametoindex(name);
+        return index != 0 ? (int)index : throw new NetworkSetupException(step, $"no interface named {name}");
+    }
+
+    public void Dispose() => Libc.close(_fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int socket(int domain, int type, int protocol);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int bind(int fd, byte* address, int length);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial nint send(int fd, byte* buffer, nint length, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial nint recv(int fd, byte* buffer, nint length, int flags);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial uint if_nametoindex(string name);
+}

@@ -1,0 +1,93 @@
+using Containers.Containers;
+using Containers.Linux.Interop;
+using Containers.Oci.Runtime;
+
+namespace Containers.Linux.Runtime;
+
+/// <summary>
+/// Open handles on a running container's namespaces, in the order an exec joins them: the user namespace first (it
+/// owns the others), the mount namespace last (it changes the root), and the pid namespace before the clone.
+/// </summary>
+internal sealed class ContainerNamespaces : IDisposable
+{
+    private static readonly (string Type, string File, int Flag)[] Order =
+    [
+        ("user", "user", 0x10000000), ("cgroup", "cgroup", 0x02000000), ("ipc", "ipc", 0x08000000),
+        ("uts", "uts", 0x04000000), ("network", "net", 0x40000000), ("mount", "mnt", 0x00020000),
+    ];
+
+    private readonly List<int> _fds = [];
+
+    private ContainerNamespaces()
+    {
+    }
+
+    /// <summary>Gets the namespaces to join in the child, as (descriptor, CLONE_NEW* type).</summary>
+    public List<(int Fd, int Type)> Joins { get; } = [];
+
+    /// <summary>Gets the pid namespace descriptor the spawning thread enters before cloning, or 0.</summary>
+    public int PidNamespaceFd { get; private set; }
+
+    /// <summary>Opens the namespaces of <paramref name="pid"/> that differ from this process's own.</summary>
+    /// <exception cref="ContainerStartException">The container's process is gone.</exception>
+    public static ContainerNamespaces Open(int pid, RuntimeSpec spec)
+    {
+        var types = spec.Linux?.Namespaces?.Select(n => n.Type).ToHashSet(StringComparer.Ordinal) ?? [];
+        var namespaces = new ContainerNamespaces();
+        try
+        {
+            foreach (var (type, file, flag) in Order.Where(o => types.Contains(o.Type)))
+            {
+                if (namespaces.OpenIfDifferent(pid, file) is { } fd)
+                {
+                    namespaces.Joins.Add((fd, flag));
+                }
+            }
+
+            if (types.Contains("pid") && namespaces.OpenIfDifferent(pid, "pid") is { } pidFd)
+            {
+                namespaces.PidNamespaceFd = pidFd;
+            }
+
+            return namespaces;
+        }
+        catch
+        {
+            namespaces.Dispose();
+            throw;
+        }
+    }
+
+    private int? OpenIfDifferent(int pid, string file)
+    {
+        var path = $"/proc/{pid}/ns/{file}";
+        if (Libc.Stat(path) is not { } theirs)
+        {
+            throw new ContainerStartException("exec", Errno.ESRCH, "ESRCH", "the container is not running");
+        }
+
+        if (Libc.Stat("/proc/self/ns/" + file) is { } ours && ours.Inode == theirs.Inode && ours.Device == theirs.Device)
+        {
+            return null;
+        }
+
+        var fd = Libc.open(path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            throw new ContainerStartException("exec", Errno.Last, Errno.Name(Errno.Last), $"opening the container's {file} namespace failed: {Errno.Describe(Errno.Last)}");
+        }
+
+        _fds.Add(fd);
+        return fd;
+    }
+
+    public void Dispose()
+    {
+        foreach (var fd in _fds)
+        {
+            Libc.close(fd);
+        }
+
+        _fds.Clear();
+    }
+}

@@ -85,6 +85,18 @@ namespace Containers.Runtime
                     return await runtime.RunAsync(line.Arguments[0], line.Value("bundle", "b") ?? ".", CreateOptions(line), line.Switch("detach", "d"));
                 }
 
+                case "exec":
+                {
+                    var line = CommandLine.Parse(args, start, ["process", "p", "pid-file", "console-socket", "preserve-fds", "pidfd-socket", "cwd", "user", "u", "env", "e", "process-label", "apparmor", "cap", "c", "cgroup"], ["detach", "d", "tty", "t", "no-new-privs", "ignore-paused", "no-subreaper"], stopAtArgument: false, out _);
+                    RefusePreservedFds(line);
+                    if (line.Value("process", "p") is not { } processFile || line.Arguments.Count != 1)
+                    {
+                        throw new UsageException("\"exec\" needs --process FILE and exactly one container ID (inline commands are not supported)");
+                    }
+
+                    return await runtime.ExecAsync(line.Arguments[0], processFile, CreateOptions(line), line.Switch("detach", "d"));
+                }
+
                 case "start":
                     runtime.Start(Parse(args, start, command, 1, [], []).Arguments[0]);
                     return 0;

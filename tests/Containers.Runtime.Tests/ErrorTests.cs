@@ -12,7 +12,11 @@ public sealed class ErrorTests : IDisposable
 
     public ErrorTests() => _cli = new RuntimeCli(_scratch);
 
-    public void Dispose() => _scratch.Dispose();
+    public void Dispose()
+    {
+        _cli.Dispose();
+        _scratch.Dispose();
+    }
 
     private void NothingLeftFor(string id)
     {
@@ -75,6 +79,17 @@ public sealed class ErrorTests : IDisposable
         var result = await _cli.RunAsync("create", "--bundle", bundle, id);
         result.ExitCode.Should().Be(1);
         result.Stderr.Should().Contain("cannot allocate tty if runc will detach without setting console socket");
+        NothingLeftFor(id);
+    }
+
+    [Fact]
+    public async Task A_console_socket_nobody_listens_on_fails_create_and_cleans_up()
+    {
+        var id = RuntimeBundle.NewId("nosock");
+        var bundle = await RuntimeBundle.CreateAsync(_scratch, ["true"], c => c["process"]!["terminal"] = true);
+        var result = await _cli.RunAsync("create", "--bundle", bundle, "--console-socket", _scratch.Combine("missing.sock"), id);
+        result.ExitCode.Should().Be(1);
+        result.Stderr.Should().Contain("connecting to the console socket");
         NothingLeftFor(id);
     }
 

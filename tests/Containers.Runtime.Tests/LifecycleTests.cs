@@ -12,7 +12,11 @@ public sealed class LifecycleTests : IDisposable
 
     public LifecycleTests() => _cli = new RuntimeCli(_scratch);
 
-    public void Dispose() => _scratch.Dispose();
+    public void Dispose()
+    {
+        _cli.Dispose();
+        _scratch.Dispose();
+    }
 
     private async Task<JsonElement> StateAsync(string id)
     {

@@ -33,6 +33,7 @@ public sealed class PodmanInteropTests : IAsyncLifetime
         await ExternalTool.RunAsync("podman", Podman("rm", "--all", "--force"));
         await ExternalTool.RunAsync("podman", Podman("rmi", "--all", "--force"));
         await ExternalTool.RunAsync("umount", ["-R", _scratch.Combine("storage", "overlay")]);
+        _cli.Dispose();
         _scratch.Dispose();
     }
 
@@ -50,6 +51,14 @@ public sealed class PodmanInteropTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Podman_run_with_a_terminal_gets_the_pty_over_the_console_socket()
+    {
+        var result = await ExternalTool.RunAsync("podman", Podman("run", "--rm", "-t", "--network", "none", Image, "sh", "-c", "echo hi; tty"));
+        result.ExitCode.Should().Be(0, result.Stderr);
+        result.Stdout.Should().Be("hi\r\n/dev/console\r\n", "the terminal translates newlines and is the container's console");
+    }
+
+    [Fact]
     public async Task Podman_reports_a_missing_program_as_command_not_found()
     {
         var result = await ExternalTool.RunAsync("podman", Podman("run", "--rm", "--network", "none", Image, "no-such-program"));
@@ -61,10 +70,23 @@ public sealed class PodmanInteropTests : IAsyncLifetime
     public async Task Podman_runs_detached_lists_stops_and_removes()
     {
         var name = RuntimeBundle.NewId("pd");
-        var run = await ExternalTool.RunAsync("podman", Podman("run", "-d", "--name", name, "--network", "none", Image, "sleep", "1000"));
+        var run = await ExternalTool.RunAsync("podman", Podman("run", "-d", "--name", name, "--network", "none", Image, "sh", "-c", "echo from-run > /tmp/mark; exec sleep 1000"));
         run.ExitCode.Should().Be(0, run.Stderr);
         var ps = await ExternalTool.RunCheckedAsync("podman", Podman("ps", "--format", "{{.Names}} {{.Status}}"));
         ps.Should().Contain(name + " Up");
+
+        // exec goes through "containers-runtime exec --process FILE --detach": the container's files, pid namespace and exit codes.
+        var exec = await ExternalTool.RunAsync("podman", Podman("exec", name, "sh", "-c", "cat /tmp/mark; cat /proc/1/cmdline | tr '\\0' ' '"));
+        exec.ExitCode.Should().Be(0, exec.Stderr);
+        exec.Stdout.Should().Be("from-run\nsleep 1000 ");
+        (await ExternalTool.RunAsync("podman", Podman("exec", name, "sh", "-c", "exit 5"))).ExitCode.Should().Be(5);
+        var user = await ExternalTool.RunAsync("podman", Podman("exec", "--user", "1000", name, "id", "-u"));
+        user.Stdout.Should().Be("1000\n", user.Stderr);
+        var tty = await ExternalTool.RunAsync("podman", Podman("exec", "-t", name, "tty"));
+        tty.ExitCode.Should().Be(0, tty.Stderr);
+        tty.Stdout.Should().MatchRegex(@"^/dev/pts/\d+\r\n$", "an exec'd terminal comes from the container's own devpts");
+        var missing = await ExternalTool.RunAsync("podman", Podman("exec", name, "no-such-program"));
+        missing.ExitCode.Should().Be(127);
         var stop = await ExternalTool.RunAsync("podman", Podman("stop", "--time", "1", name));
         stop.ExitCode.Should().Be(0, stop.Stderr);
         var inspect = await ExternalTool.RunCheckedAsync("podman", Podman("inspect", "--format", "{{.State.Status}}", name));

@@ -6,9 +6,10 @@ namespace Containers.Runtime.Tests;
 /// Runs the built <c>containers-runtime</c> as a separate process, with its standard streams in files: a created
 /// container keeps the creator's streams, so a pipe would stay open until the container exits.
 /// </summary>
-internal sealed class RuntimeCli
+internal sealed class RuntimeCli : IDisposable
 {
     private readonly TempDirectory _scratch;
+    private readonly List<string> _created = [];
     private int _calls;
 
     public RuntimeCli(TempDirectory scratch)
@@ -32,6 +33,18 @@ internal sealed class RuntimeCli
     /// <summary>Gets an executable script that runs the runtime with this test's state root, for engines such as podman.</summary>
     public string EnginePath { get; }
 
+    /// <summary>Force-deletes every container this runner created, so a failed assertion leaves no process or cgroup behind.</summary>
+    public void Dispose()
+    {
+        foreach (var id in _created)
+        {
+            if (Directory.Exists(Path.Combine(StateRoot, id)))
+            {
+                RunAsync("delete", "--force", id).GetAwaiter().GetResult();
+            }
+        }
+    }
+
     /// <summary>Gets the runtime's state directory for this test (its <c>--root</c>).</summary>
     public string StateRoot { get; }
 
@@ -41,6 +54,14 @@ internal sealed class RuntimeCli
     /// <summary>Runs the runtime with <c>--root</c> and the arguments; returns its exit code, stdout and stderr (and the stdout file's path).</summary>
     public async Task<RuntimeResult> RunAsync(params string[] args)
     {
+        if (args.Length > 1 && args[0] is "create" or "run")
+        {
+            lock (_created)
+            {
+                _created.Add(args[^1]);
+            }
+        }
+
         var call = Interlocked.Increment(ref _calls);
         var stdout = _scratch.Combine($"call-{call}.out");
         var stderr = _scratch.Combine($"call-{call}.err");

@@ -269,7 +269,7 @@ internal static partial class SpawnPlanBuilder
     /// Adds the identity and privilege steps in the only order that works: drop the bounding set, install seccomp while
     /// still privileged (unless no_new_privs allows it later), change groups and user keeping capabilities, then set them.
     /// </summary>
-    private static void AddIdentity(List<SpawnStep> steps, RuntimeProcess process, (byte[] Program, int Count)? seccomp)
+    internal static void AddIdentity(List<SpawnStep> steps, RuntimeProcess process, (byte[] Program, int Count)? seccomp)
     {
         var caps = process.Capabilities;
         steps.Add(SpawnStep.DropBoundingCapabilities(Capabilities.Mask(caps?.Bounding) & Available, LastCapability));

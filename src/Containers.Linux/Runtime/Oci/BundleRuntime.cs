@@ -59,11 +59,6 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
             throw new OciRuntimeException("cannot allocate tty if runc will detach without setting console socket");
         }
 
-        if (process.Terminal)
-        {
-            throw new OciRuntimeException("process.terminal is not supported by containers-runtime yet; run without a terminal (podman run without -t)");
-        }
-
         var cgroupsPath = CgroupsPath(id, spec.Linux?.CgroupsPath);
         Directory.CreateDirectory(stateRoot);
         var directory = StateDirectory(id);
@@ -76,6 +71,7 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
 
         var joined = new List<int>();
         var cgroupCreated = false;
+        using var terminal = process.Terminal ? ConsoleTerminal.Open() : null;
         try
         {
             var root = spec.Root!.Path;
@@ -103,9 +99,28 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
             var fifo = Errno.Check(Libc.open(fifoPath, Libc.O_RDWR | Libc.O_CLOEXEC, 0), "opening " + fifoPath);
             try
             {
-                var plan = SpawnPlanBuilder.Build(spec, executable, new StdioFds(0, 1, 2), seccomp);
-                plan = plan with { ParentDeathSignal = 0, Steps = [.. joins, .. plan.Steps] };
+                if (terminal is not null)
+                {
+                    spec = WithConsole(spec, terminal.ReplicaPath);
+                }
+
+                var stdio = terminal is null ? new StdioFds(0, 1, 2) : new StdioFds(terminal.Replica, terminal.Replica, terminal.Replica);
+                var plan = SpawnPlanBuilder.Build(spec, executable, stdio, seccomp);
+                var steps = plan.Steps.ToList();
+                if (terminal is not null)
+                {
+                    // After setsid the child has no terminal; its stdin (the replica) becomes its controlling one.
+                    steps.Insert(steps.FindIndex(s => s.Op == SpawnOp.SetSid) + 1, new SpawnStep(SpawnOp.SetControllingTerminal, "making the terminal the controlling one") { I0 = 0 });
+                }
+
+                plan = plan with { ParentDeathSignal = 0, Steps = [.. joins, .. steps] };
                 var pid = await SpawnAsync(plan, spec.Linux, cgroupsPath, fifo, cancellationToken).ConfigureAwait(false);
+                if (terminal is not null)
+                {
+                    terminal.CloseReplica();
+                    terminal.SendPrimary(options.ConsoleSocket!);
+                }
+
                 var record = new OciStateRecord
                 {
                     Id = id,
@@ -319,8 +334,13 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
         if (status != "stopped")
         {
             Libc.kill(record.Pid, Signals.Kill);
-            while (IsAlive(record))
+            for (var waited = 0; IsAlive(record); waited += 10)
             {
+                if (waited >= 10_000)
+                {
+                    throw new OciRuntimeException($"container {id} (pid {record.Pid}) did not exit after SIGKILL; it may be stuck in the kernel (state {ProcStat.State(record.Pid)}), try delete again later");
+                }
+
                 await Task.Delay(10, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -423,6 +443,13 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
 
         return spec with { Root = spec.Root with { Path = root }, Linux = linux with { Devices = devices } };
     }
+
+    /// <summary>Binds the terminal to /dev/console, which the runtime specification asks for when process.terminal is set.</summary>
+    private static RuntimeSpec WithConsole(RuntimeSpec spec, string replicaPath) =>
+        spec with
+        {
+            Mounts = [.. spec.Mounts ?? [], new RuntimeMount { Destination = "/dev/console", Type = "bind", Source = replicaPath, Options = ["bind"] }],
+        };
 
     /// <summary>Opens the namespaces the specification names by path; the child joins them first.</summary>
     private static List<SpawnStep> JoinNamespaces(RuntimeSpec spec, List<int> opened)

@@ -93,6 +93,10 @@ internal sealed partial class ContainerService
     /// Corrects a detached container's state once its process is gone: the exit code from the monitor's exit file, or,
     /// when the monitor died without writing one (killed, or the machine rebooted), a record that it was killed.
     /// </summary>
+    /// <remarks>
+    /// Several processes may do this at once without the container's lock (its holder may be the caller), so the exit
+    /// file stays until the next start: every one of them reads the same code and records the same state.
+    /// </remarks>
     private async Task<ContainerState> RefreshDetachedAsync(ContainerRecord record, ContainerState state, CancellationToken cancellationToken)
     {
         if (_runtime.IsAlive(state.Pid, state.PidStartTime))
@@ -129,7 +133,6 @@ internal sealed partial class ContainerService
         await _store.WriteStateAsync(record.Id, state, cancellationToken).ConfigureAwait(false);
         await _runtime.DeleteAsync(CgroupsPath(record.Id), cancellationToken).ConfigureAwait(false);
         await _rootfs.UnmountAsync(record.Id, cancellationToken).ConfigureAwait(false);
-        File.Delete(exitPath);
         LogExited(_logger, record.Id, state.ExitCode, oomKilled);
         return state;
     }

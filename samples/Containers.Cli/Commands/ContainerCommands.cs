@@ -46,30 +46,26 @@ internal static class ContainerCommands
         var containers = context.Engine.Containers;
         if (context.Args.Flag("detach"))
         {
-            return await RunDetachedAsync(context, options with { Detached = true });
+            // As docker run -d: the container outlives this command, watched by its monitor; print its ID.
+            var (detached, failure) = await StartContainerAsync(context, options with { Detached = true });
+            if (detached is not null)
+            {
+                context.Out.WriteLine(detached.Id);
+            }
+
+            return failure;
         }
 
-        ContainerDetails container;
-        try
+        // --rm is applied here, after the output is read, so a fast container's logs are not removed before they are shown.
+        var (container, code) = await StartContainerAsync(context, options with { AutoRemove = false });
+        if (container is null)
         {
-            // --rm is applied here, after the output is read, so a fast container's logs are not removed before they are shown.
-            container = await containers.RunAsync(options with { AutoRemove = false }, context.CancellationToken);
-        }
-        catch (ContainerCommandException e)
-        {
-            context.Error.WriteLine($"containers: Error: {e.Message}");
-            return e.ExitCode;
-        }
-        catch (ContainersException e)
-        {
-            // As docker run: 125 when the engine, not the container, failed.
-            context.Error.WriteLine($"containers: Error: {e.Message}");
-            return 125;
+            return code;
         }
 
         var stdin = options.OpenStdin ? PumpStdinAsync(context, container.Id) : Task.CompletedTask;
         await CopyOutputAsync(context, container.Id, follow: true);
-        var code = await containers.WaitAsync(container.Id, CancellationToken.None);
+        code = await containers.WaitAsync(container.Id, CancellationToken.None);
         if (options.AutoRemove)
         {
             await containers.RemoveAsync(container.Id, force: true, removeVolumes: true, CancellationToken.None);
@@ -79,24 +75,22 @@ internal static class ContainerCommands
         return code;
     }
 
-    /// <summary>As docker run -d: the container outlives this command, watched by its monitor; prints its ID.</summary>
-    private static async Task<int> RunDetachedAsync(CommandContext context, ContainerCreateOptions options)
+    /// <summary>Creates and starts a container; on failure prints the error and returns docker run's code: the program's 126 or 127, else 125 (the engine failed).</summary>
+    private static async Task<(ContainerDetails? Container, int ExitCode)> StartContainerAsync(CommandContext context, ContainerCreateOptions options)
     {
         try
         {
-            var container = await context.Engine.Containers.RunAsync(options, context.CancellationToken);
-            context.Out.WriteLine(container.Id);
-            return 0;
+            return (await context.Engine.Containers.RunAsync(options, context.CancellationToken), 0);
         }
         catch (ContainerCommandException e)
         {
             context.Error.WriteLine($"containers: Error: {e.Message}");
-            return e.ExitCode;
+            return (null, e.ExitCode);
         }
         catch (ContainersException e)
         {
             context.Error.WriteLine($"containers: Error: {e.Message}");
-            return 125;
+            return (null, 125);
         }
     }
 

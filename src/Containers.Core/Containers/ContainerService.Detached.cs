@@ -18,21 +18,12 @@ internal sealed partial class ContainerService
         await using (process.ConfigureAwait(false))
         {
             await process.StartAsync(cancellationToken).ConfigureAwait(false);
-            await _store.WriteStateAsync(id, state with
+            var started = Started(state, process.Pid, process.StartTime, process.MonitorPid) with
             {
-                Status = ContainerStatus.Running,
-                Pid = process.Pid,
-                PidStartTime = process.StartTime,
-                OwnerPid = process.MonitorPid,
                 MonitorPid = process.MonitorPid,
                 MonitorStartTime = process.MonitorStartTime,
-                StartedAt = DateTimeOffset.UtcNow,
-                FinishedAt = null,
-                ExitCode = 0,
-                OomKilled = false,
-                Error = null,
-                StoppedByUser = false,
-            }, cancellationToken).ConfigureAwait(false);
+            };
+            await _store.WriteStateAsync(id, started, cancellationToken).ConfigureAwait(false);
             _ = WatchDetachedAsync(record, process.WaitForMonitorAsync(CancellationToken.None));
         }
     }

@@ -46,19 +46,7 @@ internal sealed partial class ContainerService
             var running = new RunningContainer(process, log, pumps);
             _running[id] = running;
             await process.StartAsync(cancellationToken).ConfigureAwait(false);
-            await _store.WriteStateAsync(id, state with
-            {
-                Status = ContainerStatus.Running,
-                Pid = process.Pid,
-                PidStartTime = process.StartTime,
-                OwnerPid = Environment.ProcessId,
-                StartedAt = DateTimeOffset.UtcNow,
-                FinishedAt = null,
-                ExitCode = 0,
-                OomKilled = false,
-                Error = null,
-                StoppedByUser = false,
-            }, cancellationToken).ConfigureAwait(false);
+            await _store.WriteStateAsync(id, Started(state, process.Pid, process.StartTime, Environment.ProcessId), cancellationToken).ConfigureAwait(false);
             _ = MonitorAsync(record, running);
         }
         catch (Exception e)
@@ -77,6 +65,21 @@ internal sealed partial class ContainerService
             throw;
         }
     }
+
+    /// <summary>The state of a container that just started: its process, the process that owns it, no leftovers of its last run.</summary>
+    private static ContainerState Started(ContainerState state, int pid, ulong startTime, int ownerPid) => state with
+    {
+        Status = ContainerStatus.Running,
+        Pid = pid,
+        PidStartTime = startTime,
+        OwnerPid = ownerPid,
+        StartedAt = DateTimeOffset.UtcNow,
+        FinishedAt = null,
+        ExitCode = 0,
+        OomKilled = false,
+        Error = null,
+        StoppedByUser = false,
+    };
 
     /// <summary>Writes the runtime specification and the files the engine provides (<c>hosts</c>, <c>hostname</c>, <c>resolv.conf</c>).</summary>
     private async Task<RuntimeSpec> WriteSpecAsync(ContainerRecord record, Images.ImageDetails image, string rootfs, CancellationToken cancellationToken)

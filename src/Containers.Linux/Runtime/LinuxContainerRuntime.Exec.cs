@@ -44,21 +44,7 @@ internal sealed partial class LinuxContainerRuntime
             ParentDeathSignal = request.Detached ? 0 : Signals.Kill,
         };
 
-        var pid = await Spawner.RunAsync(() =>
-        {
-            using var buffer = new NativePlanBuffer(plan, sync.ReadFd, report.WriteFd, start.ReadFd, namespaces.PidNamespaceFd);
-            unsafe
-            {
-                return NativeMethods.Spawn(buffer.Plan);
-            }
-        }).ConfigureAwait(false);
-
-        sync.CloseRead();
-        report.CloseWrite();
-        start.CloseRead();
-        stdout.CloseWrite();
-        stderr.CloseWrite();
-        stdin?.CloseRead();
+        var pid = await SpawnAsync(plan, sync, report, start, stdout, stderr, stdin, namespaces.PidNamespaceFd).ConfigureAwait(false);
         if (pid < 0)
         {
             report.Dispose();

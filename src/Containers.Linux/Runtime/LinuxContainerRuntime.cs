@@ -26,22 +26,7 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
         using var devNull = openStdin ? null : DevNull.Open();
         var plan = SpawnPlanBuilder.Build(spec, executable, new StdioFds(stdin?.ReadFd ?? devNull!.Fd, stdout.WriteFd, stderr.WriteFd), seccomp);
 
-        var pid = await Spawner.RunAsync(() =>
-        {
-            using var buffer = new NativePlanBuffer(plan, sync.ReadFd, report.WriteFd, start.ReadFd);
-            unsafe
-            {
-                return NativeMethods.Spawn(buffer.Plan);
-            }
-        }).ConfigureAwait(false);
-
-        // The child has its own copies now; the parent keeps only its ends.
-        sync.CloseRead();
-        report.CloseWrite();
-        start.CloseRead();
-        stdout.CloseWrite();
-        stderr.CloseWrite();
-        stdin?.CloseRead();
+        var pid = await SpawnAsync(plan, sync, report, start, stdout, stderr, stdin).ConfigureAwait(false);
         await FailIfNotSpawnedAsync(pid, report, start, cgroupsPath, cancellationToken).ConfigureAwait(false);
 
         var exit = Reaper.WaitAsync(pid);
@@ -101,6 +86,26 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
         LogCreatedDetached(logger, containerId, pid, monitorPid);
         var barrier = new StartBarrier(plan, report, start, monitorExit);
         return new LinuxDetachedProcess(pid, ProcStat.StartTime(pid) ?? 0, monitorPid, ProcStat.StartTime(monitorPid) ?? 0, barrier, monitorExit);
+    }
+
+    /// <summary>Clones the child of <paramref name="plan"/> on the spawner thread, then closes the pipe ends the child now owns.</summary>
+    private static async Task<int> SpawnAsync(SpawnPlan plan, Pipe sync, Pipe report, Pipe start, Pipe stdout, Pipe stderr, Pipe? stdin, int joinPidNamespaceFd = 0)
+    {
+        var pid = await Spawner.RunAsync(() =>
+        {
+            using var buffer = new NativePlanBuffer(plan, sync.ReadFd, report.WriteFd, start.ReadFd, joinPidNamespaceFd);
+            unsafe
+            {
+                return NativeMethods.Spawn(buffer.Plan);
+            }
+        }).ConfigureAwait(false);
+        sync.CloseRead();
+        report.CloseWrite();
+        start.CloseRead();
+        stdout.CloseWrite();
+        stderr.CloseWrite();
+        stdin?.CloseRead();
+        return pid;
     }
 
     /// <summary>Checks the specification, resolves the program and compiles seccomp before anything is created; creates the cgroup.</summary>

@@ -20,7 +20,7 @@ public sealed class DetachedContainerTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Process("rm", "-f", "web", "short", "victim");
+        await Process("rm", "-f", "web", "short", "victim", "echoer");
         _root.Dispose();
     }
 
@@ -68,6 +68,32 @@ public sealed class DetachedContainerTests : IAsyncLifetime
         (await Process("rm", "web")).ExitCode.Should().Be(0);
         (await Process("ps", "-a", "-q")).Stdout.Should().BeEmpty();
         MountedUnderRoot().Should().BeFalse("removal unmounted the root filesystem");
+    }
+
+    [Fact]
+    public async Task Attach_sends_input_shows_later_output_and_ends_with_the_container()
+    {
+        (await Process("run", "-d", "-i", "--name", "echoer", "busybox", "sh", "-c", "echo before; while read line; do echo got $line; done")).ExitCode.Should().Be(0);
+        await EventuallyAsync(async () => (await Process("logs", "echoer")).Stdout == "before\n", "the container runs");
+
+        var start = new global::System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { CliRunner.ProgramPath, "--root", _root.Path, "attach", "echoer" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var attach = global::System.Diagnostics.Process.Start(start)!;
+        var output = attach.StandardOutput.ReadToEndAsync();
+        await attach.StandardInput.WriteLineAsync("hi");
+        await attach.StandardInput.FlushAsync();
+        await EventuallyAsync(async () => (await Process("logs", "echoer")).Stdout.Contains("got hi", StringComparison.Ordinal), "the input reaches the container");
+        attach.StandardInput.Close();
+
+        (await Process("kill", "echoer")).ExitCode.Should().Be(0);
+        await attach.WaitForExitAsync();
+        (await output).Should().Be("got hi\n", "attach shows what came after it attached");
+        attach.ExitCode.Should().Be(137, "attach ends with the container and its code");
+        (await Process("rm", "echoer")).ExitCode.Should().Be(0);
     }
 
     [Fact]

@@ -95,9 +95,9 @@ internal static class ContainerCommands
     }
 
     /// <summary>Writes the container's output to ours, stdout to stdout and stderr to stderr, until it stops.</summary>
-    internal static async Task CopyOutputAsync(CommandContext context, string id, bool follow, int? tail = null)
+    internal static async Task CopyOutputAsync(CommandContext context, string id, bool follow, DateTimeOffset? since = null)
     {
-        await foreach (var entry in context.Engine.Containers.LogsAsync(id, new LogOptions { Follow = follow, Tail = tail }, context.CancellationToken))
+        await foreach (var entry in context.Engine.Containers.LogsAsync(id, new LogOptions { Follow = follow, Since = since }, context.CancellationToken))
         {
             var writer = entry.Stream == LogStream.Stderr ? context.Error : context.Out;
             await writer.WriteAsync(entry.Text);

@@ -16,7 +16,7 @@ internal static class ExecCommands
                 OptionSpec.Value("user", 'u', "string", "Username or UID (format: \"<name|uid>[:<group|gid>]\")"),
                 OptionSpec.Value("workdir", 'w', "string", "Working directory inside the container"),
             ], ExecAsync, ["exec"], FlagsStopAtFirstArgument: true),
-        new("container attach", "Attach to a running container's output and wait for it to exit", "CONTAINER", [], AttachAsync, ["attach"]),
+        new("container attach", "Attach to a running container's output (and input, when it was started with -i) and wait for it to exit", "CONTAINER", [], AttachAsync, ["attach"]),
     ];
 
     private static async Task<int> ExecAsync(CommandContext context)
@@ -75,7 +75,13 @@ internal static class ExecCommands
             return 1;
         }
 
-        await ContainerCommands.CopyOutputAsync(context, id, follow: true, tail: 0);
+        // Output from now on, as docker attach: taken before any input is sent, so replies to it are shown.
+        var since = DateTimeOffset.UtcNow;
+        var input = await context.Engine.Containers.GetStandardInputAsync(id, context.CancellationToken) is { } stdin
+            ? PumpAsync(stdin, context.CancellationToken)
+            : Task.CompletedTask;
+        await ContainerCommands.CopyOutputAsync(context, id, follow: true, since);
+        _ = input;
         return await context.Engine.Containers.WaitAsync(id, context.CancellationToken);
     }
 

@@ -11,10 +11,13 @@ internal sealed partial class ContainerService
 {
     private string ExitPath(string id) => Path.Combine(_store.DirectoryOf(id), "exit");
 
+    private string StdinPath(string id) => Path.Combine(_store.DirectoryOf(id), "stdin");
+
     private async Task StartDetachedLockedAsync(ContainerRecord record, ContainerState state, RuntimeSpec spec, CancellationToken cancellationToken)
     {
         var id = record.Id;
-        var process = await _runtime.CreateDetachedAsync(id, spec, new DetachedOutput(_store.LogPath(id), ExitPath(id)), cancellationToken).ConfigureAwait(false);
+        var output = new DetachedOutput(_store.LogPath(id), ExitPath(id), record.Options.OpenStdin ? StdinPath(id) : null);
+        var process = await _runtime.CreateDetachedAsync(id, spec, output, cancellationToken).ConfigureAwait(false);
         await using (process.ConfigureAwait(false))
         {
             await process.StartAsync(cancellationToken).ConfigureAwait(false);

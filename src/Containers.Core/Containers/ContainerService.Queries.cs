@@ -70,7 +70,16 @@ internal sealed partial class ContainerService
     public async Task<Stream?> GetStandardInputAsync(string nameOrId, CancellationToken cancellationToken = default)
     {
         var record = await _store.FindAsync(nameOrId, cancellationToken).ConfigureAwait(false);
-        return _running.TryGetValue(record.Id, out var running) ? running.Process.StandardInput : null;
+        if (_running.TryGetValue(record.Id, out var running))
+        {
+            return running.Process.StandardInput;
+        }
+
+        // A detached container opened with stdin reads a FIFO that it holds open itself, so opening it here does not block.
+        var state = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
+        return record.Options.Detached && record.Options.OpenStdin && state.IsRunning && File.Exists(StdinPath(record.Id))
+            ? new FileStream(StdinPath(record.Id), FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1)
+            : null;
     }
 
     public async Task RenameAsync(string nameOrId, string newName, CancellationToken cancellationToken = default)

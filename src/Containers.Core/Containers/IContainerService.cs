@@ -82,6 +82,10 @@ public interface IContainerService
     /// <exception cref="ContainerCommandException">The program is not in the container or not executable.</exception>
     Task<ContainerExecution> StartExecAsync(string nameOrId, ExecOptions options, CancellationToken cancellationToken = default);
 
-    /// <summary>Gets the standard input of a container this process started with stdin open; null otherwise.</summary>
+    /// <summary>
+    /// Gets the standard input of a container started with stdin open: this process's pipe to a container it started,
+    /// or, for a detached container, its input FIFO (any process may write; closing it does not end the container's input).
+    /// Null otherwise.
+    /// </summary>
     Task<Stream?> GetStandardInputAsync(string nameOrId, CancellationToken cancellationToken = default);
 }

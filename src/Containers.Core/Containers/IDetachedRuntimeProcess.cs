@@ -23,7 +23,11 @@ public interface IDetachedRuntimeProcess : IAsyncDisposable
     Task WaitForMonitorAsync(CancellationToken cancellationToken = default);
 }
 
-/// <summary>Where a detached container's monitor writes.</summary>
+/// <summary>Where a detached container's monitor writes, and where its standard input comes from.</summary>
 /// <param name="LogPath">The log file, appended as JSON lines (<c>log</c>, <c>stream</c>, <c>time</c>).</param>
 /// <param name="ExitPath">The file that receives the exit code (128 + signal when killed) once the container exited.</param>
-public sealed record DetachedOutput(string LogPath, string ExitPath);
+/// <param name="StdinPath">
+/// A FIFO the runtime creates and the container reads as its standard input, which any process may open for writing
+/// (<c>attach</c>); it never reaches end of file, as Docker's <c>-d -i</c>. Null for <c>/dev/null</c>.
+/// </param>
+public sealed record DetachedOutput(string LogPath, string ExitPath, string? StdinPath = null);

@@ -35,7 +35,7 @@ internal sealed partial class LinuxContainerRuntime
         using var stdout = Pipe.Create();
         using var stderr = Pipe.Create();
         using var stdin = request.OpenStdin ? Pipe.Create() : null;
-        using var devNull = DevNull.Open();
+        using var devNull = StdinSource.OpenDevNull();
         var stdio = request.Detached
             ? new StdioFds(devNull.Fd, devNull.Fd, devNull.Fd)
             : new StdioFds(stdin?.ReadFd ?? devNull.Fd, stdout.WriteFd, stderr.WriteFd);

@@ -23,7 +23,7 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
         using var stdout = Pipe.Create();
         using var stderr = Pipe.Create();
         using var stdin = openStdin ? Pipe.Create() : null;
-        using var devNull = openStdin ? null : DevNull.Open();
+        using var devNull = openStdin ? null : StdinSource.OpenDevNull();
         var plan = SpawnPlanBuilder.Build(spec, executable, new StdioFds(stdin?.ReadFd ?? devNull!.Fd, stdout.WriteFd, stderr.WriteFd), seccomp);
 
         var pid = await SpawnAsync(plan, sync, report, start, stdout, stderr, stdin).ConfigureAwait(false);
@@ -47,11 +47,11 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
         using var stdout = Pipe.Create();
         using var stderr = Pipe.Create();
         using var pidPipe = Pipe.Create();
-        using var devNull = DevNull.Open();
+        using var stdin = output.StdinPath is null ? StdinSource.OpenDevNull() : StdinSource.OpenFifo(output.StdinPath);
         File.Delete(output.ExitPath);
 
         // The container's parent-death signal now follows the monitor: if the monitor is killed, so is the container.
-        var plan = SpawnPlanBuilder.Build(spec, executable, new StdioFds(devNull.Fd, stdout.WriteFd, stderr.WriteFd), seccomp);
+        var plan = SpawnPlanBuilder.Build(spec, executable, new StdioFds(stdin.Fd, stdout.WriteFd, stderr.WriteFd), seccomp);
         string[] arguments = ["containers-monitor", output.LogPath, output.ExitPath, Invariant(stdout.ReadFd), Invariant(stderr.ReadFd)];
         var monitorPid = await Spawner.RunAsync(() =>
         {

@@ -19,9 +19,12 @@ internal sealed class RegistryClient : IRegistryClient, IDisposable
     private readonly IImageService _images;
     private readonly StoreLayout _layout;
     private readonly ContainersOptions _engineOptions;
+    private readonly Storage.ILayerUnpacker? _unpacker;
 
-    public RegistryClient(RegistryClientOptions options, OciLayoutContentStore content, IImageService images, StoreLayout layout, ContainersOptions engineOptions)
+    // unpacker: the storage driver's, when a runtime is registered, so layers are unpacked as they arrive.
+    public RegistryClient(RegistryClientOptions options, OciLayoutContentStore content, IImageService images, StoreLayout layout, ContainersOptions engineOptions, Storage.ILayerUnpacker? unpacker = null)
     {
+        _unpacker = unpacker;
         _transport = new RegistryTransport(options);
         _content = content;
         _images = images;
@@ -30,7 +33,7 @@ internal sealed class RegistryClient : IRegistryClient, IDisposable
     }
 
     public Task<ImageDetails> PullAsync(string reference, PullOptions? options = null, CancellationToken cancellationToken = default) =>
-        new ImagePuller(_transport, _content, _images, _layout).PullAsync(ImageReference.Parse(reference), options ?? new PullOptions(), _engineOptions.Platform, cancellationToken);
+        new ImagePuller(_transport, _content, _images, _layout, _unpacker).PullAsync(ImageReference.Parse(reference), options ?? new PullOptions(), _engineOptions.Platform, cancellationToken);
 
     public Task<Digest> PushAsync(string image, string? destination = null, CancellationToken cancellationToken = default) =>
         PushAsync(image, destination, null, cancellationToken);
@@ -101,7 +104,7 @@ internal sealed class RegistryClient : IRegistryClient, IDisposable
         Referrers().AttachAsync(ImageReference.Parse(subject), artifactType, content, contentMediaType, annotations, cancellationToken);
 
     private Referrers.ReferrersClient Referrers() =>
-        new(_transport, new ImagePuller(_transport, _content, _images, _layout), new ImagePusher(_transport, _content), _content);
+        new(_transport, new ImagePuller(_transport, _content, _images, _layout, _unpacker), new ImagePusher(_transport, _content), _content);
 
     public async Task DeleteAsync(string reference, CancellationToken cancellationToken = default)
     {

@@ -37,6 +37,7 @@ public sealed class RegistryCommandTests : IAsyncLifetime
         var pull = await CliRunner.RunAsync(_other.Path, "pull", reference);
         pull.ExitCode.Should().Be(0, pull.Stderr);
         pull.Stdout.Should().Contain("Pull complete").And.Contain("Status: Downloaded image for " + reference);
+        (await CliRunner.RunAsync(_other.Path, "system", "df")).Stdout.Should().MatchRegex(@"Unpacked layers \(shared\)\s+1\s", "the pull unpacked the layer as it arrived");
         var run = await CliRunner.RunAsync(_other.Path, "run", "--rm", reference, "echo", "from the registry");
         run.Stdout.Should().Be("from the registry\n");
     }

@@ -234,7 +234,16 @@ internal sealed class FaultProxy : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _listener.Stop();
-        _listener.Close();
+        try
+        {
+            _listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+            // Managed HttpListener looks its endpoint up again on Close and can fail to re-bind a port another
+            // listener took meanwhile; Stop already released everything this proxy held.
+        }
+
         await _loop.ConfigureAwait(false);
         _upstream.Dispose();
     }

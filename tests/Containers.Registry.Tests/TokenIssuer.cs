@@ -292,7 +292,15 @@ internal sealed class TokenIssuer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _listener.Stop();
-        _listener.Close();
+        try
+        {
+            _listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+            // As in FaultProxy: Close can fail to re-bind a port another listener took; Stop released everything.
+        }
+
         await _loop;
         _signer.Dispose();
         _authority.Dispose();

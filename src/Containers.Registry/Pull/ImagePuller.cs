@@ -12,7 +12,7 @@ namespace Containers.Registry.Pull;
 /// Pulls an image into the content store: negotiates the manifest with an explicit Accept list, picks the platform from
 /// an index, verifies every manifest and blob by digest, downloads blobs in parallel (resuming with Range), and names it.
 /// </summary>
-internal sealed class ImagePuller(RegistryTransport transport, OciLayoutContentStore content, IImageService images, StoreLayout layout)
+internal sealed class ImagePuller(RegistryTransport transport, OciLayoutContentStore content, IImageService images, StoreLayout layout, Storage.ILayerUnpacker? unpacker = null)
 {
     private static readonly string[] Accept =
     [
@@ -59,9 +59,8 @@ internal sealed class ImagePuller(RegistryTransport transport, OciLayoutContentS
         }
 
         var manifest = OciSerializer.ReadManifest(manifestBytes, manifestDescriptor.Digest);
-        var blobs = manifest.Layers.Prepend(manifest.Config).DistinctBy(b => b.Digest).ToList();
         using var slots = new SemaphoreSlim(Math.Max(1, transport.Options.MaxConcurrentDownloads));
-        await Task.WhenAll(blobs.Select(async blob =>
+        async Task DownloadAsync(Descriptor blob)
         {
             progress?.Report(new PullProgress(blob.Digest, PullState.Waiting, 0, blob.Size));
             await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -73,7 +72,21 @@ internal sealed class ImagePuller(RegistryTransport transport, OciLayoutContentS
             {
                 slots.Release();
             }
-        })).ConfigureAwait(false);
+        }
+
+        // The configuration first: its diff IDs let each layer be unpacked as soon as its blob is in, while later ones download.
+        await DownloadAsync(manifest.Config).ConfigureAwait(false);
+        var unpack = await LayerUnpackPlanAsync(manifest, cancellationToken).ConfigureAwait(false);
+        var downloads = manifest.Layers.DistinctBy(b => b.Digest).ToDictionary(b => b.Digest, DownloadAsync);
+        var unpacks = manifest.Layers.Select(async (layer, i) =>
+        {
+            await downloads[layer.Digest].ConfigureAwait(false);
+            if (unpack is { } plan)
+            {
+                await unpacker!.ApplyLayerAsync(layer, plan.DiffIds[i], i == 0 ? null : plan.ChainIds[i - 1], cancellationToken).ConfigureAwait(false);
+            }
+        }).ToList();
+        await Task.WhenAll(downloads.Values.Concat(unpacks)).ConfigureAwait(false);
 
         await content.WriteAsync(manifestBytes, cancellationToken).ConfigureAwait(false);
         if (top.Descriptor.Digest != manifestDescriptor.Digest)
@@ -83,6 +96,24 @@ internal sealed class ImagePuller(RegistryTransport transport, OciLayoutContentS
 
         var name = reference.Tag is null ? reference : reference.WithoutDigest();
         return await images.AddAsync(top.Descriptor, [name], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the diff IDs and chain IDs the storage driver needs to unpack the layers; null when no driver unpacks here.</summary>
+    private async Task<(IReadOnlyList<Digest> DiffIds, IReadOnlyList<Digest> ChainIds)?> LayerUnpackPlanAsync(ImageManifest manifest, CancellationToken cancellationToken)
+    {
+        if (unpacker is null)
+        {
+            return null;
+        }
+
+        var config = OciSerializer.ReadConfiguration(await content.ReadAllBytesAsync(manifest.Config.Digest, ContentLimits.MaxConfigSize, cancellationToken).ConfigureAwait(false), manifest.Config.Digest);
+        var diffIds = config.RootFs.DiffIds;
+        if (diffIds.Count != manifest.Layers.Count)
+        {
+            throw new InvalidManifestException("image configuration", manifest.Config.Digest, $"it lists {diffIds.Count} diff IDs for the manifest's {manifest.Layers.Count} layers");
+        }
+
+        return (diffIds, Storage.ChainId.Compute(diffIds));
     }
 
     /// <summary>Fetches a manifest or index, refusing oversized bodies and, for digest references, bytes that do not hash to the digest.</summary>

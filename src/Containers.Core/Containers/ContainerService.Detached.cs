@@ -16,6 +16,7 @@ internal sealed partial class ContainerService
     private async Task StartDetachedLockedAsync(ContainerRecord record, ContainerState state, RuntimeSpec spec, CancellationToken cancellationToken)
     {
         var id = record.Id;
+        File.Delete(ClaimPath(ExitPath(id)));
         var output = new DetachedOutput(_store.LogPath(id), ExitPath(id), record.Options.OpenStdin ? StdinPath(id) : null);
         var process = await _runtime.CreateDetachedAsync(id, spec, output, cancellationToken).ConfigureAwait(false);
         await using (process.ConfigureAwait(false))
@@ -87,10 +88,6 @@ internal sealed partial class ContainerService
     /// Corrects a detached container's state once its process is gone: the exit code from the monitor's exit file, or,
     /// when the monitor died without writing one (killed, or the machine rebooted), a record that it was killed.
     /// </summary>
-    /// <remarks>
-    /// Several processes may do this at once without the container's lock (its holder may be the caller), so the exit
-    /// file stays until the next start: every one of them reads the same code and records the same state.
-    /// </remarks>
     private async Task<ContainerState> RefreshDetachedAsync(ContainerRecord record, ContainerState state, CancellationToken cancellationToken)
     {
         if (_runtime.IsAlive(state.Pid, state.PidStartTime))
@@ -113,6 +110,30 @@ internal sealed partial class ContainerService
             return state;
         }
 
+        // Several processes may get here at once, without the container's lock (its holder may be the caller). One claims
+        // the exit by an atomic rename (or creation) of the claim file and records it; the others wait for its record, so
+        // none reads the OOM flag from a cgroup the recorder already removed.
+        var finishedAt = code is null ? DateTimeOffset.UtcNow : new DateTimeOffset(File.GetLastWriteTimeUtc(exitPath), TimeSpan.Zero);
+        if (!ClaimExit(exitPath, code is not null) && !ClaimIsStale(exitPath))
+        {
+            for (var attempt = 0; attempt < 250; attempt++)
+            {
+                var recorded = await _store.ReadStateAsync(record.Id, cancellationToken).ConfigureAwait(false);
+                if (!recorded.IsRunning || recorded.Pid != state.Pid)
+                {
+                    return recorded;
+                }
+
+                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!ClaimIsStale(exitPath))
+            {
+                return state;
+            }
+        }
+
+        code ??= ReadExitCode(ClaimPath(exitPath)); // taking over from a recorder that died after its rename
         var oomKilled = await _runtime.WasOomKilledAsync(CgroupsPath(record.Id), cancellationToken).ConfigureAwait(false);
         state = state with
         {
@@ -121,7 +142,7 @@ internal sealed partial class ContainerService
             OomKilled = oomKilled,
             Pid = 0,
             MonitorPid = 0,
-            FinishedAt = code is null ? DateTimeOffset.UtcNow : File.GetLastWriteTimeUtc(exitPath),
+            FinishedAt = finishedAt,
             Error = code is null ? "the container's monitor process died, and the container with it" : null,
         };
         await _store.WriteStateAsync(record.Id, state, cancellationToken).ConfigureAwait(false);
@@ -130,6 +151,35 @@ internal sealed partial class ContainerService
         LogExited(_logger, record.Id, state.ExitCode, oomKilled);
         return state;
     }
+
+    private static string ClaimPath(string exitPath) => exitPath + ".recorded";
+
+    /// <summary>Takes the right to record this exit: renames the monitor's exit file, or creates the claim when the monitor left none.</summary>
+    private static bool ClaimExit(string exitPath, bool hasExitFile)
+    {
+        try
+        {
+            if (hasExitFile)
+            {
+                File.Move(exitPath, ClaimPath(exitPath), overwrite: false);
+            }
+            else
+            {
+                using var claim = new FileStream(ClaimPath(exitPath), FileMode.CreateNew, FileAccess.Write);
+            }
+
+            File.SetLastWriteTimeUtc(ClaimPath(exitPath), DateTime.UtcNow);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false; // renamed or created by another process first
+        }
+    }
+
+    /// <summary>Tells whether a claim was taken long ago by a process that died before recording the exit.</summary>
+    private static bool ClaimIsStale(string exitPath) =>
+        File.Exists(ClaimPath(exitPath)) && File.GetLastWriteTimeUtc(ClaimPath(exitPath)) < DateTime.UtcNow.AddSeconds(-30);
 
     private static int? ReadExitCode(string path)
     {

@@ -100,7 +100,7 @@ internal static class CgroupFiles
                 create();
                 return;
             }
-            catch (IOException e) when (attempt < 10 && (e is DirectoryNotFoundException or FileNotFoundException || e.InnerException is DirectoryNotFoundException or FileNotFoundException))
+            catch (IOException e) when (attempt < 100 && (e is DirectoryNotFoundException or FileNotFoundException || e.InnerException is DirectoryNotFoundException or FileNotFoundException))
             {
             }
         }

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-./scripts/install-deps.sh
+CONTAINERS_TEST_IMAGES=0 ./scripts/install-deps.sh
 dotnet build samples/Containers.Cli -c Release -v quiet -nologo
 cli="dotnet samples/Containers.Cli/bin/Release/net10.0/containers.dll"
 export CONTAINERS_ROOT="${CONTAINERS_ROOT:-/var/lib/dotnet-containers}"

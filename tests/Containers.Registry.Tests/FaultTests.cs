@@ -1,5 +1,7 @@
+using Containers.Hosting;
 using Containers.Images;
 using Containers.Oci;
+using Containers.Registry.Hosting;
 using Containers.Testing;
 
 namespace Containers.Registry.Tests;
@@ -26,6 +28,34 @@ public sealed class FaultTests(RegistryFixture fixture) : IClassFixture<Registry
 
         (await client.Registry.PullAsync(ViaProxy(proxy))).Id.Should().Be(fixture.Image.Id);
         proxy.Requests.Should().BeGreaterThan(3);
+    }
+
+    [Fact]
+    public async Task Concurrent_pulls_into_one_root_fetch_each_blob_once()
+    {
+        await using var proxy = new FaultProxy(fixture.Server.BaseUri);
+        var blobGets = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        proxy.Policy = (_, request) =>
+        {
+            if (request.HttpMethod == "GET" && request.RawUrl!.Contains("/blobs/", StringComparison.Ordinal))
+            {
+                blobGets.AddOrUpdate(request.RawUrl, 1, (_, n) => n + 1);
+            }
+
+            return Fault.None;
+        };
+        await using var first = ClientEngine.Create();
+
+        // A second engine on the same root, as another process would be, and two pulls within each.
+        await using var second = ContainerEngine.Create(new ContainersOptions { Root = first.Root }, b => b.AddRegistryClient(o => o.RetryDelay = TimeSpan.FromMilliseconds(20)));
+        var pulls = await Task.WhenAll(
+            first.Registry.PullAsync(ViaProxy(proxy)),
+            first.Registry.PullAsync(ViaProxy(proxy)),
+            second.Registry().PullAsync(ViaProxy(proxy)),
+            second.Registry().PullAsync(ViaProxy(proxy)));
+
+        pulls.Should().OnlyContain(image => image.Id == fixture.Image.Id);
+        blobGets.Should().HaveCount(fixture.Image.Layers.Count + 1, "the configuration and each layer").And.OnlyContain(entry => entry.Value == 1, "each blob is downloaded once");
     }
 
     [Fact]

@@ -19,6 +19,7 @@ internal static class Errno
     public const int ENOSYS = 38;
     public const int ELOOP = 40;
     public const int EXDEV = 18;
+    public const int EOPNOTSUPP = 95;
 
     private static readonly Dictionary<int, string> Names = new()
     {

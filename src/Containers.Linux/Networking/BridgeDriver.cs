@@ -159,8 +159,11 @@ internal sealed class BridgeDriver : INetworkDriver
     public Task DetachAsync(NetworkEndpoint endpoint, CancellationToken cancellationToken = default) =>
         endpoint.HostInterface is { } name ? WithNetlinkAsync(netlink => DeleteLink(netlink, name)) : Task.CompletedTask;
 
-    public Task SyncRulesAsync(IReadOnlyList<NetworkDetails> networks, CancellationToken cancellationToken = default) =>
-        Nftables.ApplyAsync(Nftables.Render(TableName, networks), cancellationToken);
+    public Task SyncRulesAsync(IReadOnlyList<NetworkDetails> networks, CancellationToken cancellationToken = default)
+    {
+        Nftables.Replace(FirewallRules.Build(TableName, networks), delete: networks.Count == 0);
+        return Task.CompletedTask;
+    }
 
     public bool IsHostPortFree(string hostIp, int port, string protocol)
     {

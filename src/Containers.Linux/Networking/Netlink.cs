@@ -5,8 +5,9 @@ using Containers.Linux.Interop;
 namespace Containers.Linux.Networking;
 
 /// <summary>
-/// An rtnetlink socket: sends one request at a time and waits for the kernel's acknowledgement. A socket opened inside a
-/// network namespace keeps acting on that namespace, which is how container interfaces are configured without <c>ip</c>.
+/// A netlink socket (rtnetlink by default, or nfnetlink for nftables): sends a request, or a batch, and waits for the
+/// kernel's acknowledgements. A socket opened inside a network namespace keeps acting on that namespace, which is how
+/// container interfaces are configured without <c>ip</c>.
 /// </summary>
 internal sealed unsafe partial class Netlink : IDisposable
 {
@@ -17,7 +18,8 @@ internal sealed unsafe partial class Netlink : IDisposable
     public const ushort IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_BROADCAST = 4;
     public const ushort RTA_OIF = 4, RTA_GATEWAY = 5;
     public const uint IFF_UP = 1;
-    private const int AF_NETLINK = 16, SOCK_RAW = 3, SOCK_CLOEXEC = 0x80000, NETLINK_ROUTE = 0;
+    public const int NETLINK_ROUTE = 0, NETLINK_NETFILTER = 12;
+    private const int AF_NETLINK = 16, SOCK_RAW = 3, SOCK_CLOEXEC = 0x80000, MSG_DONTWAIT = 0x40;
     private const ushort NLMSG_ERROR = 2;
 
     private readonly int _fd;
@@ -26,9 +28,9 @@ internal sealed unsafe partial class Netlink : IDisposable
     private Netlink(int fd) => _fd = fd;
 
     /// <summary>Opens a socket in the calling thread's network namespace.</summary>
-    public static Netlink Open()
+    public static Netlink Open(int protocol = NETLINK_ROUTE)
     {
-        var fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+        var fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
         if (fd < 0)
         {
             throw new NetworkSetupException("opening a netlink socket", Errno.Describe(Errno.Last));
@@ -97,6 +99,67 @@ internal sealed unsafe partial class Netlink : IDisposable
                 {
                     break;
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends messages in one datagram, as an nfnetlink batch must travel, and returns each one's answer: 0 when
+    /// acknowledged, the errno when refused, or -1 when the kernel said nothing about it.
+    /// </summary>
+    /// <remarks>
+    /// The kernel handles a datagram while <c>send</c> runs, so every answer is queued by the time it returns; reading
+    /// until the socket is empty collects them all without a timeout.
+    /// </remarks>
+    public int[] TrySendAll(IReadOnlyList<NetlinkMessage> messages)
+    {
+        var first = _sequence + 1;
+        var bytes = messages.SelectMany(m => m.ToArray(++_sequence)).ToArray();
+        fixed (byte* b = bytes)
+        {
+            if (send(_fd, b, bytes.Length, 0) < 0)
+            {
+                throw new NetworkSetupException("sending a netlink batch", Errno.Describe(Errno.Last));
+            }
+        }
+
+        var answers = Enumerable.Repeat(-1, messages.Count).ToArray();
+        var buffer = new byte[65536];
+        while (true)
+        {
+            nint received;
+            fixed (byte* b = buffer)
+            {
+                received = recv(_fd, b, buffer.Length, MSG_DONTWAIT);
+            }
+
+            if (received < 0)
+            {
+                var errno = Errno.Last;
+                if (errno == Errno.EINTR)
+                {
+                    continue;
+                }
+
+                return errno == Errno.EAGAIN ? answers : throw new NetworkSetupException("reading a netlink answer", Errno.Describe(errno));
+            }
+
+            for (var offset = 0; offset + 20 <= received;)
+            {
+                var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(offset));
+                var type = BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(offset + 4));
+                var index = (long)BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(offset + 8)) - first;
+                if (type == NLMSG_ERROR && index >= 0 && index < answers.Length)
+                {
+                    answers[index] = -BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(offset + 16));
+                }
+
+                if (length < 16)
+                {
+                    break;
+                }
+
+                offset += (length + 3) & ~3;
             }
         }
     }

@@ -3,7 +3,10 @@ using System.Text;
 
 namespace Containers.Linux.Networking;
 
-/// <summary>Builds one rtnetlink request: the header, a fixed family struct, then 4-byte aligned (and nestable) attributes.</summary>
+/// <summary>
+/// Builds one netlink request: the header, a fixed family struct, then 4-byte aligned (and nestable) attributes. Used for
+/// rtnetlink (links, addresses, routes) and nfnetlink (nftables).
+/// </summary>
 internal sealed class NetlinkMessage
 {
     public const int HeaderLength = 16;
@@ -53,6 +56,13 @@ internal sealed class NetlinkMessage
         return this;
     }
 
+    /// <summary>Appends an nfnetlink <c>nfgenmsg</c>: the protocol family, version 0 and a big-endian resource id.</summary>
+    public NetlinkMessage NfGen(byte family, ushort resourceId = 0)
+    {
+        _bytes.AddRange([family, 0, (byte)(resourceId >> 8), (byte)resourceId]);
+        return this;
+    }
+
     public NetlinkMessage Attribute(ushort type, ReadOnlySpan<byte> value)
     {
         var length = 4 + value.Length;
@@ -74,6 +84,14 @@ internal sealed class NetlinkMessage
         return Attribute(type, s);
     }
 
+    /// <summary>Appends a 32-bit value in network order, as nftables' attributes carry integers.</summary>
+    public NetlinkMessage BigEndian32(ushort type, uint value)
+    {
+        Span<byte> s = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(s, value);
+        return Attribute(type, s);
+    }
+
     /// <summary>Appends an IPv4 address in network order.</summary>
     public NetlinkMessage Address(ushort type, uint address)
     {
@@ -83,8 +101,15 @@ internal sealed class NetlinkMessage
     }
 
     /// <summary>Opens a nested attribute; <see cref="EndNest"/> closes it.</summary>
-    public NetlinkMessage BeginNest(ushort type)
+    /// <param name="type">The attribute type.</param>
+    /// <param name="flagged">Whether to set <c>NLA_F_NESTED</c>, which nfnetlink's strict parsers expect.</param>
+    public NetlinkMessage BeginNest(ushort type, bool flagged = false)
     {
+        if (flagged)
+        {
+            type |= 0x8000;
+        }
+
         _nests.Push(_bytes.Count);
         _bytes.AddRange([0, 0, (byte)type, (byte)(type >> 8)]);
         return this;

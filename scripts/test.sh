@@ -1,7 +1,20 @@
 #!/usr/bin/env bash
 # Runs every test against the real thing: kernel features, a loopback registry, skopeo, umoci and podman.
+# Fails too when the tests leave an engine bridge or firewall table behind in the kernel.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/install-deps.sh
-dotnet test Containers.sln -c Release --logger "console;verbosity=normal" "$@"
+kernel_objects() {
+    { ls /sys/class/net | grep '^dc' || true; nft list tables 2>/dev/null | grep -o 'dotnet_containers_[0-9a-z_]*' || true; } | sort
+}
+before=$(kernel_objects)
+status=0
+dotnet test Containers.sln -c Release --logger "console;verbosity=normal" "$@" || status=$?
+leaked=$(comm -13 <(echo "$before") <(kernel_objects))
+if [ -n "$leaked" ]; then
+    echo "The tests left these bridges or nftables tables behind:" >&2
+    echo "$leaked" >&2
+    status=1
+fi
+exit $status

@@ -16,6 +16,17 @@ internal static class CliRunner
         return new ToolResult(code, output.ToString(), error.ToString());
     }
 
+    /// <summary>
+    /// Runs <c>system reset --force</c> on a root and deletes it: the default bridge network and its firewall table live
+    /// in the kernel and would outlive the directory.
+    /// </summary>
+    public static async Task DeleteRootAsync(TempDirectory root)
+    {
+        var reset = await RunAsync(root.Path, "system", "reset", "--force");
+        root.Dispose();
+        reset.ExitCode.Should().Be(0, reset.Stderr);
+    }
+
     public static Task<ToolResult> RunProcessAsync(string root, params string[] args) =>
         ExternalTool.RunAsync("dotnet", [ProgramPath, "--root", root, .. args]);
 }

@@ -18,11 +18,7 @@ public sealed class ContainerCommandTests : IAsyncLifetime
         await engine.Images.ImportAsync(rootfs, new global::Containers.Images.ImportOptions { Reference = "busybox:latest" });
     }
 
-    public Task DisposeAsync()
-    {
-        _root.Dispose();
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => CliRunner.DeleteRootAsync(_root);
 
     private ContainerEngine Engine() => ContainerEngine.Create(new ContainersOptions { Root = _root.Path }, b => b.AddLinuxRuntime());
 

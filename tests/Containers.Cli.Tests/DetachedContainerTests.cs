@@ -20,8 +20,8 @@ public sealed class DetachedContainerTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Process("rm", "-f", "web", "short", "victim", "echoer");
-        _root.Dispose();
+        await Process("rm", "-f", "web", "short", "victim", "echoer", "pub");
+        await CliRunner.DeleteRootAsync(_root);
     }
 
     private ContainerEngine Engine() => ContainerEngine.Create(new ContainersOptions { Root = _root.Path }, b => b.AddLinuxRuntime());
@@ -68,6 +68,44 @@ public sealed class DetachedContainerTests : IAsyncLifetime
         (await Process("rm", "web")).ExitCode.Should().Be(0);
         (await Process("ps", "-a", "-q")).Stdout.Should().BeEmpty();
         MountedUnderRoot().Should().BeFalse("removal unmounted the root filesystem");
+    }
+
+    [Fact]
+    public async Task A_detached_containers_published_port_answers_after_its_starter_exits_and_is_released_when_it_stops()
+    {
+        var run = await Process("run", "-d", "--name", "pub", "-p", "127.0.0.1::80", "busybox", "sh", "-c", "mkdir -p /www && echo hello-detached > /www/index.html && exec httpd -f -p 80 -h /www");
+        run.ExitCode.Should().Be(0, run.Stderr);
+        var portOutput = await Process("port", "pub");
+        var mapping = portOutput.Stdout.Trim();
+        mapping.Should().NotBeEmpty(portOutput.Stderr);
+        var port = int.Parse(mapping[(mapping.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
+
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        string? body = null;
+        await EventuallyAsync(async () =>
+        {
+            try
+            {
+                body = await client.GetStringAsync($"http://127.0.0.1:{port}/index.html");
+                return true;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, "the server answers on the published port");
+        body.Should().Contain("hello-detached", "the kernel forwards the port with no process of ours alive");
+
+        (await Process("kill", "pub")).ExitCode.Should().Be(0);
+        (await Process("wait", "pub")).Stdout.Should().Be("137\n");
+        await using (var engine = Engine())
+        {
+            (await engine.Networks.InspectAsync("bridge")).Endpoints.Should().ContainSingle(e => e.ContainerName == "pub")
+                .Which.Address.Should().BeNull("a stopped container holds no address, as in Docker");
+        }
+
+        (await ExternalTool.RunAsync("nft", ["list", "ruleset"])).Stdout.Should().NotContain($"dport {port} ");
+        (await Process("rm", "pub")).ExitCode.Should().Be(0);
     }
 
     [Fact]

@@ -19,20 +19,7 @@ public sealed class NetworkCommandTests : IAsyncLifetime
         await engine.Images.ImportAsync(rootfs, new global::Containers.Images.ImportOptions { Reference = "busybox:latest" });
     }
 
-    public async Task DisposeAsync()
-    {
-        await using (var engine = Engine())
-        {
-            foreach (var container in await engine.Containers.ListAsync(all: true))
-            {
-                await engine.Containers.RemoveAsync(container.Id, force: true);
-            }
-
-            await engine.Networks.PruneAsync();
-        }
-
-        _root.Dispose();
-    }
+    public Task DisposeAsync() => CliRunner.DeleteRootAsync(_root);
 
     private ContainerEngine Engine() => ContainerEngine.Create(new ContainersOptions { Root = _root.Path }, b => b.AddLinuxRuntime());
 

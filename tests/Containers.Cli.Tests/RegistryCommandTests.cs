@@ -21,7 +21,7 @@ public sealed class RegistryCommandTests : IAsyncLifetime
     {
         await _registry.DisposeAsync();
         _root.Dispose();
-        _other.Dispose();
+        await CliRunner.DeleteRootAsync(_other);
     }
 
     [Fact]

@@ -17,11 +17,7 @@ public sealed class VolumeCommandTests : IAsyncLifetime
         await engine.Images.ImportAsync(rootfs, new global::Containers.Images.ImportOptions { Reference = "busybox:latest", Changes = ["CMD [\"/bin/sh\"]", "VOLUME /anon"] });
     }
 
-    public Task DisposeAsync()
-    {
-        _root.Dispose();
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => CliRunner.DeleteRootAsync(_root);
 
     private Task<ToolResult> Run(params string[] args) => CliRunner.RunAsync(_root.Path, args);
 

@@ -3,7 +3,10 @@ using Containers.Images;
 
 namespace Containers.Testing;
 
-/// <summary>An engine over a fresh store root in a scratch directory; disposing it disposes the engine and deletes the root.</summary>
+/// <summary>
+/// An engine over a fresh store root in a scratch directory; disposing it resets the root (so no bridge or firewall
+/// table outlives it), disposes the engine and deletes the root.
+/// </summary>
 public sealed class TestEngine : IAsyncDisposable
 {
     private readonly TempDirectory _root;
@@ -19,10 +22,10 @@ public sealed class TestEngine : IAsyncDisposable
     public string Root => _root.Path;
 
     /// <summary>Creates an engine; <paramref name="configure"/> adds platform components.</summary>
-    public static TestEngine Create(Action<IContainersBuilder>? configure = null, Platform? platform = null)
+    public static TestEngine Create(Action<IContainersBuilder>? configure = null, Platform? platform = null, string? defaultNetwork = null)
     {
         var root = new TempDirectory("containers-root");
-        var options = new ContainersOptions { Root = root.Path };
+        var options = new ContainersOptions { Root = root.Path, DefaultNetwork = defaultNetwork };
         if (platform is not null)
         {
             options.Platform = platform;
@@ -40,6 +43,7 @@ public sealed class TestEngine : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Engine.ResetAsync();
         await Engine.DisposeAsync();
         _root.Dispose();
     }

@@ -70,7 +70,7 @@ internal static class ContainerOptionsParser
             RestartPolicy = args.Value("restart") is { } restart ? RestartPolicy.Parse(restart) : RestartPolicy.No,
             StopSignal = args.Value("stop-signal"),
             StopTimeout = args.Int("stop-timeout") is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
-            Network = args.Value("network") ?? (args.Has("publish") ? "bridge" : null),
+            Network = args.Value("network"),
             PortBindings = args.Values("publish").Select(Networks.PortBinding.Parse).ToList(),
             NetworkAliases = args.Values("network-alias"),
             CgroupNamespace = args.Value("cgroupns"),

@@ -5,12 +5,13 @@ using Containers.Cli.Cli;
 
 namespace Containers.Cli.Commands;
 
-/// <summary>Store-wide commands: <c>system df</c>, <c>system gc</c> and the generic <c>inspect</c>.</summary>
+/// <summary>Store-wide commands: <c>system df</c>, <c>system reset</c> and the generic <c>inspect</c>.</summary>
 internal static class SystemCommands
 {
     public static IReadOnlyList<CommandSpec> All { get; } =
     [
         new("system df", "Show disk usage", string.Empty, [OptionSpec.Value("format", null, "string", "Output format: table (default) or json")], DiskUsageAsync),
+        new("system reset", "Remove all containers, networks, volumes and images", string.Empty, [OptionSpec.Flag("force", 'f', "Do not refuse; there is no prompt")], ResetAsync),
         new("inspect", "Return low-level information on images", "NAME|ID [NAME|ID...]",
             [OptionSpec.Value("format", 'f', "string", "Output format (json)"), OptionSpec.Value("type", null, "string", "Only inspect objects of the given type")],
             InspectAsync),
@@ -24,6 +25,7 @@ internal static class SystemCommands
             ? []
             : await context.Engine.Containers.ListAsync(all: true, context.CancellationToken);
         var running = containers.Count(c => c.State.IsRunning);
+        var volumes = await context.Engine.Volumes.GetDiskUsageAsync(context.CancellationToken);
         if (context.Json)
         {
             JsonOutput.Write(context.Out, new object[]
@@ -31,6 +33,7 @@ internal static class SystemCommands
                 new { Type = "Images", TotalCount = images.Images, Active = images.ActiveImages, Size = images.ContentSize, Reclaimable = images.ReclaimableSize },
                 new { Type = "Layers", TotalCount = layers?.Layers ?? 0, Active = 0, Size = layers?.Size ?? 0, Reclaimable = 0L },
                 new { Type = "Containers", TotalCount = containers.Count, Active = running, Size = 0L, Reclaimable = 0L },
+                new { Type = "Local Volumes", TotalCount = volumes.Volumes, Active = volumes.ActiveVolumes, volumes.Size, Reclaimable = volumes.ReclaimableSize },
             });
             return 0;
         }
@@ -48,7 +51,20 @@ internal static class SystemCommands
         }
 
         rows.Add(["Containers", Count(containers.Count), Count(running), "-", "-"]);
+        var volumePercent = volumes.Size == 0 ? 0 : volumes.ReclaimableSize * 100 / volumes.Size;
+        rows.Add(["Local Volumes", Count(volumes.Volumes), Count(volumes.ActiveVolumes), Humanize.Size(volumes.Size), $"{Humanize.Size(volumes.ReclaimableSize)} ({volumePercent}%)"]);
         TableWriter.Write(context.Out, ["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"], rows);
+        return 0;
+    }
+
+    private static async Task<int> ResetAsync(CommandContext context)
+    {
+        if (!context.Args.Flag("force"))
+        {
+            throw new UsageException($"system reset removes every container, network, volume and image in {context.Engine.Options.Root}: add --force to go ahead");
+        }
+
+        await context.Engine.ResetAsync(context.CancellationToken);
         return 0;
     }
 

@@ -21,6 +21,8 @@ internal sealed partial class ContainerService
         var process = await _runtime.CreateDetachedAsync(id, spec, output, cancellationToken).ConfigureAwait(false);
         await using (process.ConfigureAwait(false))
         {
+            // Created but held before its program runs, as an attached container is: its network is ready when it starts.
+            await _networks.AttachContainerAsync(id, process.Pid, cancellationToken).ConfigureAwait(false);
             await process.StartAsync(cancellationToken).ConfigureAwait(false);
             var started = Started(state, process.Pid, process.StartTime, process.MonitorPid) with
             {
@@ -146,6 +148,7 @@ internal sealed partial class ContainerService
             Error = code is null ? "the container's monitor process died, and the container with it" : null,
         };
         await _store.WriteStateAsync(record.Id, state, cancellationToken).ConfigureAwait(false);
+        await _networks.DetachContainerAsync(record.Id, cancellationToken).ConfigureAwait(false);
         await _runtime.DeleteAsync(CgroupsPath(record.Id), cancellationToken).ConfigureAwait(false);
         await _rootfs.UnmountAsync(record.Id, cancellationToken).ConfigureAwait(false);
         LogExited(_logger, record.Id, state.ExitCode, oomKilled);

@@ -35,6 +35,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
     public async Task<ContainerDetails> CreateAsync(ContainerCreateOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options = options with { Network = _networks.ResolveMode(options.Network) };
         var image = await _images.InspectAsync(options.Image, cancellationToken).ConfigureAwait(false);
         var args = CommandResolver.Arguments(image.Configuration.Config, options.Entrypoint, options.Command);
         ValidateEarly(options);

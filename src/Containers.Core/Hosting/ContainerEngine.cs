@@ -71,6 +71,7 @@ public sealed class ContainerEngine : IAsyncDisposable
         {
             o.Root = options.Root;
             o.Platform = options.Platform;
+            o.DefaultNetwork = options.DefaultNetwork;
         });
         configure?.Invoke(builder);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
@@ -90,6 +91,57 @@ public sealed class ContainerEngine : IAsyncDisposable
         }
 
         return total;
+    }
+
+    /// <summary>
+    /// Removes everything the root holds, as <c>podman system reset</c> does: containers (killed if running) with their
+    /// anonymous volumes, every network with its bridge and firewall table, volumes, images and their content.
+    /// </summary>
+    /// <remarks>
+    /// Bridges and firewall rules live in the kernel, not in the root's directory: a root that is deleted without this
+    /// (a test fixture's scratch root, say) leaves them behind until the host reboots.
+    /// </remarks>
+    public async Task ResetAsync(CancellationToken cancellationToken = default)
+    {
+        if (Services.GetService<IContainerRuntime>() is not null)
+        {
+            foreach (var container in await Containers.ListAsync(all: true, cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await Containers.RemoveAsync(container.Id, force: true, removeVolumes: true, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ContainerNotFoundException)
+                {
+                    // Another process sharing the root removed it first.
+                }
+            }
+        }
+
+        await Services.GetRequiredService<Networks.NetworkService>().RemoveAllAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var volume in await Volumes.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await Volumes.RemoveAsync(volume.Name, force: true, cancellationToken).ConfigureAwait(false);
+            }
+            catch (VolumeNotFoundException)
+            {
+            }
+        }
+
+        foreach (var image in await Images.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await Images.RemoveAsync(image.Id.ToString(), force: true, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ImageNotFoundException)
+            {
+            }
+        }
+
+        await Images.CollectGarbageAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

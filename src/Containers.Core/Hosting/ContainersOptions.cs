@@ -19,4 +19,11 @@ public sealed class ContainersOptions
 
     /// <summary>Gets or sets the platform images are chosen for from multi-platform indexes. The default is the host's.</summary>
     public Platform Platform { get; set; } = Platform.Current;
+
+    /// <summary>
+    /// Gets or sets the network mode of containers created without one: <c>bridge</c>, <c>none</c>, <c>host</c> or a
+    /// network's name. The default, <see langword="null"/>, means <c>bridge</c> when a platform package adds a network
+    /// driver, as in Docker, and <c>none</c> otherwise.
+    /// </summary>
+    public string? DefaultNetwork { get; set; }
 }

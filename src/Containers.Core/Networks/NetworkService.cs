@@ -19,9 +19,11 @@ internal sealed partial class NetworkService : INetworkService
     private readonly ContainerStore _containers;
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
+    private readonly string? _defaultMode;
 
-    public NetworkService(StoreLayout layout, ContainerStore containers, IServiceProvider services, ILogger<NetworkService> logger)
+    public NetworkService(StoreLayout layout, ContainerStore containers, IServiceProvider services, ILogger<NetworkService> logger, Hosting.ContainersOptions options)
     {
+        _defaultMode = options.DefaultNetwork;
         _store = new NetworkStore(layout);
         _containers = containers;
         _services = services;
@@ -33,6 +35,9 @@ internal sealed partial class NetworkService : INetworkService
 
     private INetworkDriver RequiredDriver => Driver
         ?? throw new InvalidOperationException("No network driver is configured: add one to the engine, for example with builder.AddLinuxRuntime().");
+
+    /// <summary>Returns the network mode a new container gets: the one asked for, else the configured or platform default.</summary>
+    public string ResolveMode(string? requested) => requested ?? _defaultMode ?? (Driver is null ? "none" : DefaultNetwork);
 
     /// <summary>Tells whether a network mode names a bridge network rather than <c>none</c> or <c>host</c>.</summary>
     public static bool IsBridgeMode(string? mode) => mode is not (null or "none" or "host");

@@ -28,4 +28,7 @@ public interface IVolumeService
 
     /// <summary>Removes volumes no container uses; by default only anonymous ones (as Docker 23+), all of them with <paramref name="all"/>.</summary>
     Task<VolumePruneResult> PruneAsync(bool all = false, IReadOnlyList<string>? labels = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts volumes and the bytes their files take (symbolic links are not followed).</summary>
+    Task<VolumeDiskUsage> GetDiskUsageAsync(CancellationToken cancellationToken = default);
 }

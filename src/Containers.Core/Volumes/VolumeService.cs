@@ -87,6 +87,13 @@ internal sealed partial class VolumeService : IVolumeService
         return result.OrderBy(v => v.Name, StringComparer.Ordinal).ToList();
     }
 
+    public async Task<VolumeDiskUsage> GetDiskUsageAsync(CancellationToken cancellationToken = default)
+    {
+        var volumes = await ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var sizes = volumes.Select(v => (v.UsedBy.Count > 0, DirectoryTree.Size(DataPath(v.Name)))).ToList();
+        return new VolumeDiskUsage(volumes.Count, sizes.Count(s => s.Item1), sizes.Sum(s => s.Item2), sizes.Where(s => !s.Item1).Sum(s => s.Item2));
+    }
+
     public async Task<VolumeDetails> InspectAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -131,7 +138,7 @@ internal sealed partial class VolumeService : IVolumeService
             {
                 if ((all || record.Anonymous) && Matches(Describe(record, users), filter))
                 {
-                    reclaimed += SizeOf(DataPath(record.Name));
+                    reclaimed += DirectoryTree.Size(DataPath(record.Name));
                     Delete(record.Name);
                     removed.Add(record.Name);
                 }
@@ -202,20 +209,6 @@ internal sealed partial class VolumeService : IVolumeService
         }
 
         return true;
-    }
-
-    private static long SizeOf(string directory)
-    {
-        try
-        {
-            return new DirectoryInfo(directory).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true })
-                .Where(f => f.LinkTarget is null)
-                .Sum(f => f.Length);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return 0;
-        }
     }
 
     private string RecordPath(string name) => Path.Combine(_layout.Volumes, name, "volume.json");

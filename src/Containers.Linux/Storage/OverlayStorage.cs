@@ -382,10 +382,7 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
         return (directories.Count, directories.Sum(DirectorySize));
     }
 
-    private static long DirectorySize(string directory) =>
-        new DirectoryInfo(directory).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
-            .Where(f => f.LinkTarget is null)
-            .Sum(f => f.Length);
+    private static long DirectorySize(string directory) => DirectoryTree.Size(directory);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Debug, Message = "Unpacked layer {DiffId}")]
     private static partial void LogUnpacked(ILogger logger, Digest diffId);

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Containers.Images;
+using Containers.Internal;
 using Containers.Storage;
 
 namespace Containers.Linux.Storage;
@@ -114,13 +115,7 @@ internal abstract partial class Snapshotter(string root) : IStorageDriver
     public Task<SnapshotUsage> UsageAsync(string key, CancellationToken cancellationToken = default)
     {
         var directory = Digest.TryParse(key, out var chainId) ? Committed(chainId.ToString()) : Active(key).Directory;
-        long size = 0, inodes = 0;
-        foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
-        {
-            inodes++;
-            size += entry is FileInfo { LinkTarget: null } file ? file.Length : 0;
-        }
-
+        var (size, inodes) = DirectoryTree.Usage(directory);
         return Task.FromResult(new SnapshotUsage(size, inodes));
     }
 

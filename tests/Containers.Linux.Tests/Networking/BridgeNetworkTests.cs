@@ -1,5 +1,7 @@
 using System.Net.Http;
 using Containers.Containers;
+using Containers.Linux.Hosting;
+using Containers.Testing;
 using Containers.Networks;
 
 namespace Containers.Linux.Tests.Networking;
@@ -84,6 +86,38 @@ public sealed class BridgeNetworkTests(NetworkFixture fixture) : IClassFixture<N
 
         none.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal("lo");
         bridged.Stdout.Should().Contain("eth0").And.Contain("default via " + bridge.Gateway);
+    }
+
+    [Fact]
+    public async Task A_container_given_no_network_joins_the_default_bridge_and_its_published_port_answers_as_in_Docker()
+    {
+        // What a test fixture does: no network named, just a port to reach.
+        var web = await fixture.Containers.RunAsync(new ContainerCreateOptions
+        {
+            Image = "busybox",
+            PortBindings = [PortBinding.Parse("127.0.0.1::80")],
+            Command = ["sh", "-c", "mkdir -p /www && echo hello-default > /www/index.html && exec httpd -f -p 80 -h /www"],
+        });
+        var port = (await fixture.Networks.GetPortsAsync(web.Id)).Single().HostPort;
+
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        (await RetryAsync(() => client.GetStringAsync($"http://127.0.0.1:{port}/index.html"))).Should().Contain("hello-default");
+        (await fixture.Containers.InspectAsync(web.Id)).Options.Network.Should().Be("bridge");
+        (await fixture.Networks.InspectAsync("bridge")).Endpoints.Should().Contain(e => e.ContainerId == web.Id && e.Address != null);
+        await fixture.Containers.RemoveAsync(web.Id, force: true);
+    }
+
+    [Fact]
+    public async Task The_default_network_mode_can_be_configured()
+    {
+        await using var test = TestEngine.Create(b => b.AddLinuxRuntime(), defaultNetwork: "none");
+        await test.ImportBusyboxAsync();
+
+        var container = await test.Engine.Containers.RunAsync(new ContainerCreateOptions { Image = "busybox", Command = ["ls", "/sys/class/net"] });
+        await test.Engine.Containers.WaitAsync(container.Id);
+
+        (await test.Engine.Containers.InspectAsync(container.Id)).Options.Network.Should().Be("none");
+        (await test.Engine.Networks.ListAsync()).Should().BeEmpty("no bridge is created for a container that does not use one");
     }
 
     private static async Task<string> RetryAsync(Func<Task<string>> request)

@@ -12,6 +12,7 @@ public sealed class IsolationTests(RuntimeFixture fixture) : IClassFixture<Runti
         {
             Image = "busybox",
             Hostname = "box1",
+            Network = "none",
             Command = ["sh", "-c", "echo pid=$$; hostname; cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' '; ip -4 addr show lo | grep -c 127.0.0.1"],
         });
 

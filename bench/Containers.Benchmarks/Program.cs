@@ -15,7 +15,8 @@ var scenario = args.Length > 0 ? args[0] : "run-true";
 var root = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "containers-bench");
 var runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50;
 
-await using var engine = ContainerEngine.Create(new ContainersOptions { Root = root }, b => b.AddLinuxRuntime());
+// Scenarios compare with podman's --network none unless they name a network.
+await using var engine = ContainerEngine.Create(new ContainersOptions { Root = root, DefaultNetwork = "none" }, b => b.AddLinuxRuntime());
 if ((await engine.Images.ListAsync()).All(i => i.Names.All(n => n.FamiliarName != "busybox:latest")))
 {
     using var rootfs = new MemoryStream(await TestImages.BusyboxRootfsAsync());

@@ -46,6 +46,10 @@ internal static class FirewallRules
             if (!network.Internal)
             {
                 table.Add(new NftRule("postrouting").Source(Ipv4Subnet.Parse(network.Subnet)).OutputInterface(network.BridgeName, equal: false).Masquerade());
+
+                // Hairpin: a container reaching a published port through the host comes back into its own bridge. Without
+                // a host source the server would answer it directly, from an address it never spoke to.
+                table.Add(new NftRule("postrouting").Source(Ipv4Subnet.Parse(network.Subnet)).OutputInterface(network.BridgeName).DestinationTranslated().Masquerade());
             }
         }
 

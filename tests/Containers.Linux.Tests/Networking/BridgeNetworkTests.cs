@@ -120,6 +120,32 @@ public sealed class BridgeNetworkTests(NetworkFixture fixture) : IClassFixture<N
         (await test.Engine.Networks.ListAsync()).Should().BeEmpty("no bridge is created for a container that does not use one");
     }
 
+    [Fact]
+    public async Task A_container_reaches_another_containers_published_port_through_the_host()
+    {
+        var network = await fixture.Networks.CreateAsync(new NetworkCreateOptions { Name = NetworkFixture.UniqueName("hairpin") });
+        var web = await fixture.StartWebServerAsync(network.Name, NetworkFixture.UniqueName("web"), "hello-hairpin", [PortBinding.Parse("80")]);
+        var port = (await fixture.Networks.GetPortsAsync(web.Id)).Single().HostPort;
+
+        // The gateway is the host's own address on the bridge: DNAT sends the request back into the bridge.
+        var client = await fixture.RunAsync(new ContainerCreateOptions { Image = "busybox", Network = network.Name, Command = NetworkFixture.Fetch($"http://{network.Gateway}:{port}/index.html") });
+
+        client.Stdout.Should().Contain("hello-hairpin", client.Stderr);
+        await fixture.Containers.RemoveAsync(web.Id, force: true);
+    }
+
+    [Fact]
+    public async Task Outbound_connections_leave_through_the_host_masqueraded_as_its_address()
+    {
+        await using var outside = await OutsideHost.StartAsync();
+        var network = await fixture.Networks.CreateAsync(new NetworkCreateOptions { Name = NetworkFixture.UniqueName("out") });
+
+        var result = await fixture.RunAsync(new ContainerCreateOptions { Image = "busybox", Network = network.Name, Command = NetworkFixture.Fetch($"http://{outside.Address}:8080/") });
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        result.Stdout.Should().Be($"seen from {outside.HostAddress}", "the container's {0} source was rewritten to the host's", network.Subnet);
+    }
+
     private static async Task<string> RetryAsync(Func<Task<string>> request)
     {
         for (var attempt = 0; ; attempt++)

@@ -27,6 +27,7 @@ public sealed class NftablesTests : IDisposable
             .And.Contain("ip daddr 127.0.0.1 udp dport 5353 dnat to 10.231.0.2:53")
             .And.Contain("ip saddr 10.231.16.0/20 oifname != \"dctest2\" masquerade")
             .And.Contain("iifname \"dctest1\" oifname \"dc*\" oifname != \"dctest1\" drop")
+            .And.Contain("ip saddr 10.231.0.0/24 oifname \"dctest1\" ct status dnat masquerade")
             .And.Contain("type nat hook prerouting priority dstnat; policy accept;");
     }
 

@@ -26,6 +26,8 @@ internal static class NftConstants
     public const ushort NFTA_DATA_VALUE = 1, NFTA_DATA_VERDICT = 2, NFTA_VERDICT_CODE = 1, NFTA_VERDICT_CHAIN = 2;
     public const ushort NFTA_NAT_TYPE = 1, NFTA_NAT_FAMILY = 2, NFTA_NAT_REG_ADDR_MIN = 3, NFTA_NAT_REG_PROTO_MIN = 5, NFTA_NAT_FLAGS = 7;
     public const uint NFT_NAT_DNAT = 1, NF_NAT_RANGE_PROTO_SPECIFIED = 2;
+    public const ushort NFTA_CT_DREG = 1, NFTA_CT_KEY = 2;
+    public const uint NFT_CT_STATUS = 2, IPS_DST_NAT = 0x20;
     public const ushort NFTA_FIB_DREG = 1, NFTA_FIB_RESULT = 2, NFTA_FIB_FLAGS = 3;
     public const uint NFT_FIB_RESULT_ADDRTYPE = 3, NFTA_FIB_F_DADDR = 2, RTN_LOCAL = 2;
 

@@ -46,6 +46,17 @@ internal sealed class NftRule
         return this;
     }
 
+    /// <summary>Matches connections whose destination was translated (<c>ct status dnat</c>): published-port traffic.</summary>
+    public NftRule DestinationTranslated()
+    {
+        // The status word lands in host byte order; its IPS_DST_NAT bit is tested, as nft does.
+        Add("ct", m => m.BigEndian32(NFTA_CT_DREG, NFT_REG_1).BigEndian32(NFTA_CT_KEY, NFT_CT_STATUS));
+        Mask(BitConverter.GetBytes(IPS_DST_NAT));
+        Compare(false, new byte[4]);
+        _text.Add("ct status dnat");
+        return this;
+    }
+
     /// <summary>Matches a TCP or UDP destination port.</summary>
     public NftRule DestinationPort(string protocol, int port)
     {
@@ -127,12 +138,7 @@ internal sealed class NftRule
             var mask = new byte[4];
             BinaryPrimitives.WriteUInt32BigEndian(mask, subnet.Mask);
             Payload(NFT_PAYLOAD_NETWORK_HEADER, offset, 4);
-            Add("bitwise", m =>
-            {
-                m.BigEndian32(NFTA_BITWISE_SREG, NFT_REG_1).BigEndian32(NFTA_BITWISE_DREG, NFT_REG_1).BigEndian32(NFTA_BITWISE_LEN, 4);
-                m.BeginNest(NFTA_BITWISE_MASK, flagged: true).Attribute(NFTA_DATA_VALUE, mask).EndNest();
-                m.BeginNest(NFTA_BITWISE_XOR, flagged: true).Attribute(NFTA_DATA_VALUE, new byte[4]).EndNest();
-            });
+            Mask(mask);
             Compare(true, network);
         }
 
@@ -146,6 +152,14 @@ internal sealed class NftRule
             .BigEndian32(NFTA_PAYLOAD_BASE, header)
             .BigEndian32(NFTA_PAYLOAD_OFFSET, offset)
             .BigEndian32(NFTA_PAYLOAD_LEN, length));
+
+    private void Mask(byte[] mask) =>
+        Add("bitwise", m =>
+        {
+            m.BigEndian32(NFTA_BITWISE_SREG, NFT_REG_1).BigEndian32(NFTA_BITWISE_DREG, NFT_REG_1).BigEndian32(NFTA_BITWISE_LEN, (uint)mask.Length);
+            m.BeginNest(NFTA_BITWISE_MASK, flagged: true).Attribute(NFTA_DATA_VALUE, mask).EndNest();
+            m.BeginNest(NFTA_BITWISE_XOR, flagged: true).Attribute(NFTA_DATA_VALUE, new byte[mask.Length]).EndNest();
+        });
 
     private void Compare(bool equal, byte[] data) =>
         Add("cmp", m =>

@@ -71,7 +71,7 @@ internal static class ContainerOptionsParser
             StopSignal = args.Value("stop-signal"),
             StopTimeout = args.Int("stop-timeout") is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
             Network = args.Value("network"),
-            PortBindings = args.Values("publish").Select(Networks.PortBinding.Parse).ToList(),
+            PortBindings = args.Values("publish").SelectMany(Networks.PortBinding.ParseAll).ToList(),
             NetworkAliases = args.Values("network-alias"),
             CgroupNamespace = args.Value("cgroupns"),
             UidMappings = args.Values("uidmap").Select(IdMapping.Parse).ToList(),

@@ -116,7 +116,7 @@ internal sealed partial class NetworkService
         foreach (var port in options.PortBindings)
         {
             // Typed records can still hold values no -p string could.
-            _ = PortBinding.Parse(string.Create(CultureInfo.InvariantCulture, $"{port.HostIp}:{(port.HostPort == 0 ? string.Empty : port.HostPort)}:{port.ContainerPort}/{port.Protocol}"));
+            _ = PortBinding.Parse(port.ToSpecification());
         }
     }
 
@@ -330,7 +330,11 @@ internal sealed partial class NetworkService
         var chosen = new List<PortBinding>();
         foreach (var port in requested)
         {
-            if (port.HostPort != 0)
+            if (port.HostPort != 0 && port.HostPortEnd > port.HostPort)
+            {
+                chosen.Add(port with { HostPort = FreePort(port, port.HostPort, port.HostPortEnd, sequential: true, taken, chosen, driver), HostPortEnd = 0 });
+            }
+            else if (port.HostPort != 0)
             {
                 if (taken.FirstOrDefault(t => t.HostPort == port.HostPort && t.Protocol == port.Protocol) is { ContainerName: not null } holder)
                 {
@@ -346,7 +350,8 @@ internal sealed partial class NetworkService
             }
             else
             {
-                chosen.Add(port with { HostPort = FreePort(port, taken, chosen, driver) });
+                // Docker's default range for ephemeral published ports.
+                chosen.Add(port with { HostPort = FreePort(port, 32768, 60999, sequential: false, taken, chosen, driver) });
             }
 
             taken.Add((chosen[^1].HostPort, port.Protocol, string.Empty));
@@ -355,14 +360,16 @@ internal sealed partial class NetworkService
         return chosen;
     }
 
-    private static int FreePort(PortBinding port, List<(int HostPort, string Protocol, string ContainerName)> taken, List<PortBinding> chosen, INetworkDriver driver)
+    /// <summary>
+    /// Returns a host port of the range no container of this root publishes and no host process holds, trying from the
+    /// first port (a range the user gave) or from a random one (the ephemeral range, which keeps concurrent roots apart).
+    /// </summary>
+    private static int FreePort(PortBinding port, int first, int last, bool sequential, List<(int HostPort, string Protocol, string ContainerName)> taken, List<PortBinding> chosen, INetworkDriver driver)
     {
-        // Docker's default range for ephemeral published ports; a random start keeps concurrent roots apart.
-        const int First = 32768, Last = 60999;
-        var start = Random.Shared.Next(First, Last + 1);
-        for (var i = 0; i <= Last - First; i++)
+        var start = sequential ? first : Random.Shared.Next(first, last + 1);
+        for (var i = 0; i <= last - first; i++)
         {
-            var candidate = First + ((start - First + i) % (Last - First + 1));
+            var candidate = first + ((start - first + i) % (last - first + 1));
             if (!taken.Any(t => t.HostPort == candidate && t.Protocol == port.Protocol) && !chosen.Any(c => c.HostPort == candidate)
                 && driver.IsHostPortFree(port.HostIp, candidate, port.Protocol))
             {
@@ -370,7 +377,7 @@ internal sealed partial class NetworkService
             }
         }
 
-        throw new AddressPoolExhaustedException($"No free host port is left for {port.ContainerPort}/{port.Protocol}.");
+        throw new AddressPoolExhaustedException($"No free host port is left in {first}-{last} for {port.ContainerPort}/{port.Protocol}.");
     }
 
     private static string HostInterfaceName(string containerId, string networkId) =>

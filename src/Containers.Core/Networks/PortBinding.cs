@@ -5,7 +5,8 @@ namespace Containers.Networks;
 
 /// <summary>
 /// Publishes a container port on the host, as <c>-p [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/tcp|/udp]</c> does. A host port
-/// of 0 asks for a free one; the engine reports the port it chose through <see cref="INetworkService.GetPortsAsync"/>.
+/// of 0 asks for a free one, a host range for a free one in it; the engine reports the port it chose through
+/// <see cref="INetworkService.GetPortsAsync"/>.
 /// </summary>
 public sealed record PortBinding
 {
@@ -21,9 +22,28 @@ public sealed record PortBinding
     /// <summary>Gets the protocol: <c>tcp</c> (the default) or <c>udp</c>.</summary>
     public string Protocol { get; init; } = "tcp";
 
-    /// <summary>Parses a <c>-p</c> value: <c>8080:80</c>, <c>80</c>, <c>127.0.0.1:8080:80/udp</c>, <c>127.0.0.1::80</c>.</summary>
-    /// <exception cref="InvalidPortSpecificationException">The value is malformed or a port is outside 1..65535.</exception>
+    /// <summary>
+    /// Gets the last port of a host range the engine chooses a free port from (<c>-p 8000-8010:80</c>), with
+    /// <see cref="HostPort"/> its first; 0 when <see cref="HostPort"/> is exact, or 0 for any free port.
+    /// </summary>
+    public int HostPortEnd { get; init; }
+
+    /// <summary>Parses a <c>-p</c> value naming one port: <c>8080:80</c>, <c>80</c>, <c>127.0.0.1:8080:80/udp</c>, <c>127.0.0.1::80</c>, <c>8000-8010:80</c>.</summary>
+    /// <exception cref="InvalidPortSpecificationException">The value is malformed, a port is outside 1..65535, or it names several container ports (use <see cref="ParseAll"/>).</exception>
     public static PortBinding Parse(string specification)
+    {
+        var bindings = ParseAll(specification);
+        return bindings.Count == 1
+            ? bindings[0]
+            : throw new InvalidPortSpecificationException(specification, "it publishes a range of container ports; parse it with ParseAll");
+    }
+
+    /// <summary>
+    /// Parses a <c>-p</c> value that may publish a range, as Docker does: <c>8000-8002:80-82</c> pairs the ports,
+    /// <c>80-82</c> publishes each on a free host port, and <c>8000-8010:80</c> takes a free host port of the range.
+    /// </summary>
+    /// <exception cref="InvalidPortSpecificationException">The value is malformed, a port is outside 1..65535, a range runs backwards, or the two ranges differ in length.</exception>
+    public static IReadOnlyList<PortBinding> ParseAll(string specification)
     {
         ArgumentNullException.ThrowIfNull(specification);
         var text = specification;
@@ -40,7 +60,7 @@ public sealed record PortBinding
         }
 
         var parts = text.Split(':');
-        var (hostIp, hostPort, containerPort) = parts.Length switch
+        var (hostIp, hostPorts, containerPorts) = parts.Length switch
         {
             1 => ("0.0.0.0", string.Empty, parts[0]),
             2 => ("0.0.0.0", parts[0], parts[1]),
@@ -52,23 +72,45 @@ public sealed record PortBinding
             throw new InvalidPortSpecificationException(specification, $"'{hostIp}' is not an IPv4 address");
         }
 
-        return new PortBinding
+        var (first, last) = ParseRange(specification, containerPorts);
+        var (hostFirst, hostLast) = hostPorts.Length == 0 ? (0, 0) : ParseRange(specification, hostPorts);
+        var count = last - first + 1;
+        if (count == 1)
         {
-            ContainerPort = ParsePort(specification, containerPort, allowZero: false),
-            HostPort = hostPort.Length == 0 ? 0 : ParsePort(specification, hostPort, allowZero: false),
-            HostIp = hostIp,
-            Protocol = protocol,
-        };
+            return [new PortBinding { ContainerPort = first, HostPort = hostFirst, HostPortEnd = hostLast > hostFirst ? hostLast : 0, HostIp = hostIp, Protocol = protocol }];
+        }
+
+        if (hostPorts.Length != 0 && hostLast - hostFirst + 1 != count)
+        {
+            throw new InvalidPortSpecificationException(specification, $"the host range has {hostLast - hostFirst + 1} ports and the container range {count}");
+        }
+
+        return Enumerable.Range(0, count)
+            .Select(i => new PortBinding { ContainerPort = first + i, HostPort = hostPorts.Length == 0 ? 0 : hostFirst + i, HostIp = hostIp, Protocol = protocol })
+            .ToList();
     }
 
     /// <summary>Formats the binding as <c>docker port</c> prints it: <c>80/tcp -&gt; 0.0.0.0:32768</c>.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{ContainerPort}/{Protocol} -> {HostIp}:{HostPort}");
 
-    private static int ParsePort(string specification, string text, bool allowZero)
+    /// <summary>Returns the text in the form the parser reads, so a typed binding can be checked as a <c>-p</c> value would be.</summary>
+    internal string ToSpecification() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{HostIp}:{(HostPort == 0 ? string.Empty : HostPortEnd > 0 ? $"{HostPort}-{HostPortEnd}" : HostPort)}:{ContainerPort}/{Protocol}");
+
+    private static (int First, int Last) ParseRange(string specification, string text)
     {
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535 || (port == 0 && !allowZero))
+        var dash = text.IndexOf('-', StringComparison.Ordinal);
+        var first = ParsePort(specification, dash < 0 ? text : text[..dash]);
+        var last = dash < 0 ? first : ParsePort(specification, text[(dash + 1)..]);
+        return last >= first ? (first, last) : throw new InvalidPortSpecificationException(specification, $"the range {text} runs backwards");
+    }
+
+    private static int ParsePort(string specification, string text)
+    {
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is 0 or > 65535)
         {
-            throw new InvalidPortSpecificationException(specification, $"'{text}' is not a port number between 1 and 65535 (ranges are not supported)");
+            throw new InvalidPortSpecificationException(specification, $"'{text}' is not a port number between 1 and 65535");
         }
 
         return port;

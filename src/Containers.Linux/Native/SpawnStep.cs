@@ -33,6 +33,13 @@ internal sealed record SpawnStep(SpawnOp Op, string Description)
     public static SpawnStep Mount(string? source, string target, string? type, ulong flags, string? data, string description, bool ignoreMissing = false) =>
         new(SpawnOp.Mount, description) { S0 = source, S1 = target, S2 = type, U0 = flags, S3 = data, I2 = ignoreMissing ? 1 : 0 };
 
+    /// <summary>
+    /// A mount onto <paramref name="root"/> + <paramref name="destination"/> that the child resolves inside the root with
+    /// the kernel's help and mounts through a descriptor, so no link swapped in after planning can move it outside.
+    /// </summary>
+    public static SpawnStep MountInRoot(string? source, string root, string destination, string? type, ulong flags, string? data, string description) =>
+        Mount(source, root + destination, type, flags, data, description) with { I1 = System.Text.Encoding.UTF8.GetByteCount(root) };
+
     public static SpawnStep Unmount(string target, int flags, string description) =>
         new(SpawnOp.Unmount, description) { S0 = target, I0 = flags };
 

@@ -13,7 +13,7 @@
 
 /* Step operations. Field use per operation is documented in C# (Native/SpawnStep.cs). */
 enum cn_op {
-  CN_MOUNT = 1,        /* mount(s0, s1, s2, u0, s3); i2 = ignore ENOENT */
+  CN_MOUNT = 1,        /* mount(s0, s1, s2, u0, s3); i1 > 0: s1's first i1 bytes are the root, the rest is resolved inside it; i2 = ignore ENOENT */
   CN_UMOUNT = 2,       /* umount2(s0, i0) */
   CN_MKDIR = 3,        /* mkdir(s0, i0); i2 = ignore EEXIST */
   CN_SYMLINK = 4,      /* symlink(s0, s1); i2 = ignore EEXIST */

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
+#include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <net/if.h>
 #include <sched.h>
@@ -135,6 +136,47 @@ static int close_from(const struct cn_plan *p, int first) {
   return (int)syscall(SYS_close_range, low, ~0U, 0);
 }
 
+/* Writes "/proc/self/fd/<fd>" without printf, which is not async-signal-safe. */
+static void fd_path(char *out, int fd) {
+  static const char prefix[] = "/proc/self/fd/";
+  char digits[12];
+  int n = 0;
+  memcpy(out, prefix, sizeof prefix - 1);
+  out += sizeof prefix - 1;
+  do { digits[n++] = (char)('0' + fd % 10); fd /= 10; } while (fd > 0);
+  while (n > 0) *out++ = digits[--n];
+  *out = 0;
+}
+
+/* Mounts onto a target the kernel resolves inside the container's root (openat2 RESOLVE_IN_ROOT), through the
+   descriptor, never by path: a symbolic link swapped into a shared volume after the engine resolved the target cannot
+   send the mount outside the root (runc's CVE-2021-30465). `root_length` is the length of the root prefix of
+   `target`; 0 mounts by path, as for the root itself. Each call resolves afresh, so a remount finds the new mount. */
+static int mount_in_root(const struct cn_step *s, int root_length) {
+  if (root_length <= 0) return mount(s->s0, s->s1, s->s2, (unsigned long)s->u0, s->s3);
+  char root[4096];
+  if ((size_t)root_length >= sizeof root) { errno = ENAMETOOLONG; return -1; }
+  memcpy(root, s->s1, (size_t)root_length);
+  root[root_length] = 0;
+  int root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0) return -1;
+  struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+  int fd = (int)syscall(SYS_openat2, root_fd, s->s1 + root_length, &how, sizeof how);
+  int saved = errno;
+  close(root_fd);
+  if (fd < 0) {
+    errno = saved;
+    return saved == ENOSYS ? mount(s->s0, s->s1, s->s2, (unsigned long)s->u0, s->s3) : -1;
+  }
+  char path[32];
+  fd_path(path, fd);
+  int rc = mount(s->s0, path, s->s2, (unsigned long)s->u0, s->s3);
+  saved = errno;
+  close(fd);
+  errno = saved;
+  return rc;
+}
+
 static int ignore(int rc, int tolerated) {
   return rc < 0 && errno == tolerated ? 0 : rc;
 }
@@ -142,7 +184,7 @@ static int ignore(int rc, int tolerated) {
 static int run_step(const struct cn_plan *p, const struct cn_step *s) {
   switch (s->op) {
   case CN_MOUNT: {
-    int rc = mount(s->s0, s->s1, s->s2, (unsigned long)s->u0, s->s3);
+    int rc = mount_in_root(s, s->i1);
     return s->i2 ? ignore(rc, ENOENT) : rc;
   }
   case CN_UMOUNT: return umount2(s->s0, s->i0);

@@ -11,7 +11,9 @@ namespace Containers.Linux.Runtime;
 /// </summary>
 /// <remarks>
 /// An image whose <c>/data</c> is a link to <c>/etc</c> gets its mount on the root's <c>/etc</c>, and a link to
-/// <c>../../../tmp/x</c> gets it on the root's <c>/tmp/x</c>; neither can reach the host (CVE-2021-30465 class).
+/// <c>../../../tmp/x</c> gets it on the root's <c>/tmp/x</c>; neither can reach the host (CVE-2021-30465 class). The
+/// child then mounts through a descriptor it opens with <c>openat2(RESOLVE_IN_ROOT)</c>, so a link that a running
+/// container sharing a volume swaps in between this check and the mount still resolves inside the root.
 /// </remarks>
 internal static class MountPoints
 {

@@ -149,21 +149,21 @@ internal static partial class SpawnPlanBuilder
 
             if (mount.Type == "bind" || (flags & MountOptions.Bind) != 0)
             {
-                steps.Add(SpawnStep.Mount(mount.Source, target, null, MountOptions.Bind | (flags & MountOptions.Recursive), null, what));
+                steps.Add(SpawnStep.MountInRoot(mount.Source, root, resolved, null, MountOptions.Bind | (flags & MountOptions.Recursive), null, what));
                 var extra = flags & ~(MountOptions.Bind | MountOptions.Recursive);
                 if (extra != 0)
                 {
-                    steps.Add(SpawnStep.Mount(null, target, null, MountOptions.Bind | MountOptions.Remount | extra, null, $"remount of {mount.Destination} with its options"));
+                    steps.Add(SpawnStep.MountInRoot(null, root, resolved, null, MountOptions.Bind | MountOptions.Remount | extra, null, $"remount of {mount.Destination} with its options"));
                 }
             }
             else
             {
-                steps.Add(SpawnStep.Mount(mount.Source ?? mount.Type, target, mount.Type, flags, data, what));
+                steps.Add(SpawnStep.MountInRoot(mount.Source ?? mount.Type, root, resolved, mount.Type, flags, data, what));
             }
 
             if (propagation != 0)
             {
-                steps.Add(SpawnStep.Mount(null, target, null, propagation, null, $"setting the propagation of {mount.Destination}"));
+                steps.Add(SpawnStep.MountInRoot(null, root, resolved, null, propagation, null, $"setting the propagation of {mount.Destination}"));
             }
 
             // Where the mount really is (a link in the image may have moved it), for the mounts that follow.

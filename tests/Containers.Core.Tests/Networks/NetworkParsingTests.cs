@@ -59,7 +59,12 @@ public sealed class NetworkParsingTests
     [InlineData("70000")]
     [InlineData("0")]
     [InlineData("80/sctp")]
-    [InlineData("8080-8090:80")]
+    [InlineData("8090-8080:80")]
+    [InlineData("8000-8002:80-81")]
+    [InlineData("80-")]
+    [InlineData("-80")]
+    [InlineData("8000:80-82")]
+    [InlineData("80-82")]
     [InlineData("a:b:c:d")]
     [InlineData("localhost:8080:80")]
     [InlineData("1.2.3.4:99999:80")]
@@ -69,5 +74,17 @@ public sealed class NetworkParsingTests
         var act = () => PortBinding.Parse(text);
 
         act.Should().Throw<InvalidPortSpecificationException>().Which.Specification.Should().Be(text);
+    }
+
+    [Fact]
+    public void A_range_publishes_each_port_as_docker_does()
+    {
+        PortBinding.ParseAll("127.0.0.1:8000-8002:80-82/udp").Should().Equal(
+            new PortBinding { HostIp = "127.0.0.1", HostPort = 8000, ContainerPort = 80, Protocol = "udp" },
+            new PortBinding { HostIp = "127.0.0.1", HostPort = 8001, ContainerPort = 81, Protocol = "udp" },
+            new PortBinding { HostIp = "127.0.0.1", HostPort = 8002, ContainerPort = 82, Protocol = "udp" });
+        PortBinding.ParseAll("80-81").Should().Equal(new PortBinding { ContainerPort = 80 }, new PortBinding { ContainerPort = 81 });
+        PortBinding.Parse("8000-8010:80").Should().Be(new PortBinding { HostPort = 8000, HostPortEnd = 8010, ContainerPort = 80 });
+        PortBinding.Parse("8000-8000:80").Should().Be(new PortBinding { HostPort = 8000, ContainerPort = 80 });
     }
 }

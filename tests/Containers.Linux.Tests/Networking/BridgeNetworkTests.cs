@@ -121,6 +121,25 @@ public sealed class BridgeNetworkTests(NetworkFixture fixture) : IClassFixture<N
     }
 
     [Fact]
+    public async Task A_host_port_range_takes_its_first_port_no_one_holds()
+    {
+        // Two adjacent free ports; a host process takes the first.
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var first = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+        var network = await fixture.Networks.CreateAsync(new NetworkCreateOptions { Name = NetworkFixture.UniqueName("range") });
+
+        var web = await fixture.StartWebServerAsync(network.Name, NetworkFixture.UniqueName("web"), "hello-range", [PortBinding.Parse($"127.0.0.1:{first}-{first + 20}:80")]);
+
+        var port = (await fixture.Networks.GetPortsAsync(web.Id)).Single();
+        port.HostPort.Should().BeInRange(first + 1, first + 20, "the range's first port is held by this test");
+        port.HostPortEnd.Should().Be(0, "the chosen port is reported, not the range");
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        (await RetryAsync(() => client.GetStringAsync($"http://127.0.0.1:{port.HostPort}/index.html"))).Should().Contain("hello-range");
+        await fixture.Containers.RemoveAsync(web.Id, force: true);
+    }
+
+    [Fact]
     public async Task A_container_reaches_another_containers_published_port_through_the_host()
     {
         var network = await fixture.Networks.CreateAsync(new NetworkCreateOptions { Name = NetworkFixture.UniqueName("hairpin") });

@@ -20,6 +20,7 @@ internal sealed unsafe partial class Netlink : IDisposable
     public const uint IFF_UP = 1;
     public const int NETLINK_ROUTE = 0, NETLINK_NETFILTER = 12;
     private const int AF_NETLINK = 16, SOCK_RAW = 3, SOCK_CLOEXEC = 0x80000, MSG_DONTWAIT = 0x40;
+    private const int SOL_SOCKET = 1, SO_SNDBUFFORCE = 32, SO_RCVBUFFORCE = 33;
     private const ushort NLMSG_ERROR = 2;
 
     private readonly int _fd;
@@ -115,6 +116,16 @@ internal sealed unsafe partial class Netlink : IDisposable
     {
         var first = _sequence + 1;
         var bytes = messages.SelectMany(m => m.ToArray(++_sequence)).ToArray();
+
+        // The kernel refuses a datagram larger than the socket's send buffer (about 200 KiB by default), and the answers
+        // must fit the receive buffer: a firewall with a few thousand published ports needs more.
+        var size = Math.Max(bytes.Length, messages.Count * 64) * 2;
+        if (size > 200 * 1024)
+        {
+            SetBuffer(SO_SNDBUFFORCE, size);
+            SetBuffer(SO_RCVBUFFORCE, size);
+        }
+
         fixed (byte* b = bytes)
         {
             if (send(_fd, b, bytes.Length, 0) < 0)
@@ -182,6 +193,17 @@ internal sealed unsafe partial class Netlink : IDisposable
     }
 
     public void Dispose() => Libc.close(_fd);
+
+    private void SetBuffer(int option, int size)
+    {
+        if (setsockopt(_fd, SOL_SOCKET, option, &size, sizeof(int)) < 0)
+        {
+            throw new NetworkSetupException("enlarging a netlink socket's buffers", Errno.Describe(Errno.Last));
+        }
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int setsockopt(int fd, int level, int option, int* value, int length);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int socket(int domain, int type, int protocol);

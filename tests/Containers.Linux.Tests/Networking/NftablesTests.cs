@@ -61,6 +61,19 @@ public sealed class NftablesTests : IDisposable
     }
 
     [Fact]
+    public async Task Thousands_of_published_ports_fit_one_transaction()
+    {
+        var ports = Enumerable.Range(20000, 3000).Select(p => new PortBinding { ContainerPort = 80, HostPort = p }).ToList();
+        var network = Networks()[0];
+        var table = FirewallRules.Build(_table, [network with { Endpoints = [network.Endpoints[0] with { Ports = ports }] }]);
+
+        Nftables.Replace(table);
+
+        var listed = await ListAsync();
+        listed.Stdout.Split('\n').Count(l => l.Contains("dnat to 10.231.0.2:80", StringComparison.Ordinal)).Should().Be(3000);
+    }
+
+    [Fact]
     public void Rules_that_cannot_be_encoded_are_refused_before_reaching_the_kernel()
     {
         var table = new NftTable(_table).Add(new NftChain("c"));

@@ -18,10 +18,11 @@ namespace Containers.Linux.Networking;
 /// container exits (a detached container, a CLI), and cost nothing per connection. Loopback reaches them because the
 /// output hook translates too and each bridge has <c>route_localnet</c> set, as Docker does without its proxy.
 /// </remarks>
-internal sealed class BridgeDriver : INetworkDriver
+internal sealed class BridgeDriver : INetworkDriver, IDisposable
 {
     private const string HostLockPath = "/run/dotnet-containers/networks.lock";
     private static readonly SemaphoreSlim NetlinkGate = new(1, 1);
+    private readonly Nftables _nftables = new();
 
     public BridgeDriver(StoreLayout layout)
     {
@@ -161,7 +162,7 @@ internal sealed class BridgeDriver : INetworkDriver
 
     public Task SyncRulesAsync(IReadOnlyList<NetworkDetails> networks, CancellationToken cancellationToken = default)
     {
-        Nftables.Replace(FirewallRules.Build(TableName, networks), delete: networks.Count == 0);
+        _nftables.Replace(FirewallRules.Build(TableName, networks), delete: networks.Count == 0);
         return Task.CompletedTask;
     }
 
@@ -180,6 +181,8 @@ internal sealed class BridgeDriver : INetworkDriver
             return false;
         }
     }
+
+    public void Dispose() => _nftables.Dispose();
 
     private static void SetUp(Netlink netlink, int index, string step) =>
         netlink.Send(new NetlinkMessage(Netlink.RTM_NEWLINK, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK).IfInfo(index, Netlink.IFF_UP, Netlink.IFF_UP), step);

@@ -3,18 +3,36 @@ using Containers.Linux.Networking.Nft;
 
 namespace Containers.Linux.Networking;
 
-/// <summary>Writes nftables tables to the kernel over nfnetlink, with no <c>nft</c> program involved.</summary>
-internal static class Nftables
+/// <summary>Writes nftables tables to the kernel over one long-lived nfnetlink socket, with no <c>nft</c> program involved.</summary>
+/// <remarks>
+/// The socket is kept because closing one costs the caller a kernel grace period (11-15 ms here): nf_tables looks for
+/// tables the closing socket owned. That wait was most of a bridged container's start and exit before.
+/// </remarks>
+internal sealed class Nftables : IDisposable
 {
+    private readonly Lock _gate = new();
+    private Netlink? _socket;
+
     /// <summary>Replaces the kernel's table of this name with <paramref name="table"/>, or deletes it, in one transaction.</summary>
     /// <exception cref="NetworkSetupException">The kernel refused a message; it names the table, chain or rule.</exception>
-    public static void Replace(NftTable table, bool delete = false)
+    public void Replace(NftTable table, bool delete = false)
     {
         var batch = table.ReplaceBatch(delete);
         int[] answers;
-        using (var netlink = Netlink.Open(Netlink.NETLINK_NETFILTER))
+        lock (_gate)
         {
-            answers = netlink.TrySendAll(batch.Select(b => b.Message).ToList());
+            // Opened on first use by the engine's own threads, so in the host's network namespace.
+            _socket ??= Netlink.Open(Netlink.NETLINK_NETFILTER);
+            try
+            {
+                answers = _socket.TrySendAll(batch.Select(b => b.Message).ToList());
+            }
+            catch (NetworkSetupException)
+            {
+                _socket.Dispose();
+                _socket = null;
+                throw;
+            }
         }
 
         // Every message is answered, so the first refusal is the cause; those after it were only rolled back.
@@ -32,6 +50,15 @@ internal static class Nftables
             {
                 throw new NetworkSetupException(batch[i].Step, "the kernel did not answer (is nf_tables available?)");
             }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _socket?.Dispose();
+            _socket = null;
         }
     }
 

@@ -12,13 +12,14 @@ namespace Containers.Linux.Tests.Networking;
 public sealed class NftablesTests : IDisposable
 {
     private readonly string _table = "dotnet_containers_t" + Guid.NewGuid().ToString("N")[..10];
+    private readonly Nftables _nftables = new();
 
     [Fact]
     public async Task The_firewall_table_reads_back_through_nft_as_written()
     {
         var table = FirewallRules.Build(_table, Networks());
 
-        Nftables.Replace(table);
+        _nftables.Replace(table);
 
         var listed = await ListAsync();
         listed.ExitCode.Should().Be(0, listed.Stderr);
@@ -34,16 +35,16 @@ public sealed class NftablesTests : IDisposable
     [Fact]
     public async Task Replacing_swaps_the_whole_table_and_deleting_removes_it()
     {
-        Nftables.Replace(FirewallRules.Build(_table, Networks()));
+        _nftables.Replace(FirewallRules.Build(_table, Networks()));
         var fewer = FirewallRules.Build(_table, [Networks()[1]]);
 
-        Nftables.Replace(fewer);
+        _nftables.Replace(fewer);
         (await ListAsync()).Stdout.Should().Be(fewer.ToString()).And.NotContain("dctest1");
 
-        Nftables.Replace(fewer, delete: true);
+        _nftables.Replace(fewer, delete: true);
         (await ListAsync()).ExitCode.Should().NotBe(0, "the table is gone");
 
-        var again = () => Nftables.Replace(fewer, delete: true);
+        var again = () => _nftables.Replace(fewer, delete: true);
         again.Should().NotThrow("deleting a missing table is not an error");
     }
 
@@ -51,10 +52,10 @@ public sealed class NftablesTests : IDisposable
     public async Task A_rule_the_kernel_refuses_names_itself_and_leaves_the_old_table_in_place()
     {
         var good = FirewallRules.Build(_table, Networks());
-        Nftables.Replace(good);
+        _nftables.Replace(good);
         var bad = FirewallRules.Build(_table, Networks()).Add(new NftRule("prerouting").Jump("no_such_chain"));
 
-        var replace = () => Nftables.Replace(bad);
+        var replace = () => _nftables.Replace(bad);
 
         replace.Should().Throw<NetworkSetupException>().WithMessage("*jump no_such_chain*ENOENT*");
         (await ListAsync()).Stdout.Should().Be(good.ToString(), "a refused transaction changes nothing");
@@ -67,7 +68,7 @@ public sealed class NftablesTests : IDisposable
         var network = Networks()[0];
         var table = FirewallRules.Build(_table, [network with { Endpoints = [network.Endpoints[0] with { Ports = ports }] }]);
 
-        Nftables.Replace(table);
+        _nftables.Replace(table);
 
         var listed = await ListAsync();
         listed.Stdout.Split('\n').Count(l => l.Contains("dnat to 10.231.0.2:80", StringComparison.Ordinal)).Should().Be(3000);
@@ -84,7 +85,11 @@ public sealed class NftablesTests : IDisposable
         FluentActions.Invoking(() => new NftRule("c").DestinationPort("sctp", 1)).Should().Throw<ArgumentException>();
     }
 
-    public void Dispose() => Nftables.Replace(new NftTable(_table), delete: true);
+    public void Dispose()
+    {
+        _nftables.Replace(new NftTable(_table), delete: true);
+        _nftables.Dispose();
+    }
 
     private Task<ToolResult> ListAsync() => ExternalTool.RunAsync("nft", ["list", "table", "ip", _table]);
 

@@ -22,7 +22,13 @@ public interface INetworkDriver
     Task AttachAsync(NetworkDetails network, NetworkEndpoint endpoint, int pid, bool defaultRoute, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes the endpoint's veth pair, if it is still there.</summary>
-    Task DetachAsync(NetworkEndpoint endpoint, CancellationToken cancellationToken = default);
+    /// <param name="endpoint">The endpoint.</param>
+    /// <param name="containerExited">
+    /// Whether the container's processes are gone: its network namespace is then being destroyed and takes its
+    /// interfaces with it, so a driver may leave them to the kernel.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    Task DetachAsync(NetworkEndpoint endpoint, bool containerExited, CancellationToken cancellationToken = default);
 
     /// <summary>Replaces this root's firewall rules (NAT, isolation, published ports) with ones for <paramref name="networks"/>; an empty list removes them.</summary>
     Task SyncRulesAsync(IReadOnlyList<NetworkDetails> networks, CancellationToken cancellationToken = default);

@@ -184,7 +184,7 @@ internal sealed partial class NetworkService
         catch
         {
             // Undo only this call's endpoints: a failed live connect must not cut the container off its other networks.
-            await ReleaseLockedAsync(containerId, networks, changed.Select(n => n.Name).ToHashSet(StringComparer.Ordinal), CancellationToken.None).ConfigureAwait(false);
+            await ReleaseLockedAsync(containerId, networks, changed.Select(n => n.Name).ToHashSet(StringComparer.Ordinal), containerExited: false, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
     }
@@ -202,7 +202,7 @@ internal sealed partial class NetworkService
             using (await _store.LockAsync(cancellationToken).ConfigureAwait(false))
             {
                 var networks = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
-                await ReleaseLockedAsync(containerId, networks, null, cancellationToken).ConfigureAwait(false);
+                await ReleaseLockedAsync(containerId, networks, null, containerExited: true, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is ContainersException or IOException)
@@ -217,7 +217,7 @@ internal sealed partial class NetworkService
         using (await _store.LockAsync(cancellationToken).ConfigureAwait(false))
         {
             var networks = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
-            await ReleaseLockedAsync(containerId, networks, null, cancellationToken).ConfigureAwait(false);
+            await ReleaseLockedAsync(containerId, networks, null, containerExited: false, cancellationToken).ConfigureAwait(false);
             foreach (var network in networks.Where(n => n.Endpoints.Any(e => e.ContainerId == containerId)).ToList())
             {
                 await _store.WriteAsync(network with { Endpoints = network.Endpoints.Where(e => e.ContainerId != containerId).ToList() }, cancellationToken).ConfigureAwait(false);
@@ -225,7 +225,7 @@ internal sealed partial class NetworkService
         }
     }
 
-    private async Task ReleaseLockedAsync(string containerId, List<NetworkDetails> networks, HashSet<string>? only, CancellationToken cancellationToken)
+    private async Task ReleaseLockedAsync(string containerId, List<NetworkDetails> networks, HashSet<string>? only, bool containerExited, CancellationToken cancellationToken)
     {
         var changed = new List<NetworkDetails>();
         foreach (var network in networks.Where(n => (only is null || only.Contains(n.Name)) && n.Endpoints.Any(e => e.ContainerId == containerId && e.Address is not null)).ToList())
@@ -233,7 +233,7 @@ internal sealed partial class NetworkService
             var endpoint = network.Endpoints.First(e => e.ContainerId == containerId);
             if (Driver is { } driver)
             {
-                await driver.DetachAsync(endpoint, cancellationToken).ConfigureAwait(false);
+                await driver.DetachAsync(endpoint, containerExited, cancellationToken).ConfigureAwait(false);
             }
 
             var released = endpoint with { Address = null, Interface = null, HostInterface = null, Ports = [] };
@@ -380,7 +380,7 @@ internal sealed partial class NetworkService
         throw new AddressPoolExhaustedException($"No free host port is left in {first}-{last} for {port.ContainerPort}/{port.Protocol}.");
     }
 
-    private static string HostInterfaceName(string containerId, string networkId) =>
+    internal static string HostInterfaceName(string containerId, string networkId) =>
         "dv" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.ASCII.GetBytes(containerId + networkId)))[..12];
 
     /// <summary>Releases endpoints of containers that no longer run and forgets those of removed containers; rewrites the rules.</summary>
@@ -407,7 +407,7 @@ internal sealed partial class NetworkService
                 if (record is null || !state.IsRunning)
                 {
                     var active = networks.SelectMany(n => n.Endpoints).Any(e => e.ContainerId == id && e.Address is not null);
-                    await ReleaseLockedAsync(id, networks, null, cancellationToken).ConfigureAwait(false);
+                    await ReleaseLockedAsync(id, networks, null, containerExited: true, cancellationToken).ConfigureAwait(false);
                     count += active ? 1 : 0;
                 }
 

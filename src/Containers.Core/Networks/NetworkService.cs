@@ -165,7 +165,7 @@ internal sealed partial class NetworkService : INetworkService
                 ?? throw new InvalidContainerConfigurationException("network", $"container {record.Name} is not connected to network {target.Name}");
             if (endpoint.Address is not null)
             {
-                await RequiredDriver.DetachAsync(endpoint, cancellationToken).ConfigureAwait(false);
+                await RequiredDriver.DetachAsync(endpoint, containerExited: false, cancellationToken).ConfigureAwait(false);
             }
 
             target = target with { Endpoints = target.Endpoints.Where(e => e.ContainerId != record.Id).ToList() };

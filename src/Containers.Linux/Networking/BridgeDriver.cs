@@ -101,21 +101,31 @@ internal sealed class BridgeDriver : INetworkDriver, IDisposable
         await WithNetlinkAsync(netlink =>
         {
             // The peer is created directly in the container's namespace, so it never appears on the host.
-            netlink.Send(
-                new NetlinkMessage(Netlink.RTM_NEWLINK, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK | Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL)
-                    .IfInfo()
-                    .String(Netlink.IFLA_IFNAME, hostName)
-                    .BeginNest(Netlink.IFLA_LINKINFO)
-                        .String(Netlink.IFLA_INFO_KIND, "veth")
-                        .BeginNest(Netlink.IFLA_INFO_DATA)
-                            .BeginNest(Netlink.VETH_INFO_PEER)
-                                .Raw(new byte[16])
-                                .String(Netlink.IFLA_IFNAME, peerName)
-                                .UInt32(Netlink.IFLA_NET_NS_PID, (uint)pid)
-                            .EndNest()
+            var veth = new NetlinkMessage(Netlink.RTM_NEWLINK, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK | Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL)
+                .IfInfo()
+                .String(Netlink.IFLA_IFNAME, hostName)
+                .BeginNest(Netlink.IFLA_LINKINFO)
+                    .String(Netlink.IFLA_INFO_KIND, "veth")
+                    .BeginNest(Netlink.IFLA_INFO_DATA)
+                        .BeginNest(Netlink.VETH_INFO_PEER)
+                            .Raw(new byte[16])
+                            .String(Netlink.IFLA_IFNAME, peerName)
+                            .UInt32(Netlink.IFLA_NET_NS_PID, (uint)pid)
                         .EndNest()
-                    .EndNest(),
-                $"creating the veth pair {hostName}/{peerName}");
+                    .EndNest()
+                .EndNest();
+            var errno = netlink.TrySend(veth);
+            if (errno == Errno.EEXIST)
+            {
+                // The same container's last run: its namespace is still being torn down, and its pair with it.
+                DeleteLink(netlink, hostName);
+                errno = netlink.TrySend(veth);
+            }
+
+            if (errno != 0)
+            {
+                throw new NetworkSetupException($"creating the veth pair {hostName}/{peerName}", Errno.Describe(errno));
+            }
             var index = Netlink.IndexOf(hostName, "finding the host end of the veth pair");
             var bridge = Netlink.IndexOf(network.BridgeName, $"finding bridge {network.BridgeName} (run engine recovery if the host rebooted)");
             netlink.Send(
@@ -152,13 +162,18 @@ internal sealed class BridgeDriver : INetworkDriver, IDisposable
         }
         catch
         {
-            await DetachAsync(endpoint, CancellationToken.None).ConfigureAwait(false);
+            await DetachAsync(endpoint, containerExited: false, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
     }
 
-    public Task DetachAsync(NetworkEndpoint endpoint, CancellationToken cancellationToken = default) =>
-        endpoint.HostInterface is { } name ? WithNetlinkAsync(netlink => DeleteLink(netlink, name)) : Task.CompletedTask;
+    /// <remarks>
+    /// Deleting a veth makes the caller wait for the kernel to unregister it (10-20 ms here). When the container has
+    /// exited its namespace is already being torn down, which removes the pair just the same, so that wait is skipped;
+    /// <see cref="AttachAsync"/> clears a pair of the same name that is still going away.
+    /// </remarks>
+    public Task DetachAsync(NetworkEndpoint endpoint, bool containerExited, CancellationToken cancellationToken = default) =>
+        endpoint.HostInterface is { } name && !containerExited ? WithNetlinkAsync(netlink => DeleteLink(netlink, name)) : Task.CompletedTask;
 
     public Task SyncRulesAsync(IReadOnlyList<NetworkDetails> networks, CancellationToken cancellationToken = default)
     {

@@ -47,7 +47,7 @@ public sealed class NetworkLifecycleTests(NetworkFixture fixture) : IClassFixtur
         (await NftAsync()).Should().Contain($"dport {port} dnat to {endpoint.Address}:8080");
 
         await fixture.Containers.RemoveAsync(container.Id, force: true);
-        Directory.Exists($"/sys/class/net/{endpoint.HostInterface}").Should().BeFalse();
+        await EventuallyGoneAsync($"/sys/class/net/{endpoint.HostInterface}");
         (await NftAsync()).Should().NotContain($"dport {port}");
         (await fixture.Networks.InspectAsync(network.Name)).Endpoints.Should().BeEmpty();
 
@@ -195,6 +195,44 @@ public sealed class NetworkLifecycleTests(NetworkFixture fixture) : IClassFixtur
         taken.Should().Equal("10.9.0.2", "10.9.0.3", "10.9.0.4", "10.9.0.5", "10.9.0.6");
         var exhausted = () => AddressAllocator.ChooseAddress(network);
         exhausted.Should().Throw<AddressPoolExhaustedException>();
+    }
+
+    [Fact]
+    public async Task A_container_restarted_at_once_gets_its_interface_back()
+    {
+        // Its last run's veth pair may still be going away with the old namespace when the new one is created.
+        var network = await fixture.Networks.CreateAsync(new NetworkCreateOptions { Name = NetworkFixture.UniqueName("restart") });
+        var container = await fixture.Containers.RunAsync(new ContainerCreateOptions { Image = "busybox", Network = network.Name, Command = Sleep });
+
+        // A leftover of the host-side name, as a dying namespace leaves for a moment, is cleared rather than fatal.
+        await fixture.Containers.StopAsync(container.Id, TimeSpan.Zero);
+        var name = NetworkService.HostInterfaceName(container.Id, network.Id);
+        await EventuallyGoneAsync($"/sys/class/net/{name}");
+        var leftover = await ExternalTool.RunAsync("ip", ["link", "add", name, "type", "veth", "peer", "name", "tp" + Guid.NewGuid().ToString("N")[..8]]);
+        leftover.ExitCode.Should().Be(0, leftover.Stderr);
+        await fixture.Containers.StartAsync(container.Id);
+        Directory.Exists($"/sys/class/net/{name}/master").Should().BeTrue("the leftover was replaced by the container's veth");
+
+        for (var i = 0; i < 5; i++)
+        {
+            await fixture.Containers.RestartAsync(container.Id, TimeSpan.Zero);
+            var endpoint = (await fixture.Networks.InspectAsync(network.Name)).Endpoints.Single();
+            endpoint.Address.Should().NotBeNull();
+            Directory.Exists($"/sys/class/net/{endpoint.HostInterface}/master").Should().BeTrue("run {0} has its veth on the bridge", i);
+        }
+
+        await fixture.Containers.RemoveAsync(container.Id, force: true);
+        await fixture.Networks.RemoveAsync(network.Name);
+    }
+
+    /// <summary>Waits for the kernel to remove an interface that went with a container's namespace.</summary>
+    private static async Task EventuallyGoneAsync(string path)
+    {
+        for (var attempt = 0; Directory.Exists(path); attempt++)
+        {
+            attempt.Should().BeLessThan(250, $"{path} should go with the container's network namespace");
+            await Task.Delay(20);
+        }
     }
 
     private async Task<string> NftAsync()

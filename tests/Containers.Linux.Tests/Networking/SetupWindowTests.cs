@@ -60,7 +60,7 @@ public sealed class SetupWindowTests
 
         public Task RemoveNetworkAsync(NetworkDetails network, CancellationToken cancellationToken = default) => inner.RemoveNetworkAsync(network, cancellationToken);
 
-        public Task DetachAsync(NetworkEndpoint endpoint, CancellationToken cancellationToken = default) => inner.DetachAsync(endpoint, cancellationToken);
+        public Task DetachAsync(NetworkEndpoint endpoint, bool containerExited, CancellationToken cancellationToken = default) => inner.DetachAsync(endpoint, containerExited, cancellationToken);
 
         public Task SyncRulesAsync(IReadOnlyList<NetworkDetails> networks, CancellationToken cancellationToken = default) => inner.SyncRulesAsync(networks, cancellationToken);
 

@@ -35,6 +35,18 @@ public sealed class ContainerCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Add_host_and_dns_flags_write_the_containers_name_resolution_files()
+    {
+        var result = await Run("run", "--rm", "--add-host", "db.local:10.1.2.3", "--dns", "10.0.0.53", "--dns-option", "ndots:2", "busybox", "cat", "/etc/hosts", "/etc/resolv.conf");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        result.Stdout.Should().Contain("10.1.2.3\tdb.local\n").And.Contain("nameserver 10.0.0.53\n").And.Contain("options ndots:2\n");
+        var bad = await Run("run", "--rm", "--add-host", "db.local", "busybox", "true");
+        bad.ExitCode.Should().Be(125);
+        bad.Stderr.Should().Contain("NAME:ADDRESS");
+    }
+
+    [Fact]
     public async Task Run_exits_127_for_a_missing_command_and_125_for_engine_errors()
     {
         var missing = await Run("run", "--rm", "busybox", "no-such-command");

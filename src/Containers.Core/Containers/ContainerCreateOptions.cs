@@ -98,8 +98,9 @@ public sealed record ContainerCreateOptions
     public IReadOnlyList<IdMapping> GidMappings { get; init; } = [];
 
     /// <summary>
-    /// Gets the network mode: <c>none</c> (the default: loopback only), <c>host</c>, <c>bridge</c> (the default network) or
-    /// the name of a user-defined network, on which containers resolve each other's names.
+    /// Gets the network mode: <c>bridge</c> (the default network), <c>none</c> (loopback only), <c>host</c> or the name of a
+    /// user-defined network, on which containers resolve each other's names. When <see langword="null"/>, the engine's
+    /// <see cref="Hosting.ContainersOptions.DefaultNetwork"/> applies: <c>bridge</c> unless configured otherwise.
     /// </summary>
     public string? Network { get; init; }
 
@@ -115,6 +116,21 @@ public sealed record ContainerCreateOptions
 
     /// <summary>Gets further names other containers on a user-defined network resolve this one by (<c>--network-alias</c>).</summary>
     public IReadOnlyList<string> NetworkAliases { get; init; } = [];
+
+    /// <summary>
+    /// Gets extra <c>/etc/hosts</c> entries as <c>NAME:ADDRESS</c> (<c>--add-host</c>). The address <c>host-gateway</c>
+    /// stands for the host as the container reaches it: its network's gateway, or loopback in host mode.
+    /// </summary>
+    public IReadOnlyList<string> ExtraHosts { get; init; } = [];
+
+    /// <summary>Gets the name servers for <c>/etc/resolv.conf</c> instead of the host's (<c>--dns</c>).</summary>
+    public IReadOnlyList<string> Dns { get; init; } = [];
+
+    /// <summary>Gets the search domains for <c>/etc/resolv.conf</c> instead of the host's (<c>--dns-search</c>).</summary>
+    public IReadOnlyList<string> DnsSearch { get; init; } = [];
+
+    /// <summary>Gets the resolver options for <c>/etc/resolv.conf</c> instead of the host's (<c>--dns-option</c>).</summary>
+    public IReadOnlyList<string> DnsOptions { get; init; } = [];
 
     /// <summary>Gets the cgroup namespace mode: <c>private</c> (the default: the container sees its own cgroup as <c>/</c>) or <c>host</c>.</summary>
     public string? CgroupNamespace { get; init; }

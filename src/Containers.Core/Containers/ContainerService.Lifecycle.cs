@@ -93,9 +93,12 @@ internal sealed partial class ContainerService
             ("/etc/resolv.conf", Path.Combine(directory, "resolv.conf")),
         };
         await File.WriteAllTextAsync(files[0].Item2, hostname + "\n", cancellationToken).ConfigureAwait(false);
-        await File.WriteAllTextAsync(files[1].Item2, $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t{hostname}\n", cancellationToken).ConfigureAwait(false);
+        // A bridged container's hosts file is written again once it has an address; host mode reaches the host on loopback.
+        var hosts = NameResolutionFiles.Hosts(hostname, null, "127.0.0.1", record.Options.ExtraHosts, []);
+        await File.WriteAllTextAsync(files[1].Item2, hosts, cancellationToken).ConfigureAwait(false);
         var resolv = File.Exists("/etc/resolv.conf") ? await File.ReadAllTextAsync("/etc/resolv.conf", cancellationToken).ConfigureAwait(false) : string.Empty;
-        await File.WriteAllTextAsync(files[2].Item2, resolv, cancellationToken).ConfigureAwait(false);
+        var bridged = Networks.NetworkService.IsBridgeMode(record.Options.Network);
+        await File.WriteAllTextAsync(files[2].Item2, NameResolutionFiles.ResolvConf(resolv, record.Options, bridged), cancellationToken).ConfigureAwait(false);
 
         var spec = ContainerSpecFactory.Create(new ContainerSpecInput
         {

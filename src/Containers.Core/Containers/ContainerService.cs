@@ -157,6 +157,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         // Parse everything the spec factory will parse, so a bad option fails create rather than start.
         _ = Security.Capabilities.Compute(options.Privileged, options.CapAdd, options.CapDrop);
         _ = Security.SecurityOptions.Parse(options.SecurityOptions);
+        NameResolutionFiles.Validate(options);
         _ = ContainerSpecFactory.CgroupNamespace(options.CgroupNamespace);
         foreach (var ulimit in options.Ulimits)
         {

@@ -179,7 +179,6 @@ internal sealed partial class NetworkService
             }
 
             await AfterChangeAsync(networks, changed, cancellationToken).ConfigureAwait(false);
-            await WriteResolvConfAsync(containerId, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -274,52 +273,13 @@ internal sealed partial class NetworkService
         }
 
         var hostname = record.Options.Hostname ?? containerId[..12];
-        var own = networks.SelectMany(n => n.Endpoints).FirstOrDefault(e => e.ContainerId == containerId && e.Address is not null);
-        var text = new StringBuilder("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
-        text.Append(own?.Address ?? "127.0.1.1").Append('\t').Append(hostname).Append('\n');
-        foreach (var network in networks.Where(n => !n.IsDefault && n.Endpoints.Any(e => e.ContainerId == containerId && e.Address is not null)))
-        {
-            foreach (var other in network.Endpoints.Where(e => e.ContainerId != containerId && e.Address is not null))
-            {
-                text.Append(other.Address).Append('\t').Append(other.ContainerName);
-                foreach (var alias in other.Aliases)
-                {
-                    text.Append(' ').Append(alias);
-                }
-
-                text.Append(' ').Append(other.ContainerId[..12]).Append('\n');
-            }
-        }
-
-        await File.WriteAllTextAsync(path, text.ToString(), cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Drops loopback name servers from a bridged container's <c>/etc/resolv.conf</c> (a host's local resolver is not
-    /// reachable from its namespace) and falls back to Google's public ones when none are left, as Docker does.
-    /// </summary>
-    private async Task WriteResolvConfAsync(string containerId, CancellationToken cancellationToken)
-    {
-        var path = Path.Combine(_containers.DirectoryOf(containerId), "resolv.conf");
-        if (!File.Exists(path))
-        {
-            return;
-        }
-
-        var lines = (await File.ReadAllLinesAsync(path, cancellationToken).ConfigureAwait(false)).ToList();
-        var kept = lines.Where(l => !(l.StartsWith("nameserver", StringComparison.Ordinal) && l.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries) is [_, var server, ..]
-            && (server.StartsWith("127.", StringComparison.Ordinal) || server == "::1"))).ToList();
-        if (kept.Count == lines.Count)
-        {
-            return;
-        }
-
-        if (!kept.Any(l => l.StartsWith("nameserver", StringComparison.Ordinal)))
-        {
-            kept.AddRange(["nameserver 8.8.8.8", "nameserver 8.8.4.4"]);
-        }
-
-        await File.WriteAllLinesAsync(path, kept, cancellationToken).ConfigureAwait(false);
+        var home = networks.FirstOrDefault(n => n.Endpoints.Any(e => e.ContainerId == containerId && e.Address is not null));
+        var own = home?.Endpoints.First(e => e.ContainerId == containerId);
+        var peers = networks.Where(n => !n.IsDefault && n.Endpoints.Any(e => e.ContainerId == containerId && e.Address is not null))
+            .SelectMany(n => n.Endpoints.Where(e => e.ContainerId != containerId && e.Address is not null))
+            .Select(other => $"{other.Address}\t{string.Join(' ', [other.ContainerName, .. other.Aliases, other.ContainerId[..12]])}");
+        var text = NameResolutionFiles.Hosts(hostname, own?.Address, home?.Gateway ?? "127.0.0.1", record.Options.ExtraHosts, peers);
+        await File.WriteAllTextAsync(path, text, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Fills in free host ports for bindings that asked for any, refusing ports other containers of this root publish.</summary>

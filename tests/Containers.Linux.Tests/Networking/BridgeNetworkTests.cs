@@ -165,6 +165,37 @@ public sealed class BridgeNetworkTests(NetworkFixture fixture) : IClassFixture<N
         result.Stdout.Should().Be($"seen from {outside.HostAddress}", "the container's {0} source was rewritten to the host's", network.Subnet);
     }
 
+    [Fact]
+    public async Task Host_gateway_reaches_a_server_in_the_test_process_and_dns_settings_land_in_resolv_conf()
+    {
+        // What a fixture does when the container must call back into the test: a listener on the host, found by name.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Any, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var serve = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            var stream = client.GetStream();
+            _ = await stream.ReadAsync(new byte[4096]);
+            await stream.WriteAsync("HTTP/1.0 200 OK\r\nContent-Length: 12\r\n\r\nhello-tester"u8.ToArray());
+        });
+
+        var result = await fixture.RunAsync(new ContainerCreateOptions
+        {
+            Image = "busybox",
+            ExtraHosts = ["host.docker.internal:host-gateway", "db.local:10.1.2.3"],
+            Dns = ["10.0.0.53"],
+            DnsSearch = ["tests.example"],
+            Command = ["sh", "-c", $"cat /etc/hosts /etc/resolv.conf; timeout 5 wget -q -O - http://host.docker.internal:{port}/"],
+        });
+
+        var gateway = (await fixture.Networks.InspectAsync("bridge")).Gateway;
+        result.Stdout.Should().Contain($"{gateway}\thost.docker.internal\n").And.Contain("10.1.2.3\tdb.local\n")
+            .And.Contain("nameserver 10.0.0.53\n").And.Contain("search tests.example\n")
+            .And.EndWith("hello-tester", result.Stderr);
+        await serve;
+    }
+
     private static async Task<string> RetryAsync(Func<Task<string>> request)
     {
         for (var attempt = 0; ; attempt++)

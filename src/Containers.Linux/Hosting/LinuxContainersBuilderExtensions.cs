@@ -18,12 +18,16 @@ public static class LinuxContainersBuilderExtensions
     /// Adds the Linux container runtime (namespaces, cgroups, seccomp, through the native spawn helper) and the default
     /// root filesystem provider, which makes <see cref="ContainerEngine.Containers"/> available.
     /// </summary>
-    /// <remarks>Needs root (or the capabilities to create namespaces and mount file systems).</remarks>
+    /// <remarks>Needs Linux and root (CAP_SYS_ADMIN with the other capabilities root has); both are checked here.</remarks>
     /// <param name="builder">The engine builder.</param>
     /// <param name="configure">Chooses the storage driver; the default picks overlay where it works.</param>
+    /// <exception cref="PlatformNotSupportedException">The process does not run on Linux.</exception>
+    /// <exception cref="InsufficientPrivilegesException">The process is not root (has no CAP_SYS_ADMIN).</exception>
     public static IContainersBuilder AddLinuxRuntime(this IContainersBuilder builder, Action<LinuxRuntimeOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        LinuxPlatform.EnsureLinux();
+        LinuxPrivileges.EnsureSufficient();
         var options = new LinuxRuntimeOptions();
         configure?.Invoke(options);
         builder.Services.TryAddSingleton(options);

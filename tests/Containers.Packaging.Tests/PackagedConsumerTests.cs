@@ -21,7 +21,7 @@ public sealed class PackagedConsumerTests(LocalFeed feed)
         // A build without a RID keeps the native assets under runtimes/<rid>/native/, the monitor executable.
         var monitor = Path.Combine(consumer.OutputPath, "runtimes", "linux-x64", "native", "containers-monitor");
         File.Exists(monitor).Should().BeTrue();
-        File.GetUnixFileMode(monitor).Should().HaveFlag(UnixFileMode.UserExecute);
+        File.GetUnixFileMode(monitor).Should().HaveFlag(UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
         File.Exists(Path.Combine(consumer.OutputPath, "runtimes", "linux-x64", "native", "libcontainers_native.so")).Should().BeTrue();
 
         using var root = new TempDirectory("packages-root");

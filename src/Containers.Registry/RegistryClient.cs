@@ -8,6 +8,8 @@ using Containers.Registry.Auth;
 using Containers.Registry.Pull;
 using Containers.Registry.Push;
 using Containers.Registry.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Containers.Registry;
 
@@ -20,12 +22,14 @@ internal sealed class RegistryClient : IRegistryClient, IDisposable
     private readonly StoreLayout _layout;
     private readonly ContainersOptions _engineOptions;
     private readonly Storage.ILayerUnpacker? _unpacker;
+    private readonly ILogger _logger;
 
     // unpacker: the storage driver's, when a runtime is registered, so layers are unpacked as they arrive.
-    public RegistryClient(RegistryClientOptions options, OciLayoutContentStore content, IImageService images, StoreLayout layout, ContainersOptions engineOptions, Storage.ILayerUnpacker? unpacker = null)
+    public RegistryClient(RegistryClientOptions options, OciLayoutContentStore content, IImageService images, StoreLayout layout, ContainersOptions engineOptions, Storage.ILayerUnpacker? unpacker = null, ILogger<RegistryClient>? logger = null)
     {
         _unpacker = unpacker;
-        _transport = new RegistryTransport(options);
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _transport = new RegistryTransport(options, _logger);
         _content = content;
         _images = images;
         _layout = layout;
@@ -33,7 +37,7 @@ internal sealed class RegistryClient : IRegistryClient, IDisposable
     }
 
     public Task<ImageDetails> PullAsync(string reference, PullOptions? options = null, CancellationToken cancellationToken = default) =>
-        new ImagePuller(_transport, _content, _images, _layout, _unpacker).PullAsync(ImageReference.Parse(reference), options ?? new PullOptions(), _engineOptions.Platform, cancellationToken);
+        new ImagePuller(_transport, _content, _images, _layout, _unpacker, _logger).PullAsync(ImageReference.Parse(reference), options ?? new PullOptions(), _engineOptions.Platform, cancellationToken);
 
     public Task<Digest> PushAsync(string image, string? destination = null, CancellationToken cancellationToken = default) =>
         PushAsync(image, destination, null, cancellationToken);
@@ -104,7 +108,7 @@ internal sealed class RegistryClient : IRegistryClient, IDisposable
         Referrers().AttachAsync(ImageReference.Parse(subject), artifactType, content, contentMediaType, annotations, cancellationToken);
 
     private Referrers.ReferrersClient Referrers() =>
-        new(_transport, new ImagePuller(_transport, _content, _images, _layout, _unpacker), new ImagePusher(_transport, _content), _content);
+        new(_transport, new ImagePuller(_transport, _content, _images, _layout, _unpacker, _logger), new ImagePusher(_transport, _content), _content);
 
     public async Task DeleteAsync(string reference, CancellationToken cancellationToken = default)
     {

@@ -53,7 +53,7 @@ public sealed class ContainerCommandTests : IAsyncLifetime
         missing.ExitCode.Should().Be(127);
         missing.Stderr.Should().Contain("executable file not found in $PATH");
 
-        var badImage = await Run("run", "--rm", "no-such-image");
+        var badImage = await Run("run", "--rm", "--pull", "never", "no-such-image");
         badImage.ExitCode.Should().Be(125);
         badImage.Stderr.Should().Contain("No such image");
 

@@ -79,6 +79,9 @@ public sealed record ContainerCreateOptions
     /// <summary>Gets the restart policy; the default is never.</summary>
     public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.No;
 
+    /// <summary>Gets when the image is pulled: only when the store lacks it (the default), always, or never; pulling needs a registry client (<c>AddRegistryClient()</c>).</summary>
+    public PullPolicy PullPolicy { get; init; } = PullPolicy.Missing;
+
     /// <summary>Gets a value indicating whether standard input stays open for the caller to write (<c>-i</c>).</summary>
     public bool OpenStdin { get; init; }
 

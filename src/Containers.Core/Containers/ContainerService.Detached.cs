@@ -30,6 +30,7 @@ internal sealed partial class ContainerService
                 MonitorStartTime = process.MonitorStartTime,
             };
             await _store.WriteStateAsync(id, started, cancellationToken).ConfigureAwait(false);
+            LogStarted(_logger, id, process.Pid);
             _ = WatchDetachedAsync(record, process.WaitForMonitorAsync(CancellationToken.None));
         }
     }

@@ -47,6 +47,7 @@ internal sealed partial class ContainerService
             _running[id] = running;
             await process.StartAsync(cancellationToken).ConfigureAwait(false);
             await _store.WriteStateAsync(id, Started(state, process.Pid, process.StartTime, Environment.ProcessId), cancellationToken).ConfigureAwait(false);
+            LogStarted(_logger, id, process.Pid);
             _ = MonitorAsync(record, running);
         }
         catch (Exception e)

@@ -14,13 +14,15 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
     private readonly IContainerRootfs _rootfs;
     private readonly Content.IContentStore _content;
     private readonly ILogger _logger;
+    private readonly IImageSource? _imageSource;
     private readonly Volumes.ContainerVolumes _volumes;
     private readonly Networks.NetworkService _networks;
     private readonly ConcurrentDictionary<string, RunningContainer> _running = new();
     private readonly ConcurrentDictionary<string, int> _removedExitCodes = new();
 
-    public ContainerService(ContainerStore store, IImageService images, IContainerRuntime runtime, IContainerRootfs rootfs, Content.IContentStore content, StoreLayout layout, Networks.NetworkService networks, ILogger<ContainerService> logger, Volumes.ContainerVolumes volumes)
+    public ContainerService(ContainerStore store, IImageService images, IContainerRuntime runtime, IContainerRootfs rootfs, Content.IContentStore content, StoreLayout layout, Networks.NetworkService networks, ILogger<ContainerService> logger, Volumes.ContainerVolumes volumes, IImageSource? imageSource = null)
     {
+        _imageSource = imageSource;
         _volumes = volumes;
         _networks = networks;
         _content = content;
@@ -36,7 +38,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
     {
         ArgumentNullException.ThrowIfNull(options);
         options = options with { Network = _networks.ResolveMode(options.Network) };
-        var image = await _images.InspectAsync(options.Image, cancellationToken).ConfigureAwait(false);
+        var image = await ImageOnFirstUse.ResolveAsync(_images, _imageSource, options.Image, options.PullPolicy, _logger, cancellationToken).ConfigureAwait(false);
         var args = CommandResolver.Arguments(image.Configuration.Config, options.Entrypoint, options.Command);
         ValidateEarly(options);
         await _networks.ValidateAsync(options, cancellationToken).ConfigureAwait(false);

@@ -3,6 +3,8 @@ using Containers.Content;
 using Containers.Images;
 using Containers.Volumes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Containers.Hosting;
 
@@ -67,13 +69,16 @@ public sealed class ContainerEngine : IAsyncDisposable
     {
         options ??= new ContainersOptions();
         var services = new ServiceCollection();
-        var builder = services.AddContainers(o =>
+        var builder = ContainersServiceCollectionExtensions.AddContainersCore(services, o =>
         {
             o.Root = options.Root;
             o.Platform = options.Platform;
             o.DefaultNetwork = options.DefaultNetwork;
         });
         configure?.Invoke(builder);
+
+        // After the caller's configuration: logging it added wins over the logging-nowhere default.
+        ContainersServiceCollectionExtensions.AddNullLoggingIfMissing(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         var engine = new ContainerEngine(provider, provider.GetRequiredService<ContainersOptions>(), provider);
         engine.RecoverAsync().GetAwaiter().GetResult();
@@ -85,9 +90,19 @@ public sealed class ContainerEngine : IAsyncDisposable
     public async Task<int> RecoverAsync(CancellationToken cancellationToken = default)
     {
         var total = 0;
+        var logger = Services.GetService<ILoggerFactory>()?.CreateLogger<ContainerEngine>() ?? (ILogger)NullLogger.Instance;
         foreach (var recovery in Services.GetServices<IStoreRecovery>())
         {
-            total += await recovery.RecoverAsync(cancellationToken).ConfigureAwait(false);
+            var count = await recovery.RecoverAsync(cancellationToken).ConfigureAwait(false);
+            total += count;
+            if (count > 0)
+            {
+                EngineLog.Reclaimed(logger, Options.Root, count, EngineLog.Describe(recovery));
+            }
+            else
+            {
+                EngineLog.NothingToReclaim(logger, Options.Root, EngineLog.Describe(recovery));
+            }
         }
 
         return total;

@@ -27,15 +27,33 @@ public static class ContainersServiceCollectionExtensions
     public static IContainersBuilder AddContainers(this IServiceCollection services, Action<ContainersOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        var builder = AddContainersCore(services, configure);
+
+        // Hosts bring their logging (register it before this call); without it the engine logs nowhere.
+        AddNullLoggingIfMissing(services);
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds logging that goes nowhere, unless logging is registered already. Registered last, so that a
+    /// <c>services.AddLogging(...)</c> made after the engine's services (whose registrations only ever try-add) is
+    /// the one used rather than silently dropped.
+    /// </summary>
+    internal static void AddNullLoggingIfMissing(IServiceCollection services)
+    {
+        services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(NullLogger<>)));
+        services.TryAddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+    }
+
+    /// <summary>Adds the engine's services without any logging; the caller adds logging afterwards.</summary>
+    internal static IContainersBuilder AddContainersCore(IServiceCollection services, Action<ContainersOptions>? configure)
+    {
         var options = services.AddOptions<ContainersOptions>();
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
-        // Hosts bring their logging; without it the engine logs nowhere.
-        services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(NullLogger<>)));
-        services.TryAddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ContainersOptions>>().Value);
         services.TryAddSingleton(sp => new StoreLayout(sp.GetRequiredService<ContainersOptions>().Root));
         services.TryAddSingleton(sp =>

@@ -176,6 +176,7 @@ internal sealed partial class NetworkService
                 Replace(networks, network);
                 changed.Add(network);
                 await driver.AttachAsync(network, active, pid, defaultRoute: interfaceIndex == 0, cancellationToken).ConfigureAwait(false);
+                LogPublished(_logger, containerId, network.Name, active.Ports);
             }
 
             await AfterChangeAsync(networks, changed, cancellationToken).ConfigureAwait(false);

@@ -8,6 +8,7 @@
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <net/if.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -25,6 +26,12 @@
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
+
+/* The process the child must die with, as the child's own copy sets them right after clone: its pid (as the parent
+   sees itself) and a pidfd for it (-1 without pidfd_open), which still tells a parent outside the child's pid
+   namespace, where getppid() says 0, apart from a dead one. */
+static int parent_pid;
+static int parent_fd = -1;
 
 /* Child-side helpers: only async-signal-safe calls from here to execve. */
 
@@ -104,6 +111,7 @@ static int close_inherited(const struct cn_plan *p, const int32_t *keep, uint64_
     unsigned next = ~0U;
     next = lower_kept((unsigned)p->report_fd, first, next);
     next = lower_kept((unsigned)p->start_fd, first, next);
+    if (parent_fd >= 0) next = lower_kept((unsigned)parent_fd, first, next);
     for (uint64_t i = 0; i < nkeep; i++) next = lower_kept((unsigned)keep[i], first, next);
     if (next == ~0U) return (int)syscall(SYS_close_range, first, ~0U, 0);
     if (next > first && syscall(SYS_close_range, first, next - 1, 0) < 0) return -1;
@@ -120,15 +128,18 @@ static int verify_cwd(void) {
   return -1;
 }
 
-/* Closes every descriptor from `first` on but the report and start pipes, which become close-on-exec. Closing rather
-   than marking matters: a child waiting for its start must not hold copies of the parent's other descriptors, or a
-   pipe another thread of the parent reads to its end (a tool's output, Process.Start's exec check) never ends while
-   this container waits, and the parent may be waiting for that before it starts the container. */
+/* Closes every descriptor from `first` on but the report and start pipes (and the parent's pidfd), which become
+   close-on-exec. Closing rather than marking matters: a child waiting for its start must not hold copies of the
+   parent's other descriptors, or a pipe another thread of the parent reads to its end (a tool's output,
+   Process.Start's exec check) never ends while this container waits, and the parent may be waiting for that before it
+   starts the container. */
 static int close_from(const struct cn_plan *p, int first) {
-  int keep[2] = { p->report_fd < p->start_fd ? p->report_fd : p->start_fd, p->report_fd < p->start_fd ? p->start_fd : p->report_fd };
+  int keep[3] = {p->report_fd, p->start_fd, parent_fd};
+  for (int i = 1; i < 3; i++) /* sort the three */
+    for (int j = i; j > 0 && keep[j] < keep[j - 1]; j--) { int t = keep[j]; keep[j] = keep[j - 1]; keep[j - 1] = t; }
   unsigned low = (unsigned)first;
-  for (int i = 0; i < 2; i++) {
-    if (keep[i] < first) continue;
+  for (int i = 0; i < 3; i++) {
+    if (keep[i] < first || (unsigned)keep[i] < low) continue;
     if ((unsigned)keep[i] > low && syscall(SYS_close_range, low, (unsigned)keep[i] - 1, 0) < 0) return -1;
     if (fcntl(keep[i], F_SETFD, FD_CLOEXEC) < 0) return -1;
     low = (unsigned)keep[i] + 1;
@@ -248,6 +259,27 @@ static int run_step(const struct cn_plan *p, const struct cn_step *s) {
   }
 }
 
+/* The kernel clears the parent-death signal on every change of credentials (uid, gid, capabilities growing, joining a
+   user namespace), so it is set again after each, and then the parent checked: one that died before the signal was
+   armed sends nothing (runc does the same). A child that finds it gone exits at once. */
+static void arm_parent_death(const struct cn_plan *p) {
+  if (p->pdeathsig <= 0) return;
+  if (prctl(PR_SET_PDEATHSIG, p->pdeathsig, 0, 0, 0) < 0) fail(p, -1, errno);
+  int gone;
+  if (parent_fd >= 0) {
+    struct pollfd exited = {parent_fd, POLLIN, 0};
+    gone = poll(&exited, 1, 0) > 0;
+  } else {
+    gone = getppid() != parent_pid && getppid() != 0;
+  }
+  if (gone) _exit(128 + p->pdeathsig);
+}
+
+static int changes_identity(int op) {
+  return op == CN_SETGROUPS || op == CN_SETRESGID || op == CN_SETRESUID || op == CN_CAPSET || op == CN_AMBIENT ||
+         op == CN_SETNS || op == CN_UNSHARE;
+}
+
 /* Inherited handlers belong to the .NET runtime: restore every signal to its default, then unblock. */
 static void reset_signals(void) {
   struct sigaction dfl;
@@ -264,7 +296,7 @@ static void reset_signals(void) {
 static __attribute__((noreturn)) void child(const struct cn_plan *p) {
   reset_signals();
 
-  if (p->pdeathsig > 0 && prctl(PR_SET_PDEATHSIG, p->pdeathsig, 0, 0, 0) < 0) fail(p, -1, errno);
+  arm_parent_death(p);
 
   if (p->sync_fd >= 0) {
     char byte;
@@ -277,14 +309,27 @@ static __attribute__((noreturn)) void child(const struct cn_plan *p) {
 
   for (int i = 0; i < p->nsteps; i++) {
     if (run_step(p, &p->steps[i]) < 0) fail(p, i, errno);
+    if (changes_identity(p->steps[i].op)) arm_parent_death(p);
   }
 
   execve(p->exec_path, p->argv, p->envp);
   fail(p, p->nsteps, errno);
 }
 
+/* Clones the container's first process; it records who its parent is before anything else can happen. */
 static long clone_child(const struct cn_plan *plan) {
-  return syscall(SYS_clone, (unsigned long)(plan->clone_flags | SIGCHLD), NULL, NULL, NULL, NULL);
+  int self = getpid();
+  int self_fd = plan->pdeathsig > 0 ? (int)syscall(SYS_pidfd_open, self, 0) : -1;
+  long pid = syscall(SYS_clone, (unsigned long)(plan->clone_flags | SIGCHLD), NULL, NULL, NULL, NULL);
+  if (pid == 0) {
+    parent_pid = self;
+    parent_fd = self_fd;
+    child(plan);
+  }
+  int saved = errno;
+  if (self_fd >= 0) close(self_fd);
+  errno = saved;
+  return pid;
 }
 
 int cn_spawn(const struct cn_plan *plan) {
@@ -306,7 +351,6 @@ int cn_spawn(const struct cn_plan *plan) {
 
   /* A fork-like clone (no CLONE_VM): the child gets a copy of this thread's stack and returns here. */
   long pid = clone_child(plan);
-  if (pid == 0) child(plan);
 
   int saved = errno;
   if (own_pidns >= 0) {
@@ -321,7 +365,6 @@ static __attribute__((noreturn)) void monitor_child(const struct cn_plan *plan, 
   /* A session of its own, so the caller's terminal and process group never signal the monitor. */
   setsid();
   long pid = clone_child(plan);
-  if (pid == 0) child(plan);
   int32_t value = pid < 0 ? -errno : (int32_t)pid;
   ssize_t n;
   do {

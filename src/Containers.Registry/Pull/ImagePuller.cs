@@ -5,6 +5,8 @@ using Containers.Images;
 using Containers.Internal;
 using Containers.Oci;
 using Containers.Registry.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Containers.Registry.Pull;
 
@@ -12,8 +14,10 @@ namespace Containers.Registry.Pull;
 /// Pulls an image into the content store: negotiates the manifest with an explicit Accept list, picks the platform from
 /// an index, verifies every manifest and blob by digest, downloads blobs in parallel (resuming with Range), and names it.
 /// </summary>
-internal sealed class ImagePuller(RegistryTransport transport, OciLayoutContentStore content, IImageService images, StoreLayout layout, Storage.ILayerUnpacker? unpacker = null)
+internal sealed class ImagePuller(RegistryTransport transport, OciLayoutContentStore content, IImageService images, StoreLayout layout, Storage.ILayerUnpacker? unpacker = null, ILogger? logger = null)
 {
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+
     private static readonly string[] Accept =
     [
         MediaTypes.OciIndex, MediaTypes.OciManifest, MediaTypes.DockerManifestList, MediaTypes.DockerManifest,
@@ -25,6 +29,7 @@ internal sealed class ImagePuller(RegistryTransport transport, OciLayoutContentS
         var platform = options.Platform ?? enginePlatform;
         var hosts = (transport.Options.Mirrors.TryGetValue(reference.Registry, out var mirrors) ? mirrors : []).Append(reference.Registry).ToList();
         RegistryException? last = null;
+        RegistryLog.PullStarted(_logger, reference.ToString());
         foreach (var host in hosts)
         {
             try
@@ -34,6 +39,7 @@ internal sealed class ImagePuller(RegistryTransport transport, OciLayoutContentS
             catch (RegistryException e) when (host != reference.Registry)
             {
                 last = e; // a mirror that fails or lacks the image: the next mirror, then the registry itself
+                RegistryLog.MirrorFallback(_logger, host, reference.ToString(), e.Message);
             }
         }
 
@@ -66,7 +72,11 @@ internal sealed class ImagePuller(RegistryTransport transport, OciLayoutContentS
             await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                await DownloadBlobAsync(host, reference.Repository, scope, blob, progress, cancellationToken).ConfigureAwait(false);
+                var how = await DownloadBlobAsync(host, reference.Repository, scope, blob, progress, cancellationToken).ConfigureAwait(false);
+                if (blob.Digest != manifest.Config.Digest)
+                {
+                    RegistryLog.LayerPulled(_logger, blob.Digest.ToString(), reference.ToString(), blob.Size, how);
+                }
             }
             finally
             {
@@ -95,7 +105,9 @@ internal sealed class ImagePuller(RegistryTransport transport, OciLayoutContentS
         }
 
         var name = reference.Tag is null ? reference : reference.WithoutDigest();
-        return await images.AddAsync(top.Descriptor, [name], cancellationToken).ConfigureAwait(false);
+        var added = await images.AddAsync(top.Descriptor, [name], cancellationToken).ConfigureAwait(false);
+        RegistryLog.PullDone(_logger, reference.ToString(), host, top.Descriptor.Digest.ToString(), manifest.Layers.Count);
+        return added;
     }
 
     /// <summary>Reads the diff IDs and chain IDs the storage driver needs to unpack the layers; null when no driver unpacks here.</summary>
@@ -182,19 +194,20 @@ internal sealed class ImagePuller(RegistryTransport transport, OciLayoutContentS
     /// Downloads one blob into the store, unless it is there. One process downloads a digest at a time (a file lock);
     /// a connection that breaks is resumed with a Range request when the registry allows, else restarted.
     /// </summary>
-    private async Task DownloadBlobAsync(string host, string repository, string scope, Descriptor blob, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
+    /// <returns>How the blob came to be in the store, for the log: downloaded, or already there.</returns>
+    private async Task<string> DownloadBlobAsync(string host, string repository, string scope, Descriptor blob, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
         if (await content.GetInfoAsync(blob.Digest, cancellationToken).ConfigureAwait(false) is not null)
         {
             progress?.Report(new PullProgress(blob.Digest, PullState.Exists, blob.Size, blob.Size));
-            return;
+            return "already in the store";
         }
 
         using var held = await FileLock.AcquireAsync(layout.Lock("blob-" + blob.Digest.Encoded), exclusive: true, cancellationToken).ConfigureAwait(false);
         if (await content.GetInfoAsync(blob.Digest, cancellationToken).ConfigureAwait(false) is not null)
         {
             progress?.Report(new PullProgress(blob.Digest, PullState.Exists, blob.Size, blob.Size));
-            return;
+            return "already in the store";
         }
 
         var url = new Uri(await transport.BaseUriAsync(host, cancellationToken).ConfigureAwait(false), $"v2/{repository}/blobs/{blob.Digest}");
@@ -248,6 +261,7 @@ internal sealed class ImagePuller(RegistryTransport transport, OciLayoutContentS
 
             await writer.CommitAsync(blob.Digest, blob.Size, cancellationToken).ConfigureAwait(false);
             progress?.Report(new PullProgress(blob.Digest, PullState.Complete, blob.Size, blob.Size));
+            return "downloaded";
         }
         finally
         {

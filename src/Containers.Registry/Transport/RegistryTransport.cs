@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Containers.Registry.Auth;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -16,13 +18,17 @@ namespace Containers.Registry.Transport;
 internal sealed class RegistryTransport : IDisposable
 {
     private const int MaxRedirects = 5;
+    private static readonly ResiliencePropertyKey<string> HostKey = new("containers.registry.host");
     private readonly HttpClient _http;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Uri> _baseUris = new(StringComparer.OrdinalIgnoreCase);
 
-    public RegistryTransport(RegistryClientOptions options)
+    private readonly ILogger _logger;
+
+    public RegistryTransport(RegistryClientOptions options, ILogger? logger = null)
     {
         Options = options;
+        _logger = logger ?? NullLogger.Instance;
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -58,6 +64,8 @@ internal sealed class RegistryTransport : IDisposable
                     : (TimeSpan?)null),
                 OnRetry = args =>
                 {
+                    var outcome = args.Outcome.Exception?.Message ?? $"{(int?)args.Outcome.Result?.StatusCode} {args.Outcome.Result?.StatusCode}";
+                    RegistryLog.Retrying(_logger, args.Context.Properties.TryGetValue(HostKey, out var host) ? host : "the registry", args.AttemptNumber + 1, args.RetryDelay, outcome);
                     args.Outcome.Result?.Dispose();
                     return ValueTask.CompletedTask;
                 },
@@ -113,9 +121,18 @@ internal sealed class RegistryTransport : IDisposable
         HttpResponseMessage response;
         try
         {
-            response = await _pipeline.ExecuteAsync(
-                async token => await SendOnceAsync(host, scope, url, create, token).ConfigureAwait(false),
-                cancellationToken).ConfigureAwait(false);
+            var context = ResilienceContextPool.Shared.Get(cancellationToken);
+            context.Properties.Set(HostKey, host);
+            try
+            {
+                response = await _pipeline.ExecuteAsync(
+                    async ctx => await SendOnceAsync(host, scope, url, create, ctx.CancellationToken).ConfigureAwait(false),
+                    context).ConfigureAwait(false);
+            }
+            finally
+            {
+                ResilienceContextPool.Shared.Return(context);
+            }
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or IOException)
         {
@@ -140,6 +157,7 @@ internal sealed class RegistryTransport : IDisposable
             return response;
         }
 
+        RegistryLog.AuthChallenge(_logger, host, scope);
         var header = await Authenticator.AuthenticateAsync(host, scope, response, cancellationToken).ConfigureAwait(false);
         response.Dispose();
         if (header is null)

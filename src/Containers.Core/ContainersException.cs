@@ -8,7 +8,7 @@ namespace Containers;
 /// (a reference, a digest, a path). Misuse of the API (a null argument, a disposed engine) is
 /// reported with the standard BCL exceptions instead.
 /// </remarks>
-public class ContainersException : Exception
+public partial class ContainersException : Exception
 {
     /// <summary>Initializes a new instance with a message.</summary>
     public ContainersException(string message)

@@ -114,7 +114,7 @@ public sealed class ContainerCommandTests : IAsyncLifetime
             var details = await engine.Containers.InspectAsync("orphan");
             details.State.Status.Should().Be(ContainerStatus.Exited);
             details.State.ExitCode.Should().Be(137);
-            Directory.Exists("/sys/fs/cgroup/memory/" + details.Spec!.Linux!.CgroupsPath).Should().BeFalse("recovery removed the cgroup");
+            Directory.Exists(HostCgroups.Directory("memory", details.Spec!.Linux!.CgroupsPath!)).Should().BeFalse("recovery removed the cgroup");
             await engine.Containers.RemoveAsync("orphan");
         }
     }

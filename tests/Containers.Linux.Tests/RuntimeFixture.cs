@@ -11,9 +11,9 @@ public sealed class RuntimeFixture : IAsyncLifetime
 
     public IContainerService Containers => Test.Engine.Containers;
 
-    /// <summary>Gets the host directory of a controller's cgroup for this root's containers.</summary>
+    /// <summary>Gets the host directory of a controller's cgroup for this root's containers (the controller is ignored on cgroup v2).</summary>
     public string CgroupParent(string controller) =>
-        $"/sys/fs/cgroup/{controller}/dotnet-containers/" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(Test.Root))))[..12];
+        HostCgroups.Directory(controller, "dotnet-containers/") + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(Test.Root))))[..12];
 
     /// <summary>Gets the host directory of a container's cgroup for one controller.</summary>
     public string CgroupOf(string controller, string containerId) => Path.Combine(CgroupParent(controller), containerId);

@@ -16,4 +16,7 @@ internal static class JsonOutput
     };
 
     public static void Write<T>(TextWriter output, T value) => output.WriteLine(JsonSerializer.Serialize(value, Options));
+
+    /// <summary>Returns the document <see cref="Write{T}"/> would print, for a <c>--format</c> template to walk.</summary>
+    public static JsonElement ToElement<T>(T value) => JsonSerializer.SerializeToElement(value, Options);
 }

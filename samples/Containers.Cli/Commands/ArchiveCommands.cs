@@ -115,6 +115,11 @@ internal static class ArchiveCommands
             Message = context.Args.Value("message"),
             Platform = context.Args.Value("platform") is { } platform ? Platform.Parse(platform) : null,
         };
+        if (source != "-" && Directory.Exists(source))
+        {
+            throw new UsageException($"import {source}: is a directory; give a tar archive of a root filesystem (or - to read one from standard input)");
+        }
+
         await using var stream = source == "-" ? Console.OpenStandardInput() : File.OpenRead(source);
         var image = await context.Engine.Images.ImportAsync(stream, options, context.CancellationToken);
         context.Out.WriteLine(image.Id);

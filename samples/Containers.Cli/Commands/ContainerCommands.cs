@@ -220,5 +220,12 @@ internal static class ContainerCommands
     private static IReadOnlyList<string> Names(CommandContext context) =>
         context.Args.Positionals.Count > 0 ? context.Args.Positionals : throw new UsageException("requires at least 1 argument: CONTAINER");
 
-    private static TimeSpan? Timeout(CommandContext context) => context.Args.Int("time") is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+    /// <summary>As docker stop -t: seconds before SIGKILL; -1 waits for as long as the container takes.</summary>
+    private static TimeSpan? Timeout(CommandContext context) => context.Args.Int("time") switch
+    {
+        null => null,
+        -1 => System.Threading.Timeout.InfiniteTimeSpan,
+        < 0 and var seconds => throw new UsageException($"invalid argument \"{seconds}\" for \"-t, --time\": use a number of seconds, or -1 to wait without a limit"),
+        var seconds => TimeSpan.FromSeconds(seconds.Value),
+    };
 }

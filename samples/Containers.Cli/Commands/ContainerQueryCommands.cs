@@ -10,7 +10,7 @@ internal static class ContainerQueryCommands
     public static IReadOnlyList<CommandSpec> All { get; } =
     [
         new("container ls", "List containers", string.Empty,
-            [OptionSpec.Flag("all", 'a', "Show all containers (default shows just running)"), OptionSpec.Flag("quiet", 'q', "Only display container IDs"), OptionSpec.Flag("no-trunc", null, "Don't truncate output"), OptionSpec.Value("format", null, "string", "Output format: table (default) or json")],
+            [OptionSpec.Flag("all", 'a', "Show all containers (default shows just running)"), OptionSpec.Flag("quiet", 'q', "Only display container IDs"), OptionSpec.Flag("no-trunc", null, "Don't truncate output"), OptionSpec.Value("format", null, "string", "Output format: table (default), json or a Go template ({{.Names}})")],
             ListAsync, ["ps", "container list", "container ps"]),
         new("container logs", "Fetch the logs of a container", "CONTAINER",
             [OptionSpec.Flag("follow", 'f', "Follow log output"), OptionSpec.Flag("timestamps", 't', "Show timestamps"), OptionSpec.Value("since", null, "string", "Show logs since timestamp (2013-01-02T13:23:37Z) or relative (42m)"), OptionSpec.Value("until", null, "string", "Show logs before a timestamp or relative"), OptionSpec.Value("tail", 'n', "string", "Number of lines to show from the end of the logs (default all)")],
@@ -19,7 +19,7 @@ internal static class ContainerQueryCommands
         new("container stats", "Display a live stream of container resource usage statistics", "[CONTAINER...]",
             [OptionSpec.Flag("no-stream", null, "Disable streaming stats and only pull the first result"), OptionSpec.Value("format", null, "string", "Output format: table (default) or json")],
             StatsAsync, ["stats"]),
-        new("container inspect", "Display detailed information on one or more containers", "CONTAINER [CONTAINER...]", [OptionSpec.Value("format", 'f', "string", "Output format (json)")], InspectAsync),
+        new("container inspect", "Display detailed information on one or more containers", "CONTAINER [CONTAINER...]", [OptionSpec.Value("format", 'f', "string", "Format output using a Go template ({{.State.Status}}) or json")], InspectAsync),
     ];
 
     private static async Task<int> ListAsync(CommandContext context)
@@ -33,6 +33,18 @@ internal static class ContainerQueryCommands
                 context.Out.WriteLine(noTrunc ? container.Id : container.Id[..12]);
             }
 
+            return 0;
+        }
+
+        if (GoTemplate.IsTemplate(context.Args.Value("format")))
+        {
+            // docker ps's template fields: short ID, quoted command, labels as k=v,...
+            FormattedOutput.Write(context.Out, context.Args.Value("format"), containers.Select(c => new
+            {
+                ID = noTrunc ? c.Id : c.Id[..12], c.Image, Command = Quote(string.Join(' ', c.Command), noTrunc), CreatedAt = c.Created.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture),
+                RunningFor = Humanize.Ago(c.Created), c.Status, State = c.State.Status.ToString().ToLowerInvariant(), Names = c.Name,
+                Labels = string.Join(',', c.Labels.Select(l => l.Key + "=" + l.Value)),
+            }).ToList());
             return 0;
         }
 
@@ -172,7 +184,7 @@ internal static class ContainerQueryCommands
             }
         }
 
-        JsonOutput.Write(context.Out, results);
+        FormattedOutput.Write(context.Out, context.Args.Value("format"), results);
         return failed ? 1 : 0;
     }
 

@@ -89,7 +89,7 @@ internal static class ImageCommands
             }
         }
 
-        JsonOutput.Write(context.Out, results);
+        FormattedOutput.Write(context.Out, context.Args.Value("format"), results);
         return failed ? 1 : 0;
     }
 

@@ -13,7 +13,7 @@ internal static class SystemCommands
         new("system df", "Show disk usage", string.Empty, [OptionSpec.Value("format", null, "string", "Output format: table (default) or json")], DiskUsageAsync),
         new("system reset", "Remove all containers, networks, volumes and images", string.Empty, [OptionSpec.Flag("force", 'f', "Do not refuse; there is no prompt")], ResetAsync),
         new("inspect", "Return low-level information on images", "NAME|ID [NAME|ID...]",
-            [OptionSpec.Value("format", 'f', "string", "Output format (json)"), OptionSpec.Value("type", null, "string", "Only inspect objects of the given type")],
+            [OptionSpec.Value("format", 'f', "string", "Format output using a Go template ({{.State.Status}}) or json"), OptionSpec.Value("type", null, "string", "Only inspect objects of the given type")],
             InspectAsync),
     ];
 
@@ -98,7 +98,7 @@ internal static class SystemCommands
             }
         }
 
-        JsonOutput.Write(context.Out, results);
+        FormattedOutput.Write(context.Out, context.Args.Value("format"), results);
         return failed ? 1 : 0;
     }
 

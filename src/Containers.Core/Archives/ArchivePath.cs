@@ -15,6 +15,10 @@ internal static class ArchivePath
         return parts.Count == 0 || parts.Contains("..") ? null : string.Join('/', parts);
     }
 
+    /// <summary>Tells whether a member names the archive's root itself (<c>./</c>, as <c>tar -C dir -cf x.tar .</c> writes first).</summary>
+    public static bool IsRoot(string name) =>
+        !name.StartsWith('/') && name.Split('/', StringSplitOptions.RemoveEmptyEntries).All(p => p == ".");
+
     /// <summary>Resolves a symbolic link's target against the directory of the link, inside the archive; null when it escapes.</summary>
     public static string? ResolveLink(string linkName, string target)
     {

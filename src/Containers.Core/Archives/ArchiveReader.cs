@@ -65,7 +65,7 @@ internal static class ArchiveReader
         while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
         {
             count++;
-            if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
+            if (entry.EntryType is TarEntryType.GlobalExtendedAttributes || (entry.EntryType is TarEntryType.Directory && ArchivePath.IsRoot(entry.Name)))
             {
                 continue;
             }

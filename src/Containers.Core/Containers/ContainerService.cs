@@ -41,6 +41,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         var image = await ImageOnFirstUse.ResolveAsync(_images, _imageSource, options.Image, options.PullPolicy, _logger, cancellationToken).ConfigureAwait(false);
         var args = CommandResolver.Arguments(image.Configuration.Config, options.Entrypoint, options.Command);
         ValidateEarly(options);
+        options = ContainerOptionsValidator.Validate(options, args, HostLimits.Current);
         await _networks.ValidateAsync(options, cancellationToken).ConfigureAwait(false);
         var labels = new Dictionary<string, string>(image.Configuration.Config?.Labels ?? new Dictionary<string, string>());
         foreach (var (key, value) in options.Labels)
@@ -49,18 +50,22 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         }
 
         var id = ContainerStore.NewId();
+        string? name = null;
+        IReadOnlyList<Volumes.ContainerMount>? mounts = null;
+        try
+        {
         using (await _store.LockNamesAsync(cancellationToken).ConfigureAwait(false))
         using (await _volumes.LockAsync(cancellationToken).ConfigureAwait(false))
         {
             var existing = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
-            var name = options.Name is null ? UniqueName(existing) : NameGenerator.Validate(options.Name);
+            name = options.Name is null ? UniqueName(existing) : NameGenerator.Validate(options.Name);
             if (existing.FirstOrDefault(r => r.Name == name) is { } holder)
             {
                 throw new ContainerNameConflictException(name, holder.Id);
             }
 
             // Volumes are claimed by the record written below, under the volumes lock, so no removal slips in between.
-            var mounts = await _volumes.PrepareLockedAsync(options.Mounts, image.Configuration.Config, cancellationToken).ConfigureAwait(false);
+            mounts = await _volumes.PrepareLockedAsync(options.Mounts, image.Configuration.Config, cancellationToken).ConfigureAwait(false);
 
             var record = new ContainerRecord
             {
@@ -81,6 +86,19 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
             LogCreated(_logger, id, name, options.Image);
             return Describe(record, new ContainerState(), null);
         }
+        }
+        catch (Exception e) when (name is not null && mounts is not null)
+        {
+            // Outside the locks: removing takes them again.
+            await DiscardAsync(id, mounts).ConfigureAwait(false);
+            var named = NameContainer(e, id, name, cancellationToken);
+            if (ReferenceEquals(named, e))
+            {
+                throw;
+            }
+
+            throw named;
+        }
     }
 
     public async Task<ContainerDetails> RunAsync(ContainerCreateOptions options, CancellationToken cancellationToken = default)
@@ -90,13 +108,21 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         {
             await StartAsync(created.Id, cancellationToken).ConfigureAwait(false);
         }
-        catch when (options.AutoRemove)
+        catch (Exception e)
         {
-            await RemoveAsync(created.Id, force: true, CancellationToken.None).ConfigureAwait(false);
-            throw;
+            // A run that did not start leaves nothing, --rm or not; the error says which container it was.
+            await DiscardAsync(created.Id, created.Options.Mounts).ConfigureAwait(false);
+            var named = NameContainer(e, created.Id, created.Name, cancellationToken);
+            if (ReferenceEquals(named, e))
+            {
+                throw;
+            }
+
+            throw named;
         }
 
-        return await InspectAsync(created.Id, cancellationToken).ConfigureAwait(false);
+        // Started: a cancellation now would only lose the description of a running container.
+        return await InspectAsync(created.Id, CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -119,7 +119,7 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
             throw new InvalidContainerConfigurationException("command", "no command specified");
         }
 
-        var executable = ExecutableResolver.Resolve(root, process.Args[0], process.Env, process.Cwd);
+        var executable = ExecutableResolver.Resolve(root, process.Args[0], process.Env, process.Cwd, spec.Mounts);
         Directory.CreateDirectory(Internal.InRootPath.Resolve(root, process.Cwd));
         var seccomp = spec.Linux?.Seccomp is { } profile ? SeccompCompiler.Compile(profile) : ((byte[], int)?)null;
         var cgroupsPath = spec.Linux?.CgroupsPath;

@@ -42,6 +42,30 @@ public sealed class ArchiveRoundTripTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_docker_archive_repacked_by_tar_with_dot_slash_names_loads()
+    {
+        // tar -C dir -cf x.tar . names every member ./... and starts with ./ itself; podman loads such archives.
+        var image = await _source.ImportBusyboxAsync("app:1");
+        using var directory = new TempDirectory("repack");
+        var saved = Path.Combine(directory.Path, "saved.tar");
+        await using (var file = File.Create(saved))
+        {
+            await _source.Engine.Images.SaveAsync(["app:1"], file, ArchiveFormat.DockerArchive);
+        }
+
+        var layout = Directory.CreateDirectory(Path.Combine(directory.Path, "layout")).FullName;
+        await ExternalTool.RunCheckedAsync("tar", "-C", layout, "-xf", saved);
+        var repacked = Path.Combine(directory.Path, "repacked.tar");
+        await ExternalTool.RunCheckedAsync("tar", "-C", layout, "-cf", repacked, ".");
+
+        await using var archive = File.OpenRead(repacked);
+        var loaded = await _target.Engine.Images.LoadAsync(archive);
+
+        loaded.Should().ContainSingle().Which.Id.Should().Be(image.Id);
+        loaded[0].Names.Select(n => n.FamiliarName).Should().Equal("app:1");
+    }
+
+    [Fact]
     public async Task Saving_by_name_keeps_only_that_name()
     {
         await _source.ImportBusyboxAsync("app:1");

@@ -1,5 +1,6 @@
 using Containers.Containers;
 using Containers.Linux.Cgroups;
+using Containers.Testing;
 
 namespace Containers.Linux.Tests.Cgroups;
 
@@ -31,7 +32,7 @@ public sealed class CgroupParentTests(RuntimeFixture fixture) : IClassFixture<Ru
         {
             for (var i = 0; i < 8; i++)
             {
-                var (exit, stdout, _) = await fixture.RunAsync(new ContainerCreateOptions { Image = "busybox", Memory = 16 * 1024 * 1024, Command = ["cat", "/sys/fs/cgroup/memory/memory.limit_in_bytes"] });
+                var (exit, stdout, _) = await fixture.RunAsync(new ContainerCreateOptions { Image = "busybox", Memory = 16 * 1024 * 1024, Command = ["sh", "-c", "cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max"] });
                 exit.Should().Be(0);
                 stdout.Should().Be("16777216\n");
             }
@@ -51,7 +52,7 @@ public sealed class CgroupParentTests(RuntimeFixture fixture) : IClassFixture<Ru
         try
         {
             manager.RemoveIfEmpty(parent);
-            Directory.Exists($"/sys/fs/cgroup/memory/{parent}/child").Should().BeTrue();
+            Directory.Exists(HostCgroups.Directory("memory", $"{parent}/child")).Should().BeTrue();
         }
         finally
         {
@@ -59,7 +60,7 @@ public sealed class CgroupParentTests(RuntimeFixture fixture) : IClassFixture<Ru
         }
 
         manager.RemoveIfEmpty(parent);
-        Directory.Exists($"/sys/fs/cgroup/memory/{parent}").Should().BeFalse();
+        Directory.Exists(HostCgroups.Directory("memory", parent)).Should().BeFalse();
         manager.RemoveIfEmpty(parent);
     }
 
@@ -81,7 +82,7 @@ public sealed class CgroupParentTests(RuntimeFixture fixture) : IClassFixture<Ru
             for (var i = 0; i < 1000; i++)
             {
                 manager.Create($"{parent}/c{i}", new Oci.Runtime.RuntimeResources { Pids = new Oci.Runtime.RuntimePids { Limit = 10 } });
-                File.ReadAllText($"/sys/fs/cgroup/pids/{parent}/c{i}/pids.max").Trim().Should().Be("10");
+                File.ReadAllText(Path.Combine(HostCgroups.Directory("pids", $"{parent}/c{i}"), "pids.max")).Trim().Should().Be("10");
                 await manager.DeleteAsync($"{parent}/c{i}", CancellationToken.None);
             }
         }
@@ -92,6 +93,6 @@ public sealed class CgroupParentTests(RuntimeFixture fixture) : IClassFixture<Ru
             manager.RemoveIfEmpty(parent);
         }
 
-        Directory.Exists($"/sys/fs/cgroup/pids/{parent}").Should().BeFalse();
+        Directory.Exists(HostCgroups.Directory("pids", parent)).Should().BeFalse();
     }
 }

@@ -27,7 +27,7 @@ public sealed class CgroupV2ManagerTests : IDisposable
         Directory.CreateDirectory(hybrid.Combine("memory"));
         Directory.CreateDirectory(hybrid.Combine("unified"));
         CgroupDetector.Detect(hybrid.Path).Version.Should().Be(1);
-        CgroupDetector.Detect().Version.Should().Be(1, "this machine is a hybrid host, which counts as v1");
+        CgroupDetector.Detect().Version.Should().Be(HostCgroups.Version, "a hybrid host counts as v1, a pure unified one as v2");
     }
 
     [Fact]

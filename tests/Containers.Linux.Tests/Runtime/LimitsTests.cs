@@ -1,8 +1,9 @@
 using Containers.Containers;
+using Containers.Testing;
 
 namespace Containers.Linux.Tests.Runtime;
 
-/// <summary>cgroup limits on this machine's v1 hierarchy.</summary>
+/// <summary>cgroup limits, read back from this machine's hierarchy (v1 or v2).</summary>
 public sealed class LimitsTests(RuntimeFixture fixture) : IClassFixture<RuntimeFixture>
 {
     [Fact]
@@ -42,8 +43,18 @@ public sealed class LimitsTests(RuntimeFixture fixture) : IClassFixture<RuntimeF
         var container = await fixture.Containers.RunAsync(new ContainerCreateOptions { Image = "busybox", Cpus = 0.5, CpuShares = 512, CpusetCpus = "0", Command = ["sleep", "30"] });
         try
         {
-            File.ReadAllText(Path.Combine(fixture.CgroupOf("cpu", container.Id), "cpu.cfs_quota_us")).Trim().Should().Be("50000");
-            File.ReadAllText(Path.Combine(fixture.CgroupOf("cpu", container.Id), "cpu.shares")).Trim().Should().Be("512");
+            if (HostCgroups.Version == 1)
+            {
+                File.ReadAllText(Path.Combine(fixture.CgroupOf("cpu", container.Id), "cpu.cfs_quota_us")).Trim().Should().Be("50000");
+                File.ReadAllText(Path.Combine(fixture.CgroupOf("cpu", container.Id), "cpu.shares")).Trim().Should().Be("512");
+            }
+            else
+            {
+                // v2: a quota over a period, and shares converted to a weight as runc does (512 -> 20).
+                File.ReadAllText(Path.Combine(fixture.CgroupOf("cpu", container.Id), "cpu.max")).Trim().Should().Be("50000 100000");
+                File.ReadAllText(Path.Combine(fixture.CgroupOf("cpu", container.Id), "cpu.weight")).Trim().Should().Be("20");
+            }
+
             File.ReadAllText(Path.Combine(fixture.CgroupOf("cpuset", container.Id), "cpuset.cpus")).Trim().Should().Be("0");
             var stats = await fixture.Containers.StatsAsync(container.Id);
             stats.Pids.Should().Be(1);
@@ -67,7 +78,15 @@ public sealed class LimitsTests(RuntimeFixture fixture) : IClassFixture<RuntimeF
             await RuntimeFixture.EventuallyAsync(async () => (await fixture.Containers.LogsAsync(container.Id).CountAsync()) > 2, "the container ticks");
             await fixture.Containers.PauseAsync(container.Id);
 
-            File.ReadAllText(Path.Combine(fixture.CgroupOf("freezer", container.Id), "freezer.state")).Trim().Should().Be("FROZEN");
+            if (HostCgroups.Version == 1)
+            {
+                File.ReadAllText(Path.Combine(fixture.CgroupOf("freezer", container.Id), "freezer.state")).Trim().Should().Be("FROZEN");
+            }
+            else
+            {
+                File.ReadAllText(Path.Combine(fixture.CgroupOf("freezer", container.Id), "cgroup.freeze")).Trim().Should().Be("1");
+            }
+
             (await fixture.Containers.InspectAsync(container.Id)).State.Status.Should().Be(ContainerStatus.Paused);
             // Lines written just before the freeze may still be in the pipe; once they are drained the log stops growing.
             var frozenCount = -1;

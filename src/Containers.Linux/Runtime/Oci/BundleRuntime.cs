@@ -80,7 +80,7 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
                 throw new OciRuntimeException("args must not be empty");
             }
 
-            var executable = ExecutableResolver.Resolve(root, process.Args[0], process.Env, process.Cwd);
+            var executable = ExecutableResolver.Resolve(root, process.Args[0], process.Env, process.Cwd, spec.Mounts);
             Directory.CreateDirectory(Internal.InRootPath.Resolve(root, process.Cwd));
             var seccomp = spec.Linux?.Seccomp is { } profile ? SeccompCompiler.Compile(profile) : ((byte[], int)?)null;
             var joins = JoinNamespaces(spec, joined);

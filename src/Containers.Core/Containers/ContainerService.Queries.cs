@@ -128,6 +128,8 @@ internal sealed partial class ContainerService
                 return; // removed meanwhile, by auto-remove or another process
             }
 
+            await Intents.BeginAsync(record.Id, ContainerOperation.Remove, cancellationToken).ConfigureAwait(false);
+
             await _networks.ForgetContainerAsync(record.Id, cancellationToken).ConfigureAwait(false);
             await _runtime.DeleteAsync(CgroupsPath(record.Id), cancellationToken).ConfigureAwait(false);
             await _rootfs.RemoveAsync(record.Id, cancellationToken).ConfigureAwait(false);

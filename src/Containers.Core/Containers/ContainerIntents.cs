@@ -53,10 +53,16 @@ internal sealed class ContainerIntents(ContainerStore store)
     /// <summary>Reads the marker of <paramref name="operation"/>; <see langword="null"/> when none is in progress.</summary>
     public ContainerIntent? Read(string id, ContainerOperation operation)
     {
+        var path = PathOf(id, operation);
+        if (!File.Exists(path))
+        {
+            return null; // the common case, answered without an exception
+        }
+
         string text;
         try
         {
-            text = File.ReadAllText(PathOf(id, operation));
+            text = File.ReadAllText(path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -81,7 +87,14 @@ internal sealed class ContainerIntents(ContainerStore store)
     {
         var path = PathOf(id, intent.Operation);
         var temporary = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        await File.WriteAllTextAsync(temporary, $"{intent.Owner} {intent.Container} {intent.Monitor}\n", cancellationToken).ConfigureAwait(false);
-        File.Move(temporary, path, overwrite: true);
+        try
+        {
+            await File.WriteAllTextAsync(temporary, $"{intent.Owner} {intent.Container} {intent.Monitor}\n", cancellationToken).ConfigureAwait(false);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw new ContainerNotFoundException(id); // removed by another process meanwhile
+        }
     }
 }

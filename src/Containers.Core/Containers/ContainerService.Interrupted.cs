@@ -31,7 +31,15 @@ internal sealed partial class ContainerService
                 continue;
             }
 
-            count += await FinishInterruptedAsync(id, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            try
+            {
+                count += await FinishInterruptedAsync(id, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ContainersException)
+            {
+                // Another process may be releasing the same leftovers; what is left is retried at the next start.
+                LogRecoveryFailed(_logger, id, e);
+            }
         }
 
         return count;
@@ -122,7 +130,15 @@ internal sealed partial class ContainerService
                     continue;
                 }
 
-                await ReleaseAsync(record.Id, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await ReleaseAsync(record.Id, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ContainersException)
+                {
+                    LogRecoveryFailed(_logger, record.Id, e);
+                    continue;
+                }
             }
 
             count++;
@@ -165,6 +181,9 @@ internal sealed partial class ContainerService
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Removed container {Id}: the process creating or removing it (pid {Owner}) died midway")]
     private static partial void LogInterruptedRemoved(ILogger logger, string id, int owner);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "Recovering container {Id} failed; the next engine start retries")]
+    private static partial void LogRecoveryFailed(ILogger logger, string id, Exception exception);
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Stopped and released container {Id}: the process starting it (pid {Owner}) died midway")]
     private static partial void LogInterruptedStart(ILogger logger, string id, int owner);

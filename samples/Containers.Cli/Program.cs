@@ -12,7 +12,10 @@ public static class Program
         Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
-            cancellation.Cancel();
+            if (!SignalProxy.Active)
+            {
+                cancellation.Cancel(); // an attached container gets the signal instead (SignalProxy)
+            }
         };
         return await RunAsync(args, Console.Out, Console.Error, cancellation.Token);
     }

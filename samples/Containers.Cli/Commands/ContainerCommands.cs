@@ -64,8 +64,12 @@ internal static class ContainerCommands
         }
 
         var stdin = options.OpenStdin ? PumpStdinAsync(context, container.Id) : Task.CompletedTask;
-        await CopyOutputAsync(context, container.Id, follow: true);
-        code = await containers.WaitAsync(container.Id, CancellationToken.None);
+        using (new SignalProxy(containers, container.Id))
+        {
+            await CopyOutputAsync(context, container.Id, follow: true);
+            code = await containers.WaitAsync(container.Id, CancellationToken.None);
+        }
+
         if (options.AutoRemove)
         {
             await containers.RemoveAsync(container.Id, force: true, removeVolumes: true, CancellationToken.None);
@@ -134,8 +138,11 @@ internal static class ContainerCommands
         {
             var id = context.Args.Positional(0, "CONTAINER");
             await context.Engine.Containers.StartAsync(id, context.CancellationToken);
-            await CopyOutputAsync(context, id, follow: true);
-            return await context.Engine.Containers.WaitAsync(id, context.CancellationToken);
+            using (new SignalProxy(context.Engine.Containers, id))
+            {
+                await CopyOutputAsync(context, id, follow: true);
+                return await context.Engine.Containers.WaitAsync(id, context.CancellationToken);
+            }
         }
 
         return await ForEachAsync(context, (id, ct) => context.Engine.Containers.StartAsync(id, ct));

@@ -21,6 +21,7 @@ internal sealed partial class ContainerService
         var process = await _runtime.CreateDetachedAsync(id, spec, output, cancellationToken).ConfigureAwait(false);
         await using (process.ConfigureAwait(false))
         {
+            await Intents.RecordProcessesAsync(id, ContainerOperation.Start, new(process.Pid, process.StartTime), new(process.MonitorPid, process.MonitorStartTime), cancellationToken).ConfigureAwait(false);
             // Created but held before its program runs, as an attached container is: its network is ready when it starts.
             await _networks.AttachContainerAsync(id, process.Pid, cancellationToken).ConfigureAwait(false);
             await process.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -28,18 +28,21 @@ internal sealed partial class ContainerService
     {
         var id = record.Id;
         var image = await _images.InspectAsync(record.ImageId.ToString(), cancellationToken).ConfigureAwait(false);
-        var rootfs = await _rootfs.MountAsync(id, image, cancellationToken).ConfigureAwait(false);
+        await Intents.BeginAsync(id, ContainerOperation.Start, cancellationToken).ConfigureAwait(false);
         IRuntimeProcess? process = null;
         try
         {
+            var rootfs = await _rootfs.MountAsync(id, image, cancellationToken).ConfigureAwait(false);
             var spec = await WriteSpecAsync(record, image, rootfs, cancellationToken).ConfigureAwait(false);
             if (record.Options.Detached)
             {
                 await StartDetachedLockedAsync(record, state, spec, cancellationToken).ConfigureAwait(false);
+                Intents.End(id, ContainerOperation.Start);
                 return;
             }
 
             process = await _runtime.CreateAsync(id, spec, record.Options.OpenStdin, cancellationToken).ConfigureAwait(false);
+            await Intents.RecordProcessesAsync(id, ContainerOperation.Start, new(process.Pid, process.StartTime), default, cancellationToken).ConfigureAwait(false);
             await _networks.AttachContainerAsync(id, process.Pid, cancellationToken).ConfigureAwait(false);
             var log = new ContainerLogWriter(_store.LogPath(id));
             var pumps = Task.WhenAll(log.PumpAsync(process.StandardOutput, LogStream.Stdout), log.PumpAsync(process.StandardError, LogStream.Stderr));
@@ -48,6 +51,7 @@ internal sealed partial class ContainerService
             await process.StartAsync(cancellationToken).ConfigureAwait(false);
             await _store.WriteStateAsync(id, Started(state, process.Pid, process.StartTime, Environment.ProcessId), cancellationToken).ConfigureAwait(false);
             LogStarted(_logger, id, process.Pid);
+            Intents.End(id, ContainerOperation.Start);
             _ = MonitorAsync(record, running);
         }
         catch (Exception e)
@@ -63,6 +67,7 @@ internal sealed partial class ContainerService
             await _rootfs.UnmountAsync(id, CancellationToken.None).ConfigureAwait(false);
             var exitCode = e is ContainerCommandException command ? command.ExitCode : 128;
             await _store.WriteStateAsync(id, state with { Status = ContainerStatus.Created, ExitCode = exitCode, Error = e.Message }, CancellationToken.None).ConfigureAwait(false);
+            Intents.End(id, ContainerOperation.Start);
             throw;
         }
     }

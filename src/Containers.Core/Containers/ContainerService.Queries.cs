@@ -112,6 +112,8 @@ internal sealed partial class ContainerService
                 throw new ContainerStateException(record.Id, state.Status, $"You cannot remove a {state.Status.ToString().ToLowerInvariant()} container {record.Id[..12]}. Stop the container before attempting removal or force remove");
             }
 
+            // From here on the removal is begun: if this process dies, recovery finishes it.
+            await Intents.BeginAsync(record.Id, ContainerOperation.Remove, cancellationToken).ConfigureAwait(false);
             if (state.Status == ContainerStatus.Paused)
             {
                 await _runtime.ResumeAsync(CgroupsPath(record.Id), cancellationToken).ConfigureAwait(false);
@@ -127,6 +129,8 @@ internal sealed partial class ContainerService
             {
                 return; // removed meanwhile, by auto-remove or another process
             }
+
+            await Intents.BeginAsync(record.Id, ContainerOperation.Remove, cancellationToken).ConfigureAwait(false);
 
             await _networks.ForgetContainerAsync(record.Id, cancellationToken).ConfigureAwait(false);
             await _runtime.DeleteAsync(CgroupsPath(record.Id), cancellationToken).ConfigureAwait(false);

@@ -25,6 +25,9 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         _imageSource = imageSource;
         _volumes = volumes;
         _networks = networks;
+
+        // Creates the network driver before this service, so a provider disposes it after: DisposeAsync still detaches.
+        _ = networks.ResolveMode(null);
         _content = content;
         CgroupParent = "dotnet-containers/" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(layout.Root)))[..12];
         _store = store;
@@ -34,7 +37,11 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         _logger = logger;
     }
 
-    public async Task<ContainerDetails> CreateAsync(ContainerCreateOptions options, CancellationToken cancellationToken = default)
+    public Task<ContainerDetails> CreateAsync(ContainerCreateOptions options, CancellationToken cancellationToken = default) =>
+        CreateAsync(options, endIntent: true, cancellationToken);
+
+    /// <summary>Creates the container; <paramref name="endIntent"/> false leaves it marked as being created (by <c>run</c>, until it started).</summary>
+    private async Task<ContainerDetails> CreateAsync(ContainerCreateOptions options, bool endIntent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         options = options with { Network = _networks.ResolveMode(options.Network) };
@@ -80,9 +87,15 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
                 Labels = labels,
             };
             Directory.CreateDirectory(_store.DirectoryOf(id));
+            await Intents.BeginAsync(id, ContainerOperation.Create, cancellationToken).ConfigureAwait(false);
             await _store.WriteStateAsync(id, new ContainerState(), cancellationToken).ConfigureAwait(false);
             await _store.WriteRecordAsync(record, cancellationToken).ConfigureAwait(false);
             await _networks.JoinAsync(id, name, options, cancellationToken).ConfigureAwait(false);
+            if (endIntent)
+            {
+                Intents.End(id, ContainerOperation.Create);
+            }
+
             LogCreated(_logger, id, name, options.Image);
             return Describe(record, new ContainerState(), null);
         }
@@ -103,7 +116,8 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
 
     public async Task<ContainerDetails> RunAsync(ContainerCreateOptions options, CancellationToken cancellationToken = default)
     {
-        var created = await CreateAsync(options, cancellationToken).ConfigureAwait(false);
+        // Marked as being created until it started: if this process dies before, recovery removes it (run is all or nothing).
+        var created = await CreateAsync(options, endIntent: false, cancellationToken).ConfigureAwait(false);
         try
         {
             await StartAsync(created.Id, cancellationToken).ConfigureAwait(false);
@@ -120,6 +134,10 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
 
             throw named;
         }
+        finally
+        {
+            Intents.End(created.Id, ContainerOperation.Create);
+        }
 
         // Started: a cancellation now would only lose the description of a running container.
         return await InspectAsync(created.Id, CancellationToken.None).ConfigureAwait(false);
@@ -131,7 +149,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
     /// </summary>
     public async Task<int> RecoverAsync(CancellationToken cancellationToken)
     {
-        var fixedCount = 0;
+        var fixedCount = await RecoverInterruptedAsync(cancellationToken).ConfigureAwait(false);
         var records = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
         foreach (var record in records)
         {
@@ -141,6 +159,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
             await RemoveIfAutoRemoveAsync(record, after, cancellationToken).ConfigureAwait(false);
         }
 
+        fixedCount += await ReleaseLeftoversAsync(cancellationToken).ConfigureAwait(false);
         var known = records.Select(r => CgroupsPath(r.Id)).ToHashSet(StringComparer.Ordinal);
         foreach (var cgroup in _runtime.ListCgroups(CgroupParent).Where(c => !known.Contains(c)))
         {

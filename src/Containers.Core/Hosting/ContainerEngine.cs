@@ -74,6 +74,7 @@ public sealed class ContainerEngine : IAsyncDisposable
             o.Root = options.Root;
             o.Platform = options.Platform;
             o.DefaultNetwork = options.DefaultNetwork;
+            o.LockTimeout = options.LockTimeout;
         });
         configure?.Invoke(builder);
 
@@ -120,6 +121,8 @@ public sealed class ContainerEngine : IAsyncDisposable
     {
         if (Services.GetService<IContainerRuntime>() is not null)
         {
+            // Finishes interrupted operations first: a directory a killed create left without a record is not listed.
+            await RecoverAsync(cancellationToken).ConfigureAwait(false);
             foreach (var container in await Containers.ListAsync(all: true, cancellationToken).ConfigureAwait(false))
             {
                 try

@@ -26,4 +26,10 @@ public sealed class ContainersOptions
     /// driver, as in Docker, and <c>none</c> otherwise.
     /// </summary>
     public string? DefaultNetwork { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long an operation on a container waits for another process's operation on the same container
+    /// before it fails with a <see cref="LockTimeoutException"/> naming that process. The default is 2 minutes.
+    /// </summary>
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -55,7 +55,7 @@ public static class ContainersServiceCollectionExtensions
         }
 
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ContainersOptions>>().Value);
-        services.TryAddSingleton(sp => new StoreLayout(sp.GetRequiredService<ContainersOptions>().Root));
+        services.TryAddSingleton(sp => new StoreLayout(sp.GetRequiredService<ContainersOptions>().Root, sp.GetRequiredService<ContainersOptions>().LockTimeout));
         services.TryAddSingleton(sp =>
         {
             var layout = sp.GetRequiredService<StoreLayout>();

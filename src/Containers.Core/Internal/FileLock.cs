@@ -33,7 +33,10 @@ internal sealed class FileLock : IDisposable
 
     public string Path { get; }
 
-    /// <summary>Waits for the lock; throws <see cref="TimeoutException"/> when <paramref name="timeout"/> passes first.</summary>
+    /// <summary>Gets how long a wait lasts when the caller gives no timeout: long enough for any holder that works, finite for one that is stuck.</summary>
+    public static TimeSpan DefaultTimeout { get; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Waits for the lock; throws <see cref="LockTimeoutException"/>, naming the holders, when <paramref name="timeout"/> (default <see cref="DefaultTimeout"/>) passes first.</summary>
     public static async Task<FileLock> AcquireAsync(string path, bool exclusive, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         if (LockingDisabled)
@@ -41,7 +44,8 @@ internal sealed class FileLock : IDisposable
             throw new InvalidOperationException("File locking is disabled for this process (DOTNET_SYSTEM_IO_DISABLEFILELOCKING); the store cannot be shared safely.");
         }
 
-        var deadline = timeout is { } t ? DateTime.UtcNow + t : DateTime.MaxValue;
+        var wait = timeout ?? DefaultTimeout;
+        var deadline = DateTime.UtcNow + wait;
         var delay = 1;
         while (true)
         {
@@ -52,7 +56,7 @@ internal sealed class FileLock : IDisposable
 
             if (DateTime.UtcNow >= deadline)
             {
-                throw new TimeoutException($"Timed out waiting for the lock on {path}.");
+                throw new LockTimeoutException(path, wait, LockHolders.Describe(path));
             }
 
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);

@@ -3,12 +3,16 @@ namespace Containers.Internal;
 /// <summary>Names the directories of one engine root, as <c>ARCHITECTURE.md</c> lays them out.</summary>
 internal sealed class StoreLayout
 {
-    public StoreLayout(string root)
+    public StoreLayout(string root, TimeSpan? lockTimeout = null)
     {
         Root = Path.GetFullPath(root);
+        LockTimeout = lockTimeout ?? FileLock.DefaultTimeout;
     }
 
     public string Root { get; }
+
+    /// <summary>Gets how long an operation waits for a container's lock before it fails naming the holder.</summary>
+    public TimeSpan LockTimeout { get; }
 
     /// <summary>Gets the OCI image layout holding every blob and the image names.</summary>
     public string Content => Path.Combine(Root, "content");

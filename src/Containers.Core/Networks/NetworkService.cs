@@ -20,6 +20,7 @@ internal sealed partial class NetworkService : INetworkService
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
     private readonly string? _defaultMode;
+    private INetworkDriver? _driver;
 
     public NetworkService(StoreLayout layout, ContainerStore containers, IServiceProvider services, ILogger<NetworkService> logger, Hosting.ContainersOptions options)
     {
@@ -31,7 +32,8 @@ internal sealed partial class NetworkService : INetworkService
     }
 
     /// <summary>Gets the driver, when a platform package added one.</summary>
-    private INetworkDriver? Driver => _services.GetService<INetworkDriver>();
+    /// <remarks>Kept once resolved: a provider being disposed refuses every lookup, and containers killed then still detach.</remarks>
+    private INetworkDriver? Driver => _driver ??= _services.GetService<INetworkDriver>();
 
     private INetworkDriver RequiredDriver => Driver
         ?? throw new InvalidOperationException("No network driver is configured: add one to the engine, for example with builder.AddLinuxRuntime().");

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "containers_native.h"
+#include "child_fds.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -295,6 +296,7 @@ static void reset_signals(void) {
 
 static __attribute__((noreturn)) void child(const struct cn_plan *p) {
   reset_signals();
+  if (cn_close_unused_fds(p) < 0) fail(p, -1, errno);
 
   arm_parent_death(p);
 

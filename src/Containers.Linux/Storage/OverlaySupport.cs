@@ -8,6 +8,7 @@ internal static class OverlaySupport
     public static bool IsSupported(StoreLayout layout)
     {
         var probe = Path.Combine(layout.Storage, "overlay", "probe-" + Environment.ProcessId);
+        RemoveProbesOfDeadProcesses(Path.GetDirectoryName(probe)!);
         try
         {
             var lower = Directory.CreateDirectory(Path.Combine(probe, "lower")).FullName;
@@ -27,6 +28,27 @@ internal static class OverlaySupport
             if (Directory.Exists(probe))
             {
                 Directory.Delete(probe, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Removes the probes of processes killed between the probe's mount and unmount: each would hold a mount for good.</summary>
+    private static void RemoveProbesOfDeadProcesses(string overlay)
+    {
+        foreach (var stale in Directory.Exists(overlay) ? Directory.EnumerateDirectories(overlay, "probe-*") : [])
+        {
+            if (int.TryParse(Path.GetFileName(stale)["probe-".Length..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
+                && pid != Environment.ProcessId && !Directory.Exists("/proc/" + pid.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            {
+                try
+                {
+                    OverlayMount.Unmount(Path.Combine(stale, "merged"));
+                    Directory.Delete(stale, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Another process removes it at the same moment.
+                }
             }
         }
     }

@@ -18,10 +18,12 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
     private readonly Networks.NetworkService _networks;
     private readonly ConcurrentDictionary<string, RunningContainer> _running = new();
     private readonly ConcurrentDictionary<string, int> _removedExitCodes = new();
+    private readonly ImageUseLock _imageUse;
 
     public ContainerService(ContainerStore store, IImageService images, IContainerRuntime runtime, IContainerRootfs rootfs, Content.IContentStore content, StoreLayout layout, Networks.NetworkService networks, ILogger<ContainerService> logger, Volumes.ContainerVolumes volumes)
     {
         _volumes = volumes;
+        _imageUse = new ImageUseLock(layout);
         _networks = networks;
         _content = content;
         CgroupParent = "dotnet-containers/" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(layout.Root)))[..12];
@@ -36,6 +38,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
     {
         ArgumentNullException.ThrowIfNull(options);
         options = options with { Network = _networks.ResolveMode(options.Network) };
+        using var imageUse = await _imageUse.SharedAsync(cancellationToken).ConfigureAwait(false); // until the record marks the image used
         var image = await _images.InspectAsync(options.Image, cancellationToken).ConfigureAwait(false);
         var args = CommandResolver.Arguments(image.Configuration.Config, options.Entrypoint, options.Command);
         ValidateEarly(options);
@@ -107,8 +110,18 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         var records = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
         foreach (var record in records)
         {
-            var before = await _store.ReadStateAsync(record.Id, cancellationToken).ConfigureAwait(false);
-            var after = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
+            ContainerState before, after;
+            using (var held = _store.TryLock(record.Id))
+            {
+                if (held is null)
+                {
+                    continue; // a live process is starting, stopping or removing it
+                }
+
+                before = await _store.ReadStateAsync(record.Id, cancellationToken).ConfigureAwait(false);
+                after = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
+            }
+
             fixedCount += before.IsRunning && !after.IsRunning ? 1 : 0;
             await RemoveIfAutoRemoveAsync(record, after, cancellationToken).ConfigureAwait(false);
         }
@@ -116,8 +129,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         var known = records.Select(r => CgroupsPath(r.Id)).ToHashSet(StringComparer.Ordinal);
         foreach (var cgroup in _runtime.ListCgroups(CgroupParent).Where(c => !known.Contains(c)))
         {
-            await _runtime.DeleteAsync(cgroup, cancellationToken).ConfigureAwait(false);
-            fixedCount++;
+            fixedCount += await DeleteOrphanCgroupAsync(cgroup, cancellationToken).ConfigureAwait(false) ? 1 : 0;
         }
 
         _runtime.RemoveCgroupIfEmpty(CgroupParent);
@@ -170,6 +182,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         }
 
         _ = options.RestartPolicy;
+        _ = LogRotation.Parse(options.LogOptions);
     }
 
     private static string UniqueName(List<ContainerRecord> existing)

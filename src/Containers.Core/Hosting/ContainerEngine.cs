@@ -87,7 +87,14 @@ public sealed class ContainerEngine : IAsyncDisposable
         var total = 0;
         foreach (var recovery in Services.GetServices<IStoreRecovery>())
         {
-            total += await recovery.RecoverAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                total += await recovery.RecoverAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (StorageFullException)
+            {
+                // On a full disk the engine must still start, so its user can remove what filled it; a later start finishes.
+            }
         }
 
         return total;

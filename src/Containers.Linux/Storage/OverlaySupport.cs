@@ -7,7 +7,8 @@ internal static class OverlaySupport
 {
     public static bool IsSupported(StoreLayout layout)
     {
-        var probe = Path.Combine(layout.Storage, "overlay", "probe-" + Environment.ProcessId);
+        // Unique per engine, not per process: engines in one process probe at once, and one must not unmount or delete the other's.
+        var probe = Path.Combine(layout.Storage, "overlay", "probe-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
             var lower = Directory.CreateDirectory(Path.Combine(probe, "lower")).FullName;

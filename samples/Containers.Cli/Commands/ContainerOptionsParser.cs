@@ -15,6 +15,7 @@ internal static class ContainerOptionsParser
         OptionSpec.Value("entrypoint", null, "string", "Overwrite the default ENTRYPOINT of the image"),
         OptionSpec.Value("hostname", 'h', "string", "Container host name"),
         OptionSpec.Value("label", 'l', "list", "Set meta data on a container"),
+        OptionSpec.Value("log-opt", null, "list", "Log driver options (max-size, max-file)"),
         OptionSpec.Value("memory", 'm', "bytes", "Memory limit"),
         OptionSpec.Value("cpus", null, "decimal", "Number of CPUs"),
         OptionSpec.Value("cpu-shares", 'c', "int", "CPU shares (relative weight)"),
@@ -89,6 +90,7 @@ internal static class ContainerOptionsParser
             OpenStdin = args.Flag("interactive"),
             AutoRemove = args.Flag("rm"),
             Mounts = VolumeOptions.Parse(args),
+            LogOptions = args.Values("log-opt").Select(o => o.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : string.Empty),
         };
     }
 }

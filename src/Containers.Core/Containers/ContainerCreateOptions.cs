@@ -137,4 +137,11 @@ public sealed record ContainerCreateOptions
 
     /// <summary>Gets the cgroup namespace mode: <c>private</c> (the default: the container sees its own cgroup as <c>/</c>) or <c>host</c>.</summary>
     public string? CgroupNamespace { get; init; }
+
+    /// <summary>
+    /// Gets the log options of Docker's <c>json-file</c> driver (<c>--log-opt</c>): <c>max-size</c> (bytes, or with a
+    /// <c>k</c>, <c>m</c> or <c>g</c> suffix) and <c>max-file</c> (how many files to keep, the current one included).
+    /// The default is <see cref="LogRotation.Default"/>: 20 MB per file, 5 files, as Docker's <c>local</c> driver.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> LogOptions { get; init; } = new Dictionary<string, string>();
 }

@@ -1,42 +1,60 @@
 using System.Runtime.CompilerServices;
-using System.Text;
-using System.Text.Json;
-using Containers.Internal;
+using Microsoft.Win32.SafeHandles;
 
 namespace Containers.Containers;
 
-/// <summary>Reads a container's log file, filtering by time, stream and tail, and following it while the container runs.</summary>
+/// <summary>
+/// Reads a container's log files (rotated ones first), filtering by time, stream and tail, and following the current
+/// file while the container runs, on to the next file when the writer rotates it.
+/// </summary>
+/// <remarks>
+/// Every file is opened before reading, so a rotation meanwhile cannot take one away; a tail reads backwards from the
+/// end, so its cost follows the tail, not the log. A follower holds its file open across a rotation, reads it to its
+/// end, then continues with the file that came after it (the oldest kept one, if that was rotated away too).
+/// </remarks>
 internal static class ContainerLogReader
 {
     private static readonly TimeSpan FollowInterval = TimeSpan.FromMilliseconds(25);
 
-    /// <param name="path">The log file.</param>
+    /// <param name="path">The current log file; rotated ones are <c>path.1</c> (newest) to <c>path.N</c>.</param>
     /// <param name="options">What to return.</param>
     /// <param name="isRunning">Tells whether more lines may come; checked after reaching the end of the file.</param>
     /// <param name="cancellationToken">Stops following.</param>
     public static async IAsyncEnumerable<LogEntry> ReadAsync(string path, LogOptions options, Func<Task<bool>> isRunning, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (!File.Exists(path))
+        var files = OpenAll(path);
+        if (files.Count == 0)
         {
             yield break;
         }
 
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
-        await using (stream.ConfigureAwait(false))
+        try
         {
-            var buffered = new List<LogEntry>();
-            var partial = new StringBuilder();
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-
-            // The existing content first, so --tail can count from its end.
-            await foreach (var entry in ReadAvailableAsync(reader, partial, options, cancellationToken).ConfigureAwait(false))
+            long position = 0;
+            var batch = new List<LogEntry>();
+            if (options.Tail is { } tail)
             {
-                buffered.Add(entry);
+                (batch, position, _) = LogFileScanner.ReadTail(files, Math.Max(0, tail), options);
+                foreach (var entry in batch)
+                {
+                    yield return entry;
+                }
             }
-
-            foreach (var entry in options.Tail is { } tail ? buffered.TakeLast(Math.Max(0, tail)) : buffered)
+            else
             {
-                yield return entry;
+                for (var i = 0; i < files.Count; i++)
+                {
+                    position = 0;
+                    while (LogFileScanner.ReadForward(files[i], ref position, options, batch))
+                    {
+                        foreach (var entry in batch)
+                        {
+                            yield return entry;
+                        }
+
+                        batch.Clear();
+                    }
+                }
             }
 
             if (!options.Follow)
@@ -44,12 +62,26 @@ internal static class ContainerLogReader
                 yield break;
             }
 
+            var current = files[^1];
             while (!cancellationToken.IsCancellationRequested)
             {
                 var running = await isRunning().ConfigureAwait(false);
-                await foreach (var entry in ReadAvailableAsync(reader, partial, options, cancellationToken).ConfigureAwait(false))
+                while (LogFileScanner.ReadForward(current, ref position, options, batch))
                 {
-                    yield return entry;
+                    foreach (var entry in batch)
+                    {
+                        yield return entry;
+                    }
+
+                    batch.Clear();
+                }
+
+                if (Successor(path, current) is { } next)
+                {
+                    files.Add(next);
+                    current = next;
+                    position = 0;
+                    continue;
                 }
 
                 if (!running)
@@ -60,38 +92,67 @@ internal static class ContainerLogReader
                 await Task.Delay(FollowInterval, cancellationToken).ConfigureAwait(false);
             }
         }
+        finally
+        {
+            foreach (var file in files)
+            {
+                file.Dispose();
+            }
+        }
     }
 
-    private static async IAsyncEnumerable<LogEntry> ReadAvailableAsync(StreamReader reader, StringBuilder partial, LogOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static List<SafeFileHandle> OpenAll(string path)
     {
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        var handles = new List<SafeFileHandle>();
+        foreach (var file in LogRotation.ExistingFiles(path))
         {
-            // A line the writer has not finished ends without a newline; ReadLine cannot tell, so check that it parses.
-            partial.Append(line);
-            LogLine? parsed;
-            try
+            if (TryOpen(file) is { } handle)
             {
-                parsed = JsonSerializer.Deserialize(partial.ToString(), StateJsonContext.Default.LogLine);
+                handles.Add(handle);
             }
-            catch (JsonException)
-            {
-                continue;
-            }
+        }
 
-            partial.Clear();
-            if (parsed is null)
-            {
-                continue;
-            }
+        return handles;
+    }
 
-            var kind = parsed.Stream == "stderr" ? LogStream.Stderr : LogStream.Stdout;
-            if ((kind == LogStream.Stdout && !options.Stdout) || (kind == LogStream.Stderr && !options.Stderr)
-                || (options.Since is { } since && parsed.Time < since) || (options.Until is { } until && parsed.Time > until))
-            {
-                continue;
-            }
+    private static SafeFileHandle? TryOpen(string file)
+    {
+        try
+        {
+            return File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null; // rotated away between listing and opening
+        }
+    }
 
-            yield return new LogEntry(kind, parsed.Time, parsed.Log);
+    /// <summary>
+    /// Returns the file written after <paramref name="current"/> once the writer rotated it away (null while it is still
+    /// the current file): the next one in age, or the oldest kept one when <paramref name="current"/> is no longer kept.
+    /// </summary>
+    private static SafeFileHandle? Successor(string path, SafeFileHandle current)
+    {
+        var mine = LogFileScanner.FirstLine(current);
+        using (var now = TryOpen(path))
+        {
+            if (now is null || LogFileScanner.FirstLine(now).AsSpan().SequenceEqual(mine))
+            {
+                return null;
+            }
+        }
+
+        var files = LogRotation.ExistingFiles(path);
+        var index = files.ToList().FindIndex(f => TryOpen(f) is { } h && Same(h, mine));
+        var next = index >= 0 && index + 1 < files.Count ? files[index + 1] : files.Count > 0 && index < 0 ? files[0] : null;
+        return next is null ? null : TryOpen(next);
+    }
+
+    private static bool Same(SafeFileHandle handle, byte[] firstLine)
+    {
+        using (handle)
+        {
+            return LogFileScanner.FirstLine(handle).AsSpan().SequenceEqual(firstLine);
         }
     }
 }

@@ -8,15 +8,29 @@ namespace Containers.Containers;
 /// Copies a container's stdout and stderr into its log file as JSON lines, in the order the lines arrive,
 /// so other processes can read and follow them.
 /// </summary>
+/// <remarks>
+/// The file rotates by <see cref="LogRotation"/> as the native monitor's does. A line that does not fit on a full disk
+/// is dropped: the container's output keeps being drained, so the container never blocks on a full pipe.
+/// </remarks>
 internal sealed class ContainerLogWriter : IAsyncDisposable
 {
-    private readonly FileStream _file;
+    private readonly string _path;
+    private readonly LogRotation _rotation;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private FileStream _file;
 
-    public ContainerLogWriter(string path)
+    public ContainerLogWriter(string path, LogRotation? rotation = null)
     {
-        _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 1, FileOptions.Asynchronous);
+        _path = path;
+        _rotation = rotation ?? LogRotation.Default;
+        _file = Open(path);
     }
+
+    /// <summary>Gets how many lines were dropped because the disk was full.</summary>
+    public long DroppedLines { get; private set; }
+
+    private static FileStream Open(string path) =>
+        new(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous);
 
     /// <summary>Reads <paramref name="source"/> to its end, writing each line as an entry.</summary>
     public async Task PumpAsync(Stream source, LogStream stream)
@@ -72,14 +86,62 @@ internal sealed class ContainerLogWriter : IAsyncDisposable
         {
             // Stamped under the lock, so the file's order and its timestamps agree.
             var json = JsonSerializer.SerializeToUtf8Bytes(new LogLine { Log = text, Stream = stream, Time = DateTimeOffset.UtcNow }, StateJsonContext.Default.LogLine);
-            await _file.WriteAsync(json.Append((byte)'\n').ToArray()).ConfigureAwait(false);
-            await _file.FlushAsync().ConfigureAwait(false);
+            var line = json.Append((byte)'\n').ToArray();
+            try
+            {
+                await RotateIfFullAsync(line.Length).ConfigureAwait(false);
+                await _file.WriteAsync(line).ConfigureAwait(false);
+                await _file.FlushAsync().ConfigureAwait(false);
+            }
+            catch (IOException e) when (StorageFullException.IsDiskFull(e))
+            {
+                DroppedLines++;
+            }
+            catch (IOException)
+            {
+                // A rotation that failed half-way (a rename refused): keep writing the file that is open.
+            }
         }
         finally
         {
             _gate.Release();
         }
     }
+
+    /// <summary>Starts a new file when the next line would take the current one past the maximum size.</summary>
+    private async Task RotateIfFullAsync(int incoming)
+    {
+        var size = _file.Length;
+        if (_rotation.MaxSize <= 0 || size == 0 || size + incoming <= _rotation.MaxSize)
+        {
+            return;
+        }
+
+        // Renamed, never truncated: a reader following the old file keeps its descriptor and reads it to the end.
+        if (_rotation.MaxFiles <= 1)
+        {
+            File.Delete(_path);
+        }
+        else
+        {
+            File.Delete(Numbered(_rotation.MaxFiles - 1));
+            for (var i = _rotation.MaxFiles - 2; i >= 1; i--)
+            {
+                if (File.Exists(Numbered(i)))
+                {
+                    File.Move(Numbered(i), Numbered(i + 1), overwrite: true);
+                }
+            }
+
+            File.Move(_path, Numbered(1), overwrite: true);
+        }
+
+        var next = Open(_path);
+        await _file.DisposeAsync().ConfigureAwait(false);
+        _file = next;
+    }
+
+    private string Numbered(int i) => _path + "." + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static int IndexOf(StringBuilder builder, char c)
     {

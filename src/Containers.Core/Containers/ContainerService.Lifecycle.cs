@@ -44,7 +44,7 @@ internal sealed partial class ContainerService
             process = await _runtime.CreateAsync(id, spec, record.Options.OpenStdin, cancellationToken).ConfigureAwait(false);
             await Intents.RecordProcessesAsync(id, ContainerOperation.Start, new(process.Pid, process.StartTime), default, cancellationToken).ConfigureAwait(false);
             await _networks.AttachContainerAsync(id, process.Pid, cancellationToken).ConfigureAwait(false);
-            var log = new ContainerLogWriter(_store.LogPath(id));
+            var log = new ContainerLogWriter(_store.LogPath(id), LogRotation.Parse(record.Options.LogOptions));
             var pumps = Task.WhenAll(log.PumpAsync(process.StandardOutput, LogStream.Stdout), log.PumpAsync(process.StandardError, LogStream.Stderr));
             var running = new RunningContainer(process, log, pumps);
             _running[id] = running;
@@ -164,6 +164,8 @@ internal sealed partial class ContainerService
         }
         finally
         {
+            // Even when recording failed (a full disk): nobody may wait for this run any more.
+            _running.TryRemove(new KeyValuePair<string, RunningContainer>(id, running));
             running.SetExited(exitCode);
         }
     }

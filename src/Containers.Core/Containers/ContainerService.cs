@@ -19,11 +19,13 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
     private readonly Networks.NetworkService _networks;
     private readonly ConcurrentDictionary<string, RunningContainer> _running = new();
     private readonly ConcurrentDictionary<string, int> _removedExitCodes = new();
+    private readonly ImageUseLock _imageUse;
 
     public ContainerService(ContainerStore store, IImageService images, IContainerRuntime runtime, IContainerRootfs rootfs, Content.IContentStore content, StoreLayout layout, Networks.NetworkService networks, ILogger<ContainerService> logger, Volumes.ContainerVolumes volumes, IImageSource? imageSource = null)
     {
         _imageSource = imageSource;
         _volumes = volumes;
+        _imageUse = new ImageUseLock(layout);
         _networks = networks;
 
         // Creates the network driver before this service, so a provider disposes it after: DisposeAsync still detaches.
@@ -45,7 +47,9 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
     {
         ArgumentNullException.ThrowIfNull(options);
         options = options with { Network = _networks.ResolveMode(options.Network) };
-        var image = await ImageOnFirstUse.ResolveAsync(_images, _imageSource, options.Image, options.PullPolicy, _logger, cancellationToken).ConfigureAwait(false);
+        await ImageOnFirstUse.ResolveAsync(_images, _imageSource, options.Image, options.PullPolicy, _logger, cancellationToken).ConfigureAwait(false);
+        using var imageUse = await _imageUse.SharedAsync(cancellationToken).ConfigureAwait(false); // until the record marks the image used
+        var image = await _images.InspectAsync(options.Image, cancellationToken).ConfigureAwait(false);
         var args = CommandResolver.Arguments(image.Configuration.Config, options.Entrypoint, options.Command);
         ValidateEarly(options);
         options = ContainerOptionsValidator.Validate(options, args, HostLimits.Current);
@@ -153,8 +157,18 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         var records = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
         foreach (var record in records)
         {
-            var before = await _store.ReadStateAsync(record.Id, cancellationToken).ConfigureAwait(false);
-            var after = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
+            ContainerState before, after;
+            using (var held = _store.TryLock(record.Id))
+            {
+                if (held is null)
+                {
+                    continue; // a live process is starting, stopping or removing it
+                }
+
+                before = await _store.ReadStateAsync(record.Id, cancellationToken).ConfigureAwait(false);
+                after = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
+            }
+
             fixedCount += before.IsRunning && !after.IsRunning ? 1 : 0;
             await RemoveIfAutoRemoveAsync(record, after, cancellationToken).ConfigureAwait(false);
         }
@@ -163,8 +177,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         var known = records.Select(r => CgroupsPath(r.Id)).ToHashSet(StringComparer.Ordinal);
         foreach (var cgroup in _runtime.ListCgroups(CgroupParent).Where(c => !known.Contains(c)))
         {
-            await _runtime.DeleteAsync(cgroup, cancellationToken).ConfigureAwait(false);
-            fixedCount++;
+            fixedCount += await DeleteOrphanCgroupAsync(cgroup, cancellationToken).ConfigureAwait(false) ? 1 : 0;
         }
 
         _runtime.RemoveCgroupIfEmpty(CgroupParent);
@@ -217,6 +230,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         }
 
         _ = options.RestartPolicy;
+        _ = LogRotation.Parse(options.LogOptions);
     }
 
     private static string UniqueName(List<ContainerRecord> existing)

@@ -62,8 +62,12 @@ internal sealed class ContainerStore
     public Task WriteRecordAsync(ContainerRecord record, CancellationToken cancellationToken) =>
         AtomicFile.WriteAllBytesAsync(Path.Combine(DirectoryOf(record.Id), "container.json"), JsonSerializer.SerializeToUtf8Bytes(record, StateJsonContext.Default.ContainerRecord), cancellationToken);
 
-    public Task WriteStateAsync(string id, ContainerState state, CancellationToken cancellationToken) =>
-        AtomicFile.WriteAllBytesAsync(Path.Combine(DirectoryOf(id), "state.json"), JsonSerializer.SerializeToUtf8Bytes(state, StateJsonContext.Default.ContainerState), cancellationToken);
+    /// <summary>Replaces the container's state; its directory keeps a <see cref="SpaceReserve"/> so this still fits when its writable layer filled the disk.</summary>
+    public async Task WriteStateAsync(string id, ContainerState state, CancellationToken cancellationToken)
+    {
+        await AtomicFile.WriteAllBytesAsync(Path.Combine(DirectoryOf(id), "state.json"), JsonSerializer.SerializeToUtf8Bytes(state, StateJsonContext.Default.ContainerState), cancellationToken).ConfigureAwait(false);
+        SpaceReserve.Ensure(DirectoryOf(id));
+    }
 
     /// <summary>Finds a container by full ID, name, or unique ID prefix.</summary>
     /// <exception cref="ContainerNotFoundException">None matches, or the prefix is ambiguous.</exception>
@@ -105,6 +109,9 @@ internal sealed class ContainerStore
         FileLock.AcquireAsync(_layout.Lock("container-" + id), exclusive: true, cancellationToken, _layout.LockTimeout);
 
     /// <summary>Takes the container's lock when it is free; <see langword="null"/> while another operation holds it.</summary>
+    public FileLock? TryLock(string id) => FileLock.TryAcquire(_layout.Lock("container-" + id), exclusive: true);
+
+    /// <summary>Takes the container's lock when no other holder has it; null otherwise. Recovery uses it to leave alone what a live process is working on.</summary>
     public FileLock? TryLock(string id) => FileLock.TryAcquire(_layout.Lock("container-" + id), exclusive: true);
 
     /// <summary>Takes the lock that keeps container names unique across processes.</summary>

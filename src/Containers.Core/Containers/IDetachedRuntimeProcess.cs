@@ -30,4 +30,5 @@ public interface IDetachedRuntimeProcess : IAsyncDisposable
 /// A FIFO the runtime creates and the container reads as its standard input, which any process may open for writing
 /// (<c>attach</c>); it never reaches end of file, as Docker's <c>-d -i</c>. Null for <c>/dev/null</c>.
 /// </param>
-public sealed record DetachedOutput(string LogPath, string ExitPath, string? StdinPath = null);
+/// <param name="Rotation">How the log rotates; <see cref="LogRotation.Default"/> when null.</param>
+public sealed record DetachedOutput(string LogPath, string ExitPath, string? StdinPath = null, LogRotation? Rotation = null);

@@ -94,15 +94,22 @@ public sealed class ContainerEngine : IAsyncDisposable
         var logger = Services.GetService<ILoggerFactory>()?.CreateLogger<ContainerEngine>() ?? (ILogger)NullLogger.Instance;
         foreach (var recovery in Services.GetServices<IStoreRecovery>())
         {
-            var count = await recovery.RecoverAsync(cancellationToken).ConfigureAwait(false);
-            total += count;
-            if (count > 0)
+            try
             {
-                EngineLog.Reclaimed(logger, Options.Root, count, EngineLog.Describe(recovery));
+                var count = await recovery.RecoverAsync(cancellationToken).ConfigureAwait(false);
+                total += count;
+                if (count > 0)
+                {
+                    EngineLog.Reclaimed(logger, Options.Root, count, EngineLog.Describe(recovery));
+                }
+                else
+                {
+                    EngineLog.NothingToReclaim(logger, Options.Root, EngineLog.Describe(recovery));
+                }
             }
-            else
+            catch (StorageFullException)
             {
-                EngineLog.NothingToReclaim(logger, Options.Root, EngineLog.Describe(recovery));
+                // On a full disk the engine must still start, so its user can remove what filled it; a later start finishes.
             }
         }
 

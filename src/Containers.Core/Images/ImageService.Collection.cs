@@ -15,6 +15,7 @@ internal sealed partial class ImageService
 
     public async Task<ImagePruneResult> PruneAsync(bool all = false, CancellationToken cancellationToken = default)
     {
+        using var useLock = await _useLock.ExclusiveAsync(cancellationToken).ConfigureAwait(false);
         var images = await LoadImagesAsync(cancellationToken).ConfigureAwait(false);
         var uses = await GetUsesAsync(cancellationToken).ConfigureAwait(false);
         var doomed = images.Where(i => (all || i.Names.Count == 0) && !uses.ContainsKey(i.Id)).ToList();

@@ -54,6 +54,8 @@ internal sealed partial class ImageService
 
     public async Task<IReadOnlyList<ImageRemoval>> RemoveAsync(string nameOrId, bool force = false, CancellationToken cancellationToken = default)
     {
+        // No container is created from this image while it is checked for use and removed.
+        using var useLock = await _useLock.ExclusiveAsync(cancellationToken).ConfigureAwait(false);
         var (image, byId) = await ResolveAsync(nameOrId, cancellationToken).ConfigureAwait(false);
 
         // A digest reference (repo@sha256:...) is not a stored name: it removes the image as its ID would.

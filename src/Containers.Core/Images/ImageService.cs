@@ -17,6 +17,7 @@ internal sealed partial class ImageService : IImageService
     private readonly string _tempDirectory;
     private readonly IEnumerable<Storage.ILayerStore> _layerStores;
     private readonly ILogger _logger;
+    private readonly ImageUseLock _useLock;
 
     public ImageService(OciLayoutContentStore content, IEnumerable<IImageUsageSource> usageSources, IEnumerable<Storage.ILayerStore> layerStores, ContainersOptions options, StoreLayout layout, ILogger<ImageService> logger)
     {
@@ -25,6 +26,7 @@ internal sealed partial class ImageService : IImageService
         _usageSources = usageSources;
         _platform = options.Platform;
         _tempDirectory = layout.Temp;
+        _useLock = new ImageUseLock(layout);
         _logger = logger;
     }
 

@@ -4,10 +4,30 @@ namespace Containers.Internal;
 internal static class AtomicFile
 {
     /// <summary>Writes to a temporary file beside <paramref name="path"/>, flushes it to disk, then renames it over the target.</summary>
+    /// <exception cref="StorageFullException">The file system is full, and the directory's <see cref="SpaceReserve"/> (if any) is spent.</exception>
     public static async Task WriteAllBytesAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         var directory = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(directory);
+        while (true)
+        {
+            try
+            {
+                await WriteOnceAsync(path, directory, content, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (IOException e) when (StorageFullException.IsDiskFull(e))
+            {
+                if (!SpaceReserve.Release(directory))
+                {
+                    throw new StorageFullException(path, "writing", e);
+                }
+            }
+        }
+    }
+
+    private static async Task WriteOnceAsync(string path, string directory, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
         var temp = Path.Combine(directory, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N")[..12] + ".tmp");
         try
         {

@@ -34,8 +34,12 @@ internal sealed class NetworkStore(StoreLayout layout)
         return networks;
     }
 
-    public Task WriteAsync(NetworkDetails network, CancellationToken cancellationToken) =>
-        AtomicFile.WriteAllBytesAsync(PathOf(network.Name), JsonSerializer.SerializeToUtf8Bytes(network, NetworkJsonContext.Default.NetworkDetails), cancellationToken);
+    /// <summary>Replaces a network's file; the directory keeps a <see cref="SpaceReserve"/>, so releasing a container's address still fits on a full disk.</summary>
+    public async Task WriteAsync(NetworkDetails network, CancellationToken cancellationToken)
+    {
+        await AtomicFile.WriteAllBytesAsync(PathOf(network.Name), JsonSerializer.SerializeToUtf8Bytes(network, NetworkJsonContext.Default.NetworkDetails), cancellationToken).ConfigureAwait(false);
+        SpaceReserve.Ensure(Path.GetDirectoryName(PathOf(network.Name))!);
+    }
 
     public void Delete(string name) => File.Delete(PathOf(name));
 

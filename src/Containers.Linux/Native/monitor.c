@@ -4,7 +4,8 @@
  * stderr into the log file as JSON lines (the format ContainerLogWriter writes and ContainerLogReader reads), waits
  * for the container, records its exit code in the exit file, and exits. No .NET runtime, so it stays small.
  *
- * Usage: containers-monitor LOG_FILE EXIT_FILE STDOUT_FD STDERR_FD
+ * Usage: containers-monitor LOG_FILE EXIT_FILE STDOUT_FD STDERR_FD [MAX_SIZE MAX_FILES]
+ * With MAX_SIZE > 0 the log rotates as Docker's json-file driver does (see log_rotate below).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,6 +31,10 @@ struct stream {
 };
 
 static int log_fd = -1;
+static const char *log_path;
+static long long log_size;     /* bytes in the current log file */
+static long long log_max_size; /* 0: never rotate */
+static int log_max_files = 1;
 
 static void write_all(int fd, const char *data, size_t length) {
   while (length > 0) {
@@ -57,6 +63,35 @@ static size_t utf8_length(const unsigned char *s, size_t n) {
   }
   if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
   return length;
+}
+
+/*
+ * Before a line that would take the file past the maximum size: LOG.1 becomes LOG.2 and so on (the oldest beyond
+ * MAX_FILES goes), LOG becomes LOG.1, and a new LOG starts, as ContainerLogWriter does. Readers following the old
+ * file keep their descriptor, read it to its end, and then move on to the next file.
+ */
+static void log_rotate(size_t next) {
+  if (log_max_size <= 0 || log_size == 0 || log_size + (long long)next <= log_max_size) return;
+  char from[4096];
+  char to[4096];
+  if (log_max_files <= 1) {
+    unlink(log_path);
+  } else {
+    snprintf(to, sizeof to, "%s.%d", log_path, log_max_files - 1);
+    unlink(to);
+    for (int i = log_max_files - 2; i >= 1; i--) {
+      snprintf(from, sizeof from, "%s.%d", log_path, i);
+      snprintf(to, sizeof to, "%s.%d", log_path, i + 1);
+      rename(from, to);
+    }
+    snprintf(to, sizeof to, "%s.1", log_path);
+    rename(log_path, to);
+  }
+  int fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+  if (fd < 0) return; /* keep writing the old file rather than lose lines */
+  close(log_fd);
+  log_fd = fd;
+  log_size = 0;
 }
 
 /* Writes {"log":"...","stream":"...","time":"..."} with the text JSON-escaped; invalid UTF-8 becomes U+FFFD, as .NET decodes it. */
@@ -95,7 +130,9 @@ static void emit(const char *stream, const char *text, size_t length) {
   gmtime_r(&now.tv_sec, &utc);
   o += (size_t)snprintf(out + o, sizeof out - o, "\",\"stream\":\"%s\",\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%07ldZ\"}\n", stream,
                         utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, now.tv_nsec / 100);
+  log_rotate(o);
   write_all(log_fd, out, o);
+  log_size += (long long)o;
 }
 
 /* Emits every complete line; a partial line that fills the buffer is emitted as it is, as ContainerLogWriter does. */
@@ -129,22 +166,39 @@ static int pump(struct stream *s) {
   return 1;
 }
 
+/*
+ * Writes the exit code into EXIT_FILE.tmp, which the engine preallocated (so a full disk cannot refuse it; hence no
+ * O_TRUNC, which would free its space), then renames it into place. When it still does not fit, the container
+ * directory's space reserve (.reserve) is given back and the write tried again: the exit code must not be lost.
+ */
+static int write_exit(const char *temporary, const char *text, size_t length) {
+  int fd = open(temporary, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return -1;
+  ssize_t n = pwrite(fd, text, length, 0);
+  int ok = n == (ssize_t)length && ftruncate(fd, (off_t)length) == 0 && fsync(fd) == 0;
+  close(fd);
+  return ok ? 0 : -1;
+}
+
 static void record_exit(const char *path, int code) {
   char temporary[4096];
+  char reserve[4096];
   char text[32];
   if (snprintf(temporary, sizeof temporary, "%s.tmp", path) >= (int)sizeof temporary) return;
-  int fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return;
   int length = snprintf(text, sizeof text, "%d\n", code);
-  write_all(fd, text, (size_t)length);
-  fsync(fd);
-  close(fd);
+  if (write_exit(temporary, text, (size_t)length) != 0) {
+    const char *slash = strrchr(path, '/');
+    int directory = slash ? (int)(slash - path) : 1;
+    snprintf(reserve, sizeof reserve, "%.*s/.reserve", directory, slash ? path : ".");
+    unlink(reserve);
+    if (write_exit(temporary, text, (size_t)length) != 0) return;
+  }
   rename(temporary, path);
 }
 
 int main(int argc, char **argv) {
-  if (argc != 5) {
-    fprintf(stderr, "usage: containers-monitor LOG_FILE EXIT_FILE STDOUT_FD STDERR_FD\n");
+  if (argc != 5 && argc != 7) {
+    fprintf(stderr, "usage: containers-monitor LOG_FILE EXIT_FILE STDOUT_FD STDERR_FD [MAX_SIZE MAX_FILES]\n");
     return 2;
   }
 
@@ -160,7 +214,14 @@ int main(int argc, char **argv) {
     dup2(null, 2);
   }
 
-  log_fd = open(argv[1], O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+  log_path = argv[1];
+  log_fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+  struct stat existing;
+  if (log_fd >= 0 && fstat(log_fd, &existing) == 0) log_size = existing.st_size;
+  if (argc == 7) {
+    log_max_size = atoll(argv[5]);
+    log_max_files = atoi(argv[6]) > 0 ? atoi(argv[6]) : 1;
+  }
   static struct stream streams[2];
   streams[0].fd = atoi(argv[3]);
   streams[0].name = "stdout";

@@ -52,7 +52,8 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
 
         // The container's parent-death signal now follows the monitor: if the monitor is killed, so is the container.
         var plan = SpawnPlanBuilder.Build(spec, executable, new StdioFds(stdin.Fd, stdout.WriteFd, stderr.WriteFd), seccomp);
-        string[] arguments = ["containers-monitor", output.LogPath, output.ExitPath, Invariant(stdout.ReadFd), Invariant(stderr.ReadFd)];
+        var rotation = output.Rotation ?? LogRotation.Default;
+        string[] arguments = ["containers-monitor", output.LogPath, output.ExitPath, Invariant(stdout.ReadFd), Invariant(stderr.ReadFd), rotation.MaxSize.ToString(System.Globalization.CultureInfo.InvariantCulture), Invariant(rotation.MaxFiles)];
         var monitorPid = await Spawner.RunAsync(() =>
         {
             using var buffer = new NativePlanBuffer(plan, sync.ReadFd, report.WriteFd, start.ReadFd);

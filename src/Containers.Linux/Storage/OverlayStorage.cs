@@ -319,30 +319,7 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
             }
         }
 
-        var snapshots = Path.Combine(Root, "snapshots");
-        foreach (var directory in Directory.Exists(snapshots) ? Directory.EnumerateDirectories(snapshots) : [])
-        {
-            var name = Path.GetFileName(directory);
-            var orphan = name.StartsWith("ctr-", StringComparison.Ordinal) && !File.Exists(Path.Combine(layout.Containers, name[4..], "container.json"));
-            if (orphan || name.Contains(".tmp-", StringComparison.Ordinal))
-            {
-                Directory.Delete(directory, recursive: true);
-                removed++;
-            }
-        }
-
-        var containers = Path.Combine(Root, "containers");
-        foreach (var directory in Directory.Exists(containers) ? Directory.EnumerateDirectories(containers) : [])
-        {
-            if (!File.Exists(Path.Combine(layout.Containers, Path.GetFileName(directory), "container.json")))
-            {
-                OverlayMount.Unmount(Path.Combine(directory, "merged"));
-                Directory.Delete(directory, recursive: true);
-                removed++;
-            }
-        }
-
-        return removed;
+        return removed + ContainerLeftovers.Reclaim(layout, Root);
     }
 
     public Task<long> PruneAsync(IReadOnlySet<Digest> keep, CancellationToken cancellationToken = default) =>

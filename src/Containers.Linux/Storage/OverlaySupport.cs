@@ -7,7 +7,8 @@ internal static class OverlaySupport
 {
     public static bool IsSupported(StoreLayout layout)
     {
-        var probe = Path.Combine(layout.Storage, "overlay", "probe-" + Environment.ProcessId);
+        // Unique per engine, not per process: engines in one process probe at once, and one must not unmount or delete the other's.
+        var probe = Path.Combine(layout.Storage, "overlay", "probe-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8]);
         RemoveProbesOfDeadProcesses(Path.GetDirectoryName(probe)!);
         try
         {
@@ -37,7 +38,7 @@ internal static class OverlaySupport
     {
         foreach (var stale in Directory.Exists(overlay) ? Directory.EnumerateDirectories(overlay, "probe-*") : [])
         {
-            if (int.TryParse(Path.GetFileName(stale)["probe-".Length..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
+            if (int.TryParse(Path.GetFileName(stale)["probe-".Length..].Split('-')[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
                 && pid != Environment.ProcessId && !Directory.Exists("/proc/" + pid.ToString(System.Globalization.CultureInfo.InvariantCulture)))
             {
                 try

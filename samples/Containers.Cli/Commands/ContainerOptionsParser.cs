@@ -42,6 +42,7 @@ internal static class ContainerOptionsParser
         OptionSpec.Flag("interactive", 'i', "Keep STDIN open even if not attached"),
         OptionSpec.Flag("rm", null, "Automatically remove the container when it exits"),
         .. VolumeOptions.Options,
+        .. HealthCheckCommands.Options,
     ];
 
     /// <summary>Reads the image (first positional) and the command (the rest) with the flags.</summary>
@@ -87,6 +88,8 @@ internal static class ContainerOptionsParser
             OpenStdin = args.Flag("interactive"),
             AutoRemove = args.Flag("rm"),
             Mounts = VolumeOptions.Parse(args),
+            HealthCheck = HealthCheckCommands.Parse(args),
+            NoHealthCheck = args.Flag("no-healthcheck"),
         };
     }
 }

@@ -134,4 +134,13 @@ public sealed record ContainerCreateOptions
 
     /// <summary>Gets the cgroup namespace mode: <c>private</c> (the default: the container sees its own cgroup as <c>/</c>) or <c>host</c>.</summary>
     public string? CgroupNamespace { get; init; }
+
+    /// <summary>
+    /// Gets the health check, overriding the image's <c>HEALTHCHECK</c> field by field (<c>--health-cmd</c>,
+    /// <c>--health-interval</c>, ...); null keeps the image's.
+    /// </summary>
+    public HealthCheckConfig? HealthCheck { get; init; }
+
+    /// <summary>Gets a value indicating whether the image's health check is disabled (<c>--no-healthcheck</c>).</summary>
+    public bool NoHealthCheck { get; init; }
 }

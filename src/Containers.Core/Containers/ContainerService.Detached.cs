@@ -17,7 +17,7 @@ internal sealed partial class ContainerService
     {
         var id = record.Id;
         File.Delete(ClaimPath(ExitPath(id)));
-        var output = new DetachedOutput(_store.LogPath(id), ExitPath(id), record.Options.OpenStdin ? StdinPath(id) : null);
+        var output = new DetachedOutput(_store.LogPath(id), ExitPath(id), record.Options.OpenStdin ? StdinPath(id) : null) { HealthCheck = DetachedHealth(record, spec) };
         var process = await _runtime.CreateDetachedAsync(id, spec, output, cancellationToken).ConfigureAwait(false);
         await using (process.ConfigureAwait(false))
         {

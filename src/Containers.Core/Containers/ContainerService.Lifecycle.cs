@@ -33,6 +33,7 @@ internal sealed partial class ContainerService
         try
         {
             var spec = await WriteSpecAsync(record, image, rootfs, cancellationToken).ConfigureAwait(false);
+            ResetHealth(id);
             if (record.Options.Detached)
             {
                 await StartDetachedLockedAsync(record, state, spec, cancellationToken).ConfigureAwait(false);
@@ -46,8 +47,10 @@ internal sealed partial class ContainerService
             var running = new RunningContainer(process, log, pumps);
             _running[id] = running;
             await process.StartAsync(cancellationToken).ConfigureAwait(false);
-            await _store.WriteStateAsync(id, Started(state, process.Pid, process.StartTime, Environment.ProcessId), cancellationToken).ConfigureAwait(false);
+            var started = Started(state, process.Pid, process.StartTime, Environment.ProcessId);
+            await _store.WriteStateAsync(id, started, cancellationToken).ConfigureAwait(false);
             _ = MonitorAsync(record, running);
+            StartHealthChecks(record, running, spec, started);
         }
         catch (Exception e)
         {

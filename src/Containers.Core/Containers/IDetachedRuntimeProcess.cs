@@ -30,4 +30,8 @@ public interface IDetachedRuntimeProcess : IAsyncDisposable
 /// A FIFO the runtime creates and the container reads as its standard input, which any process may open for writing
 /// (<c>attach</c>); it never reaches end of file, as Docker's <c>-d -i</c>. Null for <c>/dev/null</c>.
 /// </param>
-public sealed record DetachedOutput(string LogPath, string ExitPath, string? StdinPath = null);
+public sealed record DetachedOutput(string LogPath, string ExitPath, string? StdinPath = null)
+{
+    /// <summary>Gets the health check the monitor runs while the container runs, or null for none.</summary>
+    public DetachedHealthCheck? HealthCheck { get; init; }
+}

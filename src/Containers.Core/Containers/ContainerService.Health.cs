@@ -60,6 +60,11 @@ internal sealed partial class ContainerService
                     var inStartPeriod = health == HealthStatus.Starting && DateTimeOffset.UtcNow - startedAt < check.StartPeriod;
                     await Task.Delay(inStartPeriod ? check.StartInterval!.Value : check.Interval!.Value, stop.Token).ConfigureAwait(false);
                     var result = await RunCheckOnceAsync(record, spec, state, check, stop.Token).ConfigureAwait(false);
+                    if (stop.IsCancellationRequested)
+                    {
+                        break; // the container exited during the check: its failure says nothing about its health
+                    }
+
                     await HealthLog.AppendAsync(HealthPath(record.Id), result, CancellationToken.None).ConfigureAwait(false);
                     health = HealthOf(record, state)?.Status ?? HealthStatus.None;
                 }
@@ -110,8 +115,9 @@ internal sealed partial class ContainerService
                 Process = HealthProcess(record, spec),
             }, cancellationToken).ConfigureAwait(false);
         }
-        catch (ContainerCommandException e)
+        catch (ContainersException e) when (e is ContainerCommandException or ContainerStartException)
         {
+            // Docker records a check that could not start as a failure (-1) with the error as its output.
             return new HealthCheckResult { Start = start, End = DateTimeOffset.UtcNow, ExitCode = -1, Output = e.Message };
         }
 

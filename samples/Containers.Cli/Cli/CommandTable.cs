@@ -10,6 +10,7 @@ internal static class CommandTable
         .. ContainerCommands.All,
         .. ContainerQueryCommands.All,
         .. ExecCommands.All,
+        .. HealthCheckCommands.All,
         .. ImageCommands.All,
         .. ArchiveCommands.All,
         .. StorageCommands.All,

@@ -44,6 +44,7 @@ internal static class ContainerOptionsParser
         OptionSpec.Flag("interactive", 'i', "Keep STDIN open even if not attached"),
         OptionSpec.Flag("rm", null, "Automatically remove the container when it exits"),
         .. VolumeOptions.Options,
+        .. HealthCheckCommands.Options,
     ];
 
     /// <summary>Reads the image (first positional) and the command (the rest) with the flags.</summary>
@@ -91,6 +92,8 @@ internal static class ContainerOptionsParser
             AutoRemove = args.Flag("rm"),
             Mounts = VolumeOptions.Parse(args),
             LogOptions = args.Values("log-opt").Select(o => o.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : string.Empty),
+            HealthCheck = HealthCheckCommands.Parse(args),
+            NoHealthCheck = args.Flag("no-healthcheck"),
         };
     }
 }

@@ -208,6 +208,7 @@ internal static class ContainerQueryCommands
             Error = container.State.Error ?? string.Empty,
             container.State.StartedAt,
             container.State.FinishedAt,
+            Health = HealthCheckCommands.Describe(container.Health),
         },
         Image = container.ImageId.ToString(),
         Name = "/" + container.Name,
@@ -223,6 +224,7 @@ internal static class ContainerQueryCommands
             WorkingDir = container.Spec?.Process?.Cwd,
             Entrypoint = container.Options.Entrypoint,
             Labels = container.Labels,
+            Healthcheck = HealthCheckCommands.Describe(container.HealthCheck),
         },
         HostConfig = new
         {

@@ -31,8 +31,9 @@ internal static class ImportChanges
                 "ENV" => config with { Env = MergeEnv(config.Env, Pairs(rest, "ENV")) },
                 "LABEL" => config with { Labels = Merge(config.Labels, Pairs(rest, "LABEL")) },
                 "EXPOSE" => config with { ExposedPorts = AddKeys(config.ExposedPorts, rest.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Contains('/', StringComparison.Ordinal) ? p : p + "/tcp")) },
+                "HEALTHCHECK" => config with { Healthcheck = HealthCheckInstruction.Parse(rest, JsonArray) },
                 "VOLUME" => config with { Volumes = AddKeys(config.Volumes, rest.StartsWith('[') ? JsonArray(rest) : rest.Split(' ', StringSplitOptions.RemoveEmptyEntries)) },
-                _ => throw new FormatException($"change '{keyword}' is not supported; use CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME or WORKDIR"),
+                _ => throw new FormatException($"change '{keyword}' is not supported; use CMD, ENTRYPOINT, ENV, EXPOSE, HEALTHCHECK, LABEL, STOPSIGNAL, USER, VOLUME or WORKDIR"),
             };
         }
 

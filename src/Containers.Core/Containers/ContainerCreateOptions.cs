@@ -144,4 +144,13 @@ public sealed record ContainerCreateOptions
     /// The default is <see cref="LogRotation.Default"/>: 20 MB per file, 5 files, as Docker's <c>local</c> driver.
     /// </summary>
     public IReadOnlyDictionary<string, string> LogOptions { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Gets the health check, overriding the image's <c>HEALTHCHECK</c> field by field (<c>--health-cmd</c>,
+    /// <c>--health-interval</c>, ...); null keeps the image's.
+    /// </summary>
+    public HealthCheckConfig? HealthCheck { get; init; }
+
+    /// <summary>Gets a value indicating whether the image's health check is disabled (<c>--no-healthcheck</c>).</summary>
+    public bool NoHealthCheck { get; init; }
 }

@@ -38,4 +38,10 @@ public sealed record ContainerDetails
 
     /// <summary>Gets the runtime specification it last started with, if it started.</summary>
     public RuntimeSpec? Spec { get; init; }
+
+    /// <summary>Gets its health (Docker's <c>State.Health</c>), or null when it has no health check or never started.</summary>
+    public ContainerHealth? Health { get; init; }
+
+    /// <summary>Gets the effective health check (the image's and the options' merged, defaults applied), or null for none.</summary>
+    public HealthCheckConfig? HealthCheck { get; init; }
 }

@@ -34,4 +34,12 @@ internal sealed record ContainerRecord
 
     [JsonPropertyName("labels")]
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Gets the effective health check (image and options merged, defaults applied), or null for none.</summary>
+    [JsonPropertyName("healthCheck")]
+    public HealthCheckConfig? HealthCheck { get; init; }
+
+    /// <summary>Gets the program and arguments each health check runs.</summary>
+    [JsonPropertyName("healthCommand")]
+    public IReadOnlyList<string>? HealthCommand { get; init; }
 }

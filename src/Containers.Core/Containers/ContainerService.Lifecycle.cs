@@ -34,6 +34,7 @@ internal sealed partial class ContainerService
         {
             var rootfs = await _rootfs.MountAsync(id, image, cancellationToken).ConfigureAwait(false);
             var spec = await WriteSpecAsync(record, image, rootfs, cancellationToken).ConfigureAwait(false);
+            ResetHealth(id);
             if (record.Options.Detached)
             {
                 await StartDetachedLockedAsync(record, state, spec, cancellationToken).ConfigureAwait(false);
@@ -49,10 +50,12 @@ internal sealed partial class ContainerService
             var running = new RunningContainer(process, log, pumps);
             _running[id] = running;
             await process.StartAsync(cancellationToken).ConfigureAwait(false);
-            await _store.WriteStateAsync(id, Started(state, process.Pid, process.StartTime, Environment.ProcessId), cancellationToken).ConfigureAwait(false);
+            var started = Started(state, process.Pid, process.StartTime, Environment.ProcessId);
+            await _store.WriteStateAsync(id, started, cancellationToken).ConfigureAwait(false);
             LogStarted(_logger, id, process.Pid);
             Intents.End(id, ContainerOperation.Start);
             _ = MonitorAsync(record, running);
+            StartHealthChecks(record, running, spec, started);
         }
         catch (Exception e)
         {

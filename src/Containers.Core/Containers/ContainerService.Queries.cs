@@ -28,6 +28,7 @@ internal sealed partial class ContainerService
                     Created = record.Created,
                     State = state,
                     Labels = record.Labels,
+                    Health = HealthOf(record, state),
                 });
             }
         }

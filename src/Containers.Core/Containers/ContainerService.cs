@@ -53,6 +53,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         var args = CommandResolver.Arguments(image.Configuration.Config, options.Entrypoint, options.Command);
         ValidateEarly(options);
         options = ContainerOptionsValidator.Validate(options, args, HostLimits.Current);
+        var healthCheck = HealthCheckResolver.Resolve(image.Configuration.Config?.Healthcheck, options);
         await _networks.ValidateAsync(options, cancellationToken).ConfigureAwait(false);
         var labels = new Dictionary<string, string>(image.Configuration.Config?.Labels ?? new Dictionary<string, string>());
         foreach (var (key, value) in options.Labels)
@@ -89,6 +90,8 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
                 Args = args,
                 Options = options with { Name = name, Mounts = mounts },
                 Labels = labels,
+                HealthCheck = healthCheck,
+                HealthCommand = healthCheck is null ? null : HealthCheckResolver.Command(healthCheck, image.Configuration.Config?.Shell),
             };
             Directory.CreateDirectory(_store.DirectoryOf(id));
             await Intents.BeginAsync(id, ContainerOperation.Create, cancellationToken).ConfigureAwait(false);
@@ -259,6 +262,8 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         State = state,
         LogPath = _store.LogPath(record.Id),
         Spec = spec,
+        Health = HealthOf(record, state),
+        HealthCheck = record.HealthCheck,
     };
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Created container {Id} ({Name}) from {Image}")]

@@ -24,6 +24,9 @@ public sealed record ContainerSummary
     /// <summary>Gets its labels.</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Gets the status as docker prints it: <c>Up 5 seconds</c>, <c>Exited (0) 2 minutes ago</c>, <c>Created</c>.</summary>
-    public string Status => ContainerStatusText.Describe(State);
+    /// <summary>Gets the status as docker prints it: <c>Up 5 seconds</c>, <c>Up 1 minute (healthy)</c>, <c>Exited (0) 2 minutes ago</c>, <c>Created</c>.</summary>
+    public string Status => ContainerStatusText.Describe(State, Health?.Status ?? HealthStatus.None);
+
+    /// <summary>Gets its health, or null when it has no health check or never started.</summary>
+    public ContainerHealth? Health { get; init; }
 }

@@ -83,6 +83,14 @@ public interface IContainerService
     Task<ContainerExecution> StartExecAsync(string nameOrId, ExecOptions options, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Runs the container's health check once, now (as the timer would), records the result in its health log and
+    /// returns it; <see cref="HealthCheckResult.ExitCode"/> 0 means healthy.
+    /// </summary>
+    /// <exception cref="InvalidContainerConfigurationException">The container has no health check.</exception>
+    /// <exception cref="ContainerStateException">The container does not run.</exception>
+    Task<HealthCheckResult> RunHealthCheckAsync(string nameOrId, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Gets the standard input of a container started with stdin open: this process's pipe to a container it started,
     /// or, for a detached container, its input FIFO (any process may write; closing it does not end the container's input).
     /// Null otherwise.

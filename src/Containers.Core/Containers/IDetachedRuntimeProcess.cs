@@ -31,4 +31,8 @@ public interface IDetachedRuntimeProcess : IAsyncDisposable
 /// (<c>attach</c>); it never reaches end of file, as Docker's <c>-d -i</c>. Null for <c>/dev/null</c>.
 /// </param>
 /// <param name="Rotation">How the log rotates; <see cref="LogRotation.Default"/> when null.</param>
-public sealed record DetachedOutput(string LogPath, string ExitPath, string? StdinPath = null, LogRotation? Rotation = null);
+public sealed record DetachedOutput(string LogPath, string ExitPath, string? StdinPath = null, LogRotation? Rotation = null)
+{
+    /// <summary>Gets the health check the monitor runs while the container runs, or null for none.</summary>
+    public DetachedHealthCheck? HealthCheck { get; init; }
+}

@@ -16,6 +16,9 @@ internal interface ICgroupManager
     /// <summary>Moves a process into the cgroup.</summary>
     void AddProcess(string path, int pid);
 
+    /// <summary>Gets the files a process ID is written to to move it into the cgroup (one per hierarchy), for a program that does it without this class.</summary>
+    IReadOnlyList<string> ProcessFiles(string path);
+
     /// <summary>Freezes every process of the cgroup and waits until the kernel reports it frozen.</summary>
     Task FreezeAsync(string path, CancellationToken cancellationToken);
 

@@ -3,8 +3,9 @@
  * execs this program in the same process, so the container is its only child. It copies the container's stdout and
  * stderr into the log file as JSON lines (the format ContainerLogWriter writes and ContainerLogReader reads), waits
  * for the container, records its exit code in the exit file, and exits. No .NET runtime, so it stays small.
+ * With a health check plan it also runs the container's health checks on their timer (monitor_health.c).
  *
- * Usage: containers-monitor LOG_FILE EXIT_FILE STDOUT_FD STDERR_FD [MAX_SIZE MAX_FILES]
+ * Usage: containers-monitor LOG_FILE EXIT_FILE STDOUT_FD STDERR_FD [MAX_SIZE MAX_FILES [HEALTH_PLAN HEALTH_RESULTS]]
  * With MAX_SIZE > 0 the log rotates as Docker's json-file driver does (see log_rotate below).
  */
 #define _GNU_SOURCE
@@ -17,9 +18,12 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "monitor_health.h"
 
 #define LINE_MAX_BYTES (16 * 1024)
 
@@ -94,11 +98,9 @@ static void log_rotate(size_t next) {
   log_size = 0;
 }
 
-/* Writes {"log":"...","stream":"...","time":"..."} with the text JSON-escaped; invalid UTF-8 becomes U+FFFD, as .NET decodes it. */
-static void emit(const char *stream, const char *text, size_t length) {
-  static char out[LINE_MAX_BYTES * 6 + 256];
+/* JSON-escapes text into out (room for 6 bytes per input byte); invalid UTF-8 becomes U+FFFD, as .NET decodes it. */
+size_t json_escape(char *out, const char *text, size_t length) {
   size_t o = 0;
-  o += (size_t)snprintf(out, 16, "{\"log\":\"");
   for (size_t i = 0; i < length;) {
     unsigned char c = (unsigned char)text[i];
     if (c == '"' || c == '\\') {
@@ -123,13 +125,29 @@ static void emit(const char *stream, const char *text, size_t length) {
       }
     }
   }
+  return o;
+}
 
-  struct timespec now;
+/* Writes an RFC 3339 UTC time with 100 ns precision, as .NET round-trips it. */
+size_t format_time(char *out, size_t size, const struct timespec *when) {
   struct tm utc;
+  gmtime_r(&when->tv_sec, &utc);
+  int n = snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%07ldZ", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour,
+                   utc.tm_min, utc.tm_sec, when->tv_nsec / 100);
+  return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+}
+
+/* Writes {"log":"...","stream":"...","time":"..."} with the text JSON-escaped. */
+static void emit(const char *stream, const char *text, size_t length) {
+  static char out[LINE_MAX_BYTES * 6 + 256];
+  size_t o = 0;
+  o += (size_t)snprintf(out, 16, "{\"log\":\"");
+  o += json_escape(out + o, text, length);
+  struct timespec now;
   clock_gettime(CLOCK_REALTIME, &now);
-  gmtime_r(&now.tv_sec, &utc);
-  o += (size_t)snprintf(out + o, sizeof out - o, "\",\"stream\":\"%s\",\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%07ldZ\"}\n", stream,
-                        utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, now.tv_nsec / 100);
+  o += (size_t)snprintf(out + o, sizeof out - o, "\",\"stream\":\"%s\",\"time\":\"", stream);
+  o += format_time(out + o, sizeof out - o, &now);
+  o += (size_t)snprintf(out + o, sizeof out - o, "\"}\n");
   log_rotate(o);
   write_all(log_fd, out, o);
   log_size += (long long)o;
@@ -180,6 +198,10 @@ static int write_exit(const char *temporary, const char *text, size_t length) {
   return ok ? 0 : -1;
 }
 
+static int exit_code_of(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 255;
+}
+
 static void record_exit(const char *path, int code) {
   char temporary[4096];
   char reserve[4096];
@@ -197,8 +219,8 @@ static void record_exit(const char *path, int code) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 5 && argc != 7) {
-    fprintf(stderr, "usage: containers-monitor LOG_FILE EXIT_FILE STDOUT_FD STDERR_FD [MAX_SIZE MAX_FILES]\n");
+  if (argc != 5 && argc != 7 && argc != 9) {
+    fprintf(stderr, "usage: containers-monitor LOG_FILE EXIT_FILE STDOUT_FD STDERR_FD [MAX_SIZE MAX_FILES [HEALTH_PLAN HEALTH_RESULTS]]\n");
     return 2;
   }
 
@@ -218,7 +240,7 @@ int main(int argc, char **argv) {
   log_fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
   struct stat existing;
   if (log_fd >= 0 && fstat(log_fd, &existing) == 0) log_size = existing.st_size;
-  if (argc == 7) {
+  if (argc >= 7) {
     log_max_size = atoll(argv[5]);
     log_max_files = atoi(argv[6]) > 0 ? atoi(argv[6]) : 1;
   }
@@ -228,15 +250,31 @@ int main(int argc, char **argv) {
   streams[1].fd = atoi(argv[4]);
   streams[1].name = "stderr";
 
+  /* Health checks need the loop to wake on their timer and on every child's exit, not only on output. */
+  int checking = argc == 9 && health_load(argv[7], argv[8]) == 0;
+  int child_fd = -1;
+  if (checking) {
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, NULL);
+    child_fd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+    checking = child_fd >= 0;
+  }
+
+  int status = 0;
+  int code = 255;
+  int container_exited = 0;
   int open_streams = 2;
-  while (open_streams > 0) {
-    struct pollfd fds[2];
-    for (int i = 0; i < 2; i++) {
-      fds[i].fd = streams[i].fd;
+  while (open_streams > 0 || (checking && !container_exited)) {
+    struct pollfd fds[4];
+    int watched[4] = {streams[0].fd, streams[1].fd, checking ? health_fd() : -1, child_fd};
+    for (int i = 0; i < 4; i++) {
+      fds[i].fd = watched[i];
       fds[i].events = POLLIN;
       fds[i].revents = 0;
     }
-    if (poll(fds, 2, -1) < 0) {
+    if (poll(fds, 4, checking ? health_poll_timeout() : -1) < 0) {
       if (errno == EINTR) continue;
       break;
     }
@@ -247,14 +285,29 @@ int main(int argc, char **argv) {
         open_streams--;
       }
     }
+    if (fds[2].revents) health_read();
+    if (fds[3].revents) {
+      struct signalfd_siginfo info;
+      while (read(child_fd, &info, sizeof info) > 0) {}
+      pid_t pid;
+      while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        if (!health_child_exited(pid, status)) {
+          code = exit_code_of(status);
+          container_exited = 1;
+        }
+      }
+    }
+    if (checking && container_exited) {
+      health_stop(); /* its pid namespace is gone with the container; this reaps it */
+      checking = 0;
+    }
+    if (checking) health_tick();
   }
 
-  /* The container is this process's only child. */
-  int status = 0;
-  int code = 255;
+  /* Without checks the container is this process's only child. */
   pid_t pid;
-  while ((pid = waitpid(-1, &status, 0)) > 0 || (pid < 0 && errno == EINTR)) {
-    if (pid > 0) code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 255;
+  while (!container_exited && ((pid = waitpid(-1, &status, 0)) > 0 || (pid < 0 && errno == EINTR))) {
+    if (pid > 0) code = exit_code_of(status);
   }
   record_exit(argv[2], code);
   return 0;

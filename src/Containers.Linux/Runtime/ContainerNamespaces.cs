@@ -28,6 +28,25 @@ internal sealed class ContainerNamespaces : IDisposable
     /// <summary>Gets the pid namespace descriptor the spawning thread enters before cloning, or 0.</summary>
     public int PidNamespaceFd { get; private set; }
 
+    /// <summary>
+    /// Lists the namespaces an exec into a container of <paramref name="spec"/> joins, in order, as (<c>/proc/PID/ns</c>
+    /// file, CLONE_NEW* type), the pid namespace last: for a program that opens them itself once the container runs.
+    /// </summary>
+    public static IReadOnlyList<(string File, int Flag)> Planned(RuntimeSpec spec)
+    {
+        var types = spec.Linux?.Namespaces?.Select(n => n.Type).ToHashSet(StringComparer.Ordinal) ?? [];
+        var planned = Order.Where(o => types.Contains(o.Type)).Select(o => (o.File, o.Flag)).ToList();
+        if (types.Contains("pid"))
+        {
+            planned.Add(("pid", PidFlag));
+        }
+
+        return planned;
+    }
+
+    /// <summary>CLONE_NEWPID.</summary>
+    public const int PidFlag = 0x20000000;
+
     /// <summary>Opens the namespaces of <paramref name="pid"/> that differ from this process's own.</summary>
     /// <exception cref="ContainerStartException">The container's process is gone.</exception>
     public static ContainerNamespaces Open(int pid, RuntimeSpec spec)

@@ -40,6 +40,13 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
     {
         ArgumentNullException.ThrowIfNull(output);
         var monitorProgram = MonitorProgram.Locate();
+
+        // Written before anything is created, so a failure here leaves nothing behind.
+        if (output.HealthCheck is { } health)
+        {
+            await HealthCheckPlan.WriteAsync(health, spec, spec.Linux?.CgroupsPath is { } cgroup ? cgroups.ProcessFiles(cgroup) : [], cancellationToken).ConfigureAwait(false);
+        }
+
         var (executable, seccomp, cgroupsPath) = await PrepareAsync(spec).ConfigureAwait(false);
         using var sync = Pipe.Create();
         var report = Pipe.Create();
@@ -53,7 +60,12 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
         // The container's parent-death signal now follows the monitor: if the monitor is killed, so is the container.
         var plan = SpawnPlanBuilder.Build(spec, executable, new StdioFds(stdin.Fd, stdout.WriteFd, stderr.WriteFd), seccomp);
         var rotation = output.Rotation ?? LogRotation.Default;
-        string[] arguments = ["containers-monitor", output.LogPath, output.ExitPath, Invariant(stdout.ReadFd), Invariant(stderr.ReadFd), rotation.MaxSize.ToString(System.Globalization.CultureInfo.InvariantCulture), Invariant(rotation.MaxFiles)];
+        List<string> arguments = ["containers-monitor", output.LogPath, output.ExitPath, Invariant(stdout.ReadFd), Invariant(stderr.ReadFd), rotation.MaxSize.ToString(System.Globalization.CultureInfo.InvariantCulture), Invariant(rotation.MaxFiles)];
+        if (output.HealthCheck is { } check)
+        {
+            arguments.AddRange([check.PlanPath, check.ResultsPath]);
+        }
+
         var monitorPid = await Spawner.RunAsync(() =>
         {
             using var buffer = new NativePlanBuffer(plan, sync.ReadFd, report.WriteFd, start.ReadFd);

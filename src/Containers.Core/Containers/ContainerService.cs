@@ -18,9 +18,11 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
     private readonly Networks.NetworkService _networks;
     private readonly ConcurrentDictionary<string, RunningContainer> _running = new();
     private readonly ConcurrentDictionary<string, int> _removedExitCodes = new();
+    private readonly IReadOnlyList<IArchiveExtractor> _extractors;
 
-    public ContainerService(ContainerStore store, IImageService images, IContainerRuntime runtime, IContainerRootfs rootfs, Content.IContentStore content, StoreLayout layout, Networks.NetworkService networks, ILogger<ContainerService> logger, Volumes.ContainerVolumes volumes)
+    public ContainerService(ContainerStore store, IImageService images, IContainerRuntime runtime, IContainerRootfs rootfs, Content.IContentStore content, StoreLayout layout, Networks.NetworkService networks, ILogger<ContainerService> logger, Volumes.ContainerVolumes volumes, IEnumerable<IArchiveExtractor> extractors)
     {
+        _extractors = extractors.ToList();
         _volumes = volumes;
         _networks = networks;
         _content = content;

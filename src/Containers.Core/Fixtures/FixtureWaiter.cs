@@ -64,18 +64,25 @@ internal static class FixtureWaiter
         {
             return false;
         }
-        catch (ContainerStateException)
-        {
-            return false; // it stopped between the inspect and the check
-        }
         catch (TimeoutException late)
         {
             throw await FailAsync(context, context.Pending ?? strategy, null, late).ConfigureAwait(false);
         }
-        catch (ContainersException e) when (e is not ContainerWaitException)
+        catch (ContainerCommandException e)
         {
-            // A check that cannot run at all (its program is not in the image) will not succeed later.
-            throw await FailAsync(context, strategy, null, e).ConfigureAwait(false);
+            // A check whose program is not in the image will not succeed later (unless the failure was the container exiting).
+            if ((await context.Engine.Containers.InspectAsync(context.Container.Id, CancellationToken.None).ConfigureAwait(false)).State.IsRunning)
+            {
+                throw await FailAsync(context, strategy, null, e).ConfigureAwait(false);
+            }
+
+            return false;
+        }
+        catch (ContainersException)
+        {
+            // Most likely the container is exiting under the check (an exec into a dying container); the next round,
+            // woken by the exit, reports it, and a lasting failure ends in the timeout.
+            return false;
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 
 namespace Containers.Fixtures;
@@ -26,5 +27,13 @@ public sealed class PostgreSqlContainer : FixtureContainer
     public int Port => GetMappedPort(PostgreSqlBuilder.Port);
 
     /// <summary>Gets an ADO.NET connection string (the keywords Npgsql reads): <c>Host=127.0.0.1;Port=...;Database=...;Username=...;Password=...</c>.</summary>
-    public string ConnectionString => string.Create(CultureInfo.InvariantCulture, $"Host={Host};Port={Port};Database={Database};Username={Username};Password={Password}");
+    /// <remarks>Values are quoted as connection strings need, so a password may hold <c>;</c> or quotes.</remarks>
+    public string ConnectionString => new DbConnectionStringBuilder
+    {
+        ["Host"] = Host,
+        ["Port"] = Port.ToString(CultureInfo.InvariantCulture),
+        ["Database"] = Database,
+        ["Username"] = Username,
+        ["Password"] = Password,
+    }.ConnectionString;
 }

@@ -40,3 +40,47 @@ if [ "${CONTAINERS_TEST_IMAGES:-1}" = 1 ] && [ ! -s "$debian_tar" ]; then
   mv "$staging/debian.tar" "$debian_tar"
   rm -rf "$staging"
 fi
+
+# A services image for the fixture tests: that Debian with postgresql and redis-server, and an entrypoint that follows
+# the official postgres image's conventions (test-images/docker-entrypoint.sh). Built once from the cached Debian tar
+# and this machine's Debian mirror, never pulled; rebuilt only when the entrypoint changes.
+services_tar=/var/cache/containers-tests/debian-services.tar
+entrypoint="$(dirname "$0")/test-images/docker-entrypoint.sh"
+services_stamp="v2-$(sha256sum "$entrypoint" | cut -c1-16)"   # bump v2 when the recipe below changes
+if [ "${CONTAINERS_TEST_IMAGES:-1}" = 1 ] && [ "$(cat "$services_tar.stamp" 2>/dev/null)" != "$services_stamp" ]; then
+  staging=$(mktemp -d /var/cache/containers-tests/services.XXXXXX)
+  rootfs="$staging/rootfs"
+  mkdir "$rootfs"
+  tar -C "$rootfs" --numeric-owner --xattrs -xf "$debian_tar"
+  # The Debian tar has its own device nodes; only /proc is mounted, and the removal never crosses into a mount.
+  cleanup_services() { umount "$rootfs/proc" 2>/dev/null || true; rm -rf --one-file-system "$staging"; }
+  trap cleanup_services EXIT
+  mount -t proc proc "$rootfs/proc"
+  cp /etc/resolv.conf "$rootfs/etc/resolv.conf"
+  printf '#!/bin/sh\nexit 101\n' > "$rootfs/usr/sbin/policy-rc.d"   # no service starts inside the chroot
+  chmod +x "$rootfs/usr/sbin/policy-rc.d"
+  chroot "$rootfs" /bin/sh -euc '
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends postgresql-common >/dev/null
+    # As the official image does: no cluster at install time; the entrypoint runs initdb on the first start.
+    sed -ri "s/#(create_main_cluster) .*$/\1 = false/" /etc/postgresql-common/createcluster.conf
+    apt-get install -y -qq --no-install-recommends postgresql redis-server >/dev/null
+    for f in /usr/lib/postgresql/*/bin/*; do ln -sf "$f" /usr/local/bin/; done
+    mkdir -p /var/lib/postgresql/data /var/run/postgresql /docker-entrypoint-initdb.d
+    chown postgres:postgres /var/lib/postgresql/data /var/run/postgresql
+    chmod 1777 /var/lib/postgresql/data
+    chmod 3777 /var/run/postgresql
+    apt-get clean
+    # Tests need neither the JIT (LLVM and z3 are 135 MB; postgres runs without its provider) nor docs and translations.
+    rm -rf /var/lib/apt/lists/* /usr/sbin/policy-rc.d /etc/resolv.conf /usr/share/doc/* /usr/share/man/* /usr/share/locale/* \
+      /usr/lib/postgresql/*/lib/llvmjit* /usr/lib/postgresql/*/lib/bitcode /usr/lib/*/libLLVM-* /usr/lib/*/libz3.so*
+  '
+  install -m 0755 "$entrypoint" "$rootfs/usr/local/bin/docker-entrypoint.sh"
+  umount "$rootfs/proc"
+  tar -C "$rootfs" --numeric-owner --xattrs -cf "$staging/services.tar" .
+  mv "$staging/services.tar" "$services_tar"
+  echo "$services_stamp" > "$services_tar.stamp"
+  cleanup_services
+  trap - EXIT
+fi

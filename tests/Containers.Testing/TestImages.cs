@@ -76,6 +76,41 @@ public static class TestImages
         }
     }
 
+    /// <summary>
+    /// Gets the Debian root filesystem with postgresql and redis-server that scripts/install-deps.sh builds and caches,
+    /// whose <c>/usr/local/bin/docker-entrypoint.sh</c> follows the official postgres image's conventions.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">install-deps.sh has not run on this machine.</exception>
+    public static string ServicesRootfsPath
+    {
+        get
+        {
+            const string path = "/var/cache/containers-tests/debian-services.tar";
+            return File.Exists(path) ? path : throw new FileNotFoundException("the services test image is missing: run scripts/install-deps.sh, which builds it from the Debian test image", path);
+        }
+    }
+
+    /// <summary>The <c>docker import --change</c> settings that make the services root filesystem a postgres image like the official one.</summary>
+    public static IReadOnlyList<string> PostgresChanges { get; } =
+    [
+        "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        "ENV PGDATA=/var/lib/postgresql/data",
+        "ENTRYPOINT [\"docker-entrypoint.sh\"]",
+        "CMD [\"postgres\"]",
+        "EXPOSE 5432",
+        "STOPSIGNAL SIGINT",
+    ];
+
+    /// <summary>The <c>docker import --change</c> settings that make the services root filesystem a redis image (protected mode off, as the official image).</summary>
+    public static IReadOnlyList<string> RedisChanges { get; } =
+    [
+        "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        "USER redis",
+        "WORKDIR /var/lib/redis",
+        "CMD [\"redis-server\", \"--protected-mode\", \"no\", \"--save\", \"\"]",
+        "EXPOSE 6379",
+    ];
+
     public static async Task<byte[]> BusyboxRootfsAsync(IReadOnlyDictionary<string, string>? extraFiles = null)
     {
         using var buffer = new MemoryStream();

@@ -20,10 +20,12 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
     private readonly ConcurrentDictionary<string, RunningContainer> _running = new();
     private readonly ConcurrentDictionary<string, int> _removedExitCodes = new();
     private readonly ImageUseLock _imageUse;
+    private readonly IReadOnlyList<IArchiveExtractor> _extractors;
 
-    public ContainerService(ContainerStore store, IImageService images, IContainerRuntime runtime, IContainerRootfs rootfs, Content.IContentStore content, StoreLayout layout, Networks.NetworkService networks, ILogger<ContainerService> logger, Volumes.ContainerVolumes volumes, IImageSource? imageSource = null)
+    public ContainerService(ContainerStore store, IImageService images, IContainerRuntime runtime, IContainerRootfs rootfs, Content.IContentStore content, StoreLayout layout, Networks.NetworkService networks, ILogger<ContainerService> logger, Volumes.ContainerVolumes volumes, IEnumerable<IArchiveExtractor> extractors, IImageSource? imageSource = null)
     {
         _imageSource = imageSource;
+        _extractors = extractors.ToList();
         _volumes = volumes;
         _imageUse = new ImageUseLock(layout);
         _networks = networks;

@@ -91,6 +91,16 @@ public interface IContainerService
     Task<HealthCheckResult> RunHealthCheckAsync(string nameOrId, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Copies files into a container, as <c>docker cp</c> does: the entries of <paramref name="archive"/> (an uncompressed
+    /// tar, with owners, modes and links) are written under <paramref name="path"/>, which is resolved inside the
+    /// container's root. Works on a created container (the files are there when it starts) and on a running one.
+    /// </summary>
+    /// <remarks>The files land in the container's own filesystem: a volume, bind or tmpfs mounted at the path hides them.</remarks>
+    /// <exception cref="ContainerNotFoundException">No container matches.</exception>
+    /// <exception cref="Storage.LayerApplyException">An entry is malformed or cannot be written.</exception>
+    Task CopyToAsync(string nameOrId, string path, Stream archive, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Gets the standard input of a container started with stdin open: this process's pipe to a container it started,
     /// or, for a detached container, its input FIFO (any process may write; closing it does not end the container's input).
     /// Null otherwise.

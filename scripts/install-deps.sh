@@ -2,7 +2,7 @@
 # Installs what the engine's tests and benchmarks use, from Debian's packages; safe to run again.
 set -euo pipefail
 
-packages=(attr libcap2-bin busybox-static skopeo umoci podman runc docker-registry debootstrap iptables nftables iproute2 hyperfine apache2-utils openssl gcc libc6-dev make)
+packages=(attr libcap2-bin busybox-static skopeo umoci podman buildah runc docker-registry debootstrap iptables nftables iproute2 hyperfine apache2-utils openssl gcc libc6-dev make)
 # The linux-arm64 natives of the Containers.Linux package (dotnet pack); readelf checks their glibc symbol versions.
 packages+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils)
 missing=()

@@ -66,4 +66,22 @@ public interface IImageService
     /// <summary>Writes images, with their names, to an OCI image layout directory, adding to what it holds.</summary>
     /// <exception cref="ImageNotFoundException">An image does not exist.</exception>
     Task SaveLayoutAsync(IReadOnlyList<string> images, string directory, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Builds an image from a Dockerfile and a context directory, as <c>docker build</c> does: <c>RUN</c> steps run in
+    /// containers of this engine, unchanged steps reuse their cached layers, and only the stages the target needs are built.
+    /// </summary>
+    /// <param name="contextDirectory">The directory whose files <c>COPY</c> and <c>ADD</c> take, less what its <c>.dockerignore</c> excludes.</param>
+    /// <param name="options">The tags, Dockerfile path, build arguments, target and cache settings.</param>
+    /// <param name="progress">Receives a report per step (and the output of <c>RUN</c> steps); may be null.</param>
+    /// <param name="cancellationToken">Cancels the build; a running step's container is removed.</param>
+    /// <returns>The built image, with the names from <see cref="Build.BuildOptions.Tags"/>.</returns>
+    /// <exception cref="Build.DockerfileSyntaxException">The Dockerfile is malformed; the message names the file, line and instruction.</exception>
+    /// <exception cref="Build.BuildStepFailedException">A <c>RUN</c> command exited with a non-zero status.</exception>
+    /// <exception cref="Build.BuildException">A source file, stage or base image is missing.</exception>
+    Task<ImageDetails> BuildAsync(string contextDirectory, Build.BuildOptions options, IProgress<Build.BuildProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Builds an image as <see cref="BuildAsync(string, Build.BuildOptions, IProgress{Build.BuildProgress}?, CancellationToken)"/> does, from a context sent as a tar stream.</summary>
+    /// <exception cref="Build.BuildException">The stream is not a tar archive, or the build cannot go on.</exception>
+    Task<ImageDetails> BuildAsync(Stream contextTar, Build.BuildOptions options, IProgress<Build.BuildProgress>? progress = null, CancellationToken cancellationToken = default);
 }

@@ -18,9 +18,11 @@ internal sealed partial class ImageService : IImageService
     private readonly IEnumerable<Storage.ILayerStore> _layerStores;
     private readonly ILogger _logger;
     private readonly ImageUseLock _useLock;
+    private readonly IServiceProvider _services;
 
-    public ImageService(OciLayoutContentStore content, IEnumerable<IImageUsageSource> usageSources, IEnumerable<Storage.ILayerStore> layerStores, ContainersOptions options, StoreLayout layout, ILogger<ImageService> logger)
+    public ImageService(OciLayoutContentStore content, IEnumerable<IImageUsageSource> usageSources, IEnumerable<Storage.ILayerStore> layerStores, ContainersOptions options, StoreLayout layout, ILogger<ImageService> logger, IServiceProvider services)
     {
+        _services = services;
         _content = content;
         _layerStores = layerStores;
         _usageSources = usageSources;

@@ -1,0 +1,16 @@
+using Containers.Containers;
+using Containers.Content;
+using Containers.Images;
+
+namespace Containers.Build;
+
+/// <summary>What a build uses from the engine: the content store, the image and container services, the root's directories.</summary>
+internal sealed record BuildServices(
+    OciLayoutContentStore Content,
+    IImageService Images,
+    Func<IContainerService> Containers,
+    Func<IContainerRootfs> Rootfs,
+    Func<IBaseImagePuller?> Puller,
+    string CacheDirectory,
+    string TempDirectory,
+    Platform Platform);

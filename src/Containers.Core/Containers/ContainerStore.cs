@@ -111,9 +111,6 @@ internal sealed class ContainerStore
     /// <summary>Takes the container's lock when it is free; <see langword="null"/> while another operation holds it.</summary>
     public FileLock? TryLock(string id) => FileLock.TryAcquire(_layout.Lock("container-" + id), exclusive: true);
 
-    /// <summary>Takes the container's lock when no other holder has it; null otherwise. Recovery uses it to leave alone what a live process is working on.</summary>
-    public FileLock? TryLock(string id) => FileLock.TryAcquire(_layout.Lock("container-" + id), exclusive: true);
-
     /// <summary>Takes the lock that keeps container names unique across processes.</summary>
     public Task<FileLock> LockNamesAsync(CancellationToken cancellationToken) =>
         FileLock.AcquireAsync(_layout.Lock("container-names"), exclusive: true, cancellationToken, _layout.LockTimeout);

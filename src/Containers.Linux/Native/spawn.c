@@ -322,6 +322,12 @@ static __attribute__((noreturn)) void child(const struct cn_plan *p) {
 static long clone_child(const struct cn_plan *plan) {
   int self = getpid();
   int self_fd = plan->pdeathsig > 0 ? (int)syscall(SYS_pidfd_open, self, 0) : -1;
+  if (self_fd >= 0 && self_fd < 3) {
+    /* A caller without stdio would hand out 0-2, which the child's stdio steps replace. */
+    int moved = fcntl(self_fd, F_DUPFD_CLOEXEC, 3);
+    close(self_fd);
+    self_fd = moved;
+  }
   long pid = syscall(SYS_clone, (unsigned long)(plan->clone_flags | SIGCHLD), NULL, NULL, NULL, NULL);
   if (pid == 0) {
     parent_pid = self;

@@ -48,13 +48,13 @@ public sealed class ExecTests : IDisposable
         var exec = await _cli.RunAsync("exec", "--process", ProcessFile("sh", "-c", "pwd; cat mark; cat /proc/1/cmdline | tr '\\0' ' '; grep CapEff /proc/self/status; exit 4"), id);
         exec.ExitCode.Should().Be(4, exec.Stderr);
         exec.Stdout.Should().Be("/tmp\ninside\nsleep 1000 CapEff:\t0000000000000020\n", "it sees the container's files and pid namespace and has only CAP_KILL");
-        var cgroup = await File.ReadAllTextAsync($"/sys/fs/cgroup/memory/containers-runtime/{id}/cgroup.procs");
+        var cgroup = await File.ReadAllTextAsync(Path.Combine(global::Containers.Testing.HostCgroups.Directory("memory", $"containers-runtime/{id}"), "cgroup.procs"));
         cgroup.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(1, "the exec'd process has exited; only the container's process is left");
 
         var detached = await _cli.RunAsync("exec", "--detach", "--pid-file", _scratch.Combine("exec.pid"), "--process", ProcessFile("sleep", "1000"), id);
         detached.ExitCode.Should().Be(0, detached.Stderr);
         var pid = int.Parse(await File.ReadAllTextAsync(_scratch.Combine("exec.pid")), System.Globalization.CultureInfo.InvariantCulture);
-        (await File.ReadAllTextAsync($"/sys/fs/cgroup/memory/containers-runtime/{id}/cgroup.procs")).Should().Contain(pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        (await File.ReadAllTextAsync(Path.Combine(global::Containers.Testing.HostCgroups.Directory("memory", $"containers-runtime/{id}"), "cgroup.procs"))).Should().Contain(pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         (await _cli.RunAsync("delete", "--force", id)).ExitCode.Should().Be(0);
         RuntimeBundle.CgroupExists(id).Should().BeFalse();

@@ -30,8 +30,8 @@ internal static class RuntimeBundle
     /// <summary>Returns a container ID no other test run uses.</summary>
     public static string NewId(string prefix) => $"ocirt-{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 
-    /// <summary>Tells whether the container's cgroup still exists in the memory hierarchy (our default parent on cgroup v1).</summary>
-    public static bool CgroupExists(string id) => Directory.Exists($"/sys/fs/cgroup/memory/containers-runtime/{id}");
+    /// <summary>Tells whether the container's cgroup still exists in the memory hierarchy (our default parent), on whichever cgroup version the host runs.</summary>
+    public static bool CgroupExists(string id) => Directory.Exists(global::Containers.Testing.HostCgroups.Directory("memory", $"containers-runtime/{id}"));
 
     /// <summary>Waits until <paramref name="condition"/> holds; fails after a generous limit rather than asserting a timing.</summary>
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)

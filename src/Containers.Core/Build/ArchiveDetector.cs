@@ -76,7 +76,15 @@ internal static class ArchiveDetector
                         await layer.DirectoryAsync(target, entry.Mode, uid, gid, modified, cancellationToken).ConfigureAwait(false);
                         break;
                     case TarEntryKind.RegularFile:
-                        await layer.FileAsync(target, entry.Data, entry.Mode, uid, gid, modified, cancellationToken).ConfigureAwait(false);
+                        // The tar writer needs the size up front, so the data goes through a seekable scratch file.
+                        var scratch = new FileStream(Path.Combine(Path.GetTempPath(), "containers-add-" + Guid.NewGuid().ToString("N")), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
+                        await using (scratch.ConfigureAwait(false))
+                        {
+                            await entry.Data.CopyToAsync(scratch, cancellationToken).ConfigureAwait(false);
+                            scratch.Position = 0;
+                            await layer.FileAsync(target, scratch, entry.Mode, uid, gid, modified, cancellationToken).ConfigureAwait(false);
+                        }
+
                         break;
                     case TarEntryKind.SymbolicLink:
                         await layer.SymbolicLinkAsync(target, entry.LinkName, uid, gid, modified, cancellationToken).ConfigureAwait(false);

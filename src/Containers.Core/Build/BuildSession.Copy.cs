@@ -251,7 +251,8 @@ internal sealed partial class BuildSession
                     byTarget[item.Target] = item;
                 }
 
-                // Missing parent directories are created as Docker does: 0755, owned by the --chown user when given.
+                // Missing directories are created 0755: those above the destination owned by root, the destination and
+                // what is below it by the --chown user, as buildah does.
                 var directories = new SortedSet<string>(StringComparer.Ordinal);
                 foreach (var target in byTarget.Keys.Append(destIsDirectory || byTarget.Values.Any(i => i.IsArchive) ? dest + "/x" : dest))
                 {
@@ -263,7 +264,8 @@ internal sealed partial class BuildSession
 
                 foreach (var directory in directories.Where(d => !index.Exists(d) && !byTarget.ContainsKey(d)))
                 {
-                    byTarget[directory] = new CopyItem(directory, TarEntryKind.Directory, 0x1ED, owner.Uid, owner.Gid, now, string.Empty, string.Empty);
+                    var above = dest.StartsWith(directory + "/", StringComparison.Ordinal) || directory.Length < dest.Length && dest.Length > 0 && dest.StartsWith(directory, StringComparison.Ordinal) && dest[directory.Length] == '/';
+                    byTarget[directory] = new CopyItem(directory, TarEntryKind.Directory, 0x1ED, above ? 0 : owner.Uid, above ? 0 : owner.Gid, now, string.Empty, string.Empty);
                 }
 
                 foreach (var item in byTarget.Values.OrderBy(i => i.Target, StringComparer.Ordinal))

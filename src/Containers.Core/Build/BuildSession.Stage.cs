@@ -29,6 +29,12 @@ internal sealed partial class BuildSession
             state = new StageState(details.Configuration, details.Manifest.Layers, "image " + details.ManifestDescriptor.Digest, new Dictionary<string, string?>());
         }
 
+        // As Docker's builder: an image without PATH gets the default one, so RUN finds programs.
+        if (!(state.Config.Env ?? []).Any(e => e.StartsWith("PATH=", StringComparison.Ordinal)))
+        {
+            state = state with { Image = state.Image with { Config = state.Config with { Env = [.. state.Config.Env ?? [], DefaultPath] } } };
+        }
+
         // The base's triggers run first, then are dropped: they fire for one generation only.
         var triggers = state.Config.OnBuild ?? [];
         if (triggers.Count > 0)
@@ -48,6 +54,8 @@ internal sealed partial class BuildSession
 
         return state;
     }
+
+    private const string DefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private async Task<ImageDetails> BaseImageAsync(string reference, string? platform, CancellationToken cancellationToken)
     {

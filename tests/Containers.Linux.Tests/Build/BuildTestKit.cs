@@ -66,6 +66,10 @@ public sealed class BuildTestKit : IAsyncDisposable
         return output;
     }
 
+    /// <summary>Reads the Docker-format configuration of buildah's last build (its OCI export drops Docker-only fields such as Healthcheck).</summary>
+    public async Task<JsonElement> BuildahConfigAsync() =>
+        JsonDocument.Parse(await BuildahAsync(["inspect", "--type", "image", "localhost/built:latest"])).RootElement.GetProperty("Docker").GetProperty("config");
+
     /// <summary>Saves our image to an OCI layout as <c>built</c>.</summary>
     public async Task<string> SaveOursAsync(ImageDetails image)
     {

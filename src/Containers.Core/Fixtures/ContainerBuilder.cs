@@ -148,6 +148,9 @@ public sealed class ContainerBuilder
     /// <summary>Returns a builder that runs the container as <paramref name="user"/> (<c>name</c>, <c>uid</c>, <c>uid:gid</c>).</summary>
     public ContainerBuilder WithUser(string user) => With(o => o with { User = user });
 
+    /// <summary>Returns a builder that sets the health check (as <c>--health-cmd</c> and friends), replacing the image's.</summary>
+    public ContainerBuilder WithHealthCheck(HealthCheckConfig healthCheck) => With(o => o with { HealthCheck = healthCheck });
+
     /// <summary>Returns a builder that sets the working directory.</summary>
     public ContainerBuilder WithWorkingDirectory(string directory) => With(o => o with { WorkingDirectory = directory });
 

@@ -44,7 +44,12 @@ public sealed class ContainerWaitException : ContainersException
         text.Append(CultureInfo.InvariantCulture, $"Container '{name}' ({id[..Math.Min(12, id.Length)]}) ");
         text.Append(exitCode is { } code
             ? string.Create(CultureInfo.InvariantCulture, $"exited with code {code} before it was ready")
-            : inner is null or TimeoutException ? "did not become ready in time" : $"could not be checked ({inner.Message})");
+            : inner switch
+            {
+                null or TimeoutException => "did not become ready in time",
+                WaitFailedException failed => $"will not become ready ({failed.Message})",
+                _ => $"could not be checked ({inner.Message})",
+            });
         text.Append(CultureInfo.InvariantCulture, $"; waited for {waitingFor}. It was removed. ");
         text.Append(lines.Count == 0 ? "It wrote nothing." : $"Its last {lines.Count} log line(s):");
         foreach (var line in lines)

@@ -68,6 +68,10 @@ internal static class FixtureWaiter
         {
             throw await FailAsync(context, context.Pending ?? strategy, null, late).ConfigureAwait(false);
         }
+        catch (WaitFailedException failed)
+        {
+            throw await FailAsync(context, context.Pending ?? strategy, null, failed).ConfigureAwait(false);
+        }
         catch (ContainerCommandException e)
         {
             // A check whose program is not in the image will not succeed later (unless the failure was the container exiting).

@@ -127,6 +127,38 @@ public sealed class WaitStrategyTests(FixtureEngine fixture) : IClassFixture<Fix
     }
 
     [Fact]
+    public async Task Healthy_wait_returns_once_the_health_check_passes()
+    {
+        await using var container = await Busybox("sh", "-c", "sleep 2; touch /tmp/ready; exec sleep 1000")
+            .WithHealthCheck(new Containers.HealthCheckConfig { Test = ["CMD", "test", "-f", "/tmp/ready"], Interval = TimeSpan.FromMilliseconds(300), StartPeriod = TimeSpan.FromMinutes(1) })
+            .WithWaitStrategy(Wait.ForHealthy())
+            .StartAsync(fixture.Engine);
+
+        var details = await fixture.Engine.Containers.InspectAsync(container.Id);
+        details.Health!.Status.Should().Be(Containers.HealthStatus.Healthy);
+        (await container.ExecAsync(["ls", "/tmp"])).Stdout.Should().Be("ready\n");
+    }
+
+    [Fact]
+    public async Task Healthy_wait_fails_at_once_when_the_container_turns_unhealthy_or_has_no_check()
+    {
+        var unhealthy = () => Busybox("sleep", "1000")
+            .WithHealthCheck(new Containers.HealthCheckConfig { Test = ["CMD-SHELL", "echo broken; exit 1"], Interval = TimeSpan.FromMilliseconds(300), Retries = 1 })
+            .WithWaitStrategy(Wait.ForHealthy())
+            .StartAsync(fixture.Engine);
+
+        var failure = (await unhealthy.Should().ThrowAsync<ContainerWaitException>()).Which;
+        failure.TimedOut.Should().BeFalse();
+        failure.ToString().Should().Contain("unhealthy").And.Contain("broken");
+        await ShouldBeGoneAsync(failure.ContainerId);
+
+        var unchecked_ = () => Busybox("sleep", "1000").WithWaitStrategy(Wait.ForHealthy()).StartAsync(fixture.Engine);
+        var none = (await unchecked_.Should().ThrowAsync<ContainerWaitException>()).Which;
+        none.ToString().Should().Contain("no health check");
+        await ShouldBeGoneAsync(none.ContainerId);
+    }
+
+    [Fact]
     public async Task All_of_waits_for_every_part_and_names_the_one_that_was_late()
     {
         await using (await Busybox("sh", "-c", "echo booting; sleep 1; echo listening; exec httpd -f -p 8080")

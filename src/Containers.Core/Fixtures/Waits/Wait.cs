@@ -27,7 +27,6 @@ public static class Wait
     /// <summary>Waits until every one of <paramref name="strategies"/> is satisfied, in order.</summary>
     public static AllOfWaitStrategy ForAll(params IWaitStrategy[] strategies) => new(strategies);
 
-    // INTEGRATOR (branch health): add `ForHealthy()` here once ContainerDetails carries the health status: a strategy
-    // whose IsReadyAsync returns context.Details' health == healthy, and throws ContainerWaitException-worthy
-    // TimeoutException("... unhealthy") when it reports unhealthy, like AllOfWaitStrategy does for a late part.
+    /// <summary>Waits until the container's health check reports it healthy; an unhealthy report fails at once.</summary>
+    public static HealthyWaitStrategy ForHealthy() => new();
 }

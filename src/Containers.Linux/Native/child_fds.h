@@ -20,9 +20,9 @@ static unsigned cn_lower_fd(int fd, unsigned first, unsigned best) {
   return fd >= 0 && (unsigned)fd >= first && (unsigned)fd < best ? (unsigned)fd : best;
 }
 
-/* The lowest descriptor >= first that the plan reads, writes or keeps; ~0U when none. */
-static unsigned cn_next_used_fd(const struct cn_plan *p, unsigned first) {
-  unsigned best = ~0U;
+/* The lowest descriptor >= first that the plan reads, writes or keeps (or `keep`); ~0U when none. */
+static unsigned cn_next_used_fd(const struct cn_plan *p, int keep, unsigned first) {
+  unsigned best = cn_lower_fd(keep, first, ~0U);
   best = cn_lower_fd(p->sync_fd, first, best);
   best = cn_lower_fd(p->report_fd, first, best);
   best = cn_lower_fd(p->start_fd, first, best);
@@ -44,11 +44,11 @@ static unsigned cn_next_used_fd(const struct cn_plan *p, unsigned first) {
   return best;
 }
 
-/* Closes every descriptor from 3 up that the plan does not use, in runs between the used ones. */
-static int cn_close_unused_fds(const struct cn_plan *p) {
+/* Closes every descriptor from 3 up that the plan does not use, but `keep` (-1 for none), in runs between the used ones. */
+static int cn_close_unused_fds(const struct cn_plan *p, int keep) {
   unsigned first = 3;
   for (;;) {
-    unsigned next = cn_next_used_fd(p, first);
+    unsigned next = cn_next_used_fd(p, keep, first);
     if (next == ~0U) return (int)syscall(SYS_close_range, first, ~0U, 0);
     if (next > first && syscall(SYS_close_range, first, next - 1, 0) < 0) return -1;
     first = next + 1;

@@ -296,7 +296,7 @@ static void reset_signals(void) {
 
 static __attribute__((noreturn)) void child(const struct cn_plan *p) {
   reset_signals();
-  if (cn_close_unused_fds(p) < 0) fail(p, -1, errno);
+  if (cn_close_unused_fds(p, parent_fd) < 0) fail(p, -1, errno); /* the parent's pidfd stays: arm_parent_death polls it */
 
   arm_parent_death(p);
 

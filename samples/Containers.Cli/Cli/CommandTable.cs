@@ -11,6 +11,7 @@ internal static class CommandTable
         .. ContainerQueryCommands.All,
         .. ExecCommands.All,
         .. ImageCommands.All,
+        .. BuildCommands.All,
         .. ArchiveCommands.All,
         .. StorageCommands.All,
         .. NetworkCommands.All,

@@ -12,6 +12,7 @@ internal static class CommandTable
         .. ExecCommands.All,
         .. HealthCheckCommands.All,
         .. ImageCommands.All,
+        .. BuildCommands.All,
         .. ArchiveCommands.All,
         .. StorageCommands.All,
         .. NetworkCommands.All,

@@ -49,7 +49,7 @@ internal static class BuildCommands
         {
             foreach (var tag in image.Names)
             {
-                context.Out.WriteLine($"Successfully tagged {tag}");
+                context.Out.WriteLine($"Successfully tagged {tag.FamiliarName}");
             }
         }
 

@@ -13,7 +13,7 @@ internal sealed partial class BuildSession
         List<string> Words(string raw) => ExpandWords(instruction, raw, state.Lookup);
         return instruction switch
         {
-            RunInstruction run => Task.FromResult(PlanRun(stage, state, run)),
+            RunInstruction run => Task.FromResult(PlanRun(state, run)),
             CopyInstruction copy => PlanCopyAsync(stage, state, copy, cancellationToken),
             EnvInstruction env => Task.FromResult(PlanEnv(env, Word)),
             LabelInstruction label => Task.FromResult(PlanLabel(label, Word)),
@@ -27,7 +27,7 @@ internal sealed partial class BuildSession
             EntrypointInstruction entrypoint => Task.FromResult(Metadata("ENTRYPOINT " + Json(entrypoint.Command.ToArguments(state.Shell)),
                 c => c with { Entrypoint = entrypoint.Command.ToArguments(state.Shell), Cmd = state.CmdSet ? c.Cmd : null })),
             ShellInstruction shell => Task.FromResult(Metadata("SHELL " + Json(shell.Shell), c => c with { Shell = shell.Shell })),
-            HealthcheckInstruction health => Task.FromResult(PlanHealthcheck(state, health)),
+            HealthcheckInstruction health => Task.FromResult(PlanHealthcheck(health)),
             OnbuildInstruction onbuild => Task.FromResult(Metadata("ONBUILD " + onbuild.Trigger, c => c with { OnBuild = [.. c.OnBuild ?? [], onbuild.Trigger] })),
             MaintainerInstruction maintainer => Task.FromResult(Metadata("MAINTAINER " + maintainer.Name, c => c)),
             _ => throw new DockerfileSyntaxException(_dockerfile.FileName, instruction.Line, instruction.Keyword, "this instruction is not valid here"),
@@ -152,7 +152,7 @@ internal sealed partial class BuildSession
         });
     }
 
-    private static StepPlan PlanHealthcheck(StageState state, HealthcheckInstruction health)
+    private static StepPlan PlanHealthcheck(HealthcheckInstruction health)
     {
         var check = health.Command is null
             ? new HealthCheck { Test = ["NONE"] }
@@ -165,7 +165,6 @@ internal sealed partial class BuildSession
                 StartInterval = health.StartInterval == 0 ? null : health.StartInterval,
                 Retries = health.Retries == 0 ? null : health.Retries,
             };
-        _ = state;
         return Metadata("HEALTHCHECK " + health.Text, c => c with { Healthcheck = check });
     }
 }

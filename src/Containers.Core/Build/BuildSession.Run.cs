@@ -7,14 +7,14 @@ namespace Containers.Build;
 /// <summary>RUN steps: a container of this engine runs the command on the stage's image; its changes become the layer.</summary>
 internal sealed partial class BuildSession
 {
-    private StepPlan PlanRun(DockerfileStage stage, StageState state, RunInstruction run)
+    private StepPlan PlanRun(StageState state, RunInstruction run)
     {
         var args = RunArguments(run, state.Shell);
         var network = run.Network ?? _options.Network;
         var key = "RUN " + Json(args) + (network is null ? string.Empty : " --network=" + network) + " |" + ArgsKey(state);
         return new StepPlan(key, "RUN " + Json(args), c => c)
         {
-            Execute = (s, output, ct) => ExecuteRunAsync(stage, run, s, args, network, output, ct),
+            Execute = (s, output, ct) => ExecuteRunAsync(run, s, args, network, output, ct),
         };
     }
 
@@ -44,9 +44,8 @@ internal sealed partial class BuildSession
         return [.. shell, script.ToString()];
     }
 
-    private async Task<(Descriptor Layer, Digest DiffId)> ExecuteRunAsync(DockerfileStage stage, RunInstruction run, StageState state, IReadOnlyList<string> args, string? network, Action<string> output, CancellationToken cancellationToken)
+    private async Task<(Descriptor Layer, Digest DiffId)> ExecuteRunAsync(RunInstruction run, StageState state, IReadOnlyList<string> args, string? network, Action<string> output, CancellationToken cancellationToken)
     {
-        _ = stage;
         var image = await MaterializeAsync(state, [], cancellationToken).ConfigureAwait(false);
         var containers = _services.Containers();
         var container = await containers.CreateAsync(new ContainerCreateOptions

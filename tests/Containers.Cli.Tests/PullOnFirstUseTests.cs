@@ -65,6 +65,22 @@ public sealed class PullOnFirstUseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_build_whose_base_image_the_store_lacks_pulls_it_through_the_same_source()
+    {
+        var reference = $"{_registry.Host}/base/busybox:1";
+        await PushAsync("busybox", reference);
+        var context = _runner.Combine("context");
+        Directory.CreateDirectory(context);
+        await File.WriteAllTextAsync(Path.Combine(context, "Dockerfile"), $"FROM {reference}\nRUN echo built > /built\n");
+
+        var build = await CliRunner.RunAsync(_runner.Path, "build", "-t", "derived:1", context);
+        build.ExitCode.Should().Be(0, build.Stderr);
+        var run = await CliRunner.RunAsync(_runner.Path, "run", "--rm", "derived:1", "cat", "/built");
+        run.Stdout.Should().Be("built\n", run.Stderr);
+        (await CliRunner.RunAsync(_runner.Path, "images")).Stdout.Should().Contain($"{_registry.Host}/base/busybox");
+    }
+
+    [Fact]
     public async Task Pull_always_follows_a_moved_tag_and_missing_keeps_the_stored_image()
     {
         var reference = $"{_registry.Host}/moving/busybox:latest";

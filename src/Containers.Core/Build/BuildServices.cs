@@ -10,7 +10,7 @@ internal sealed record BuildServices(
     IImageService Images,
     Func<IContainerService> Containers,
     Func<IContainerRootfs> Rootfs,
-    Func<IBaseImagePuller?> Puller,
+    Func<IImageSource?> Puller,
     string CacheDirectory,
     string TempDirectory,
     Platform Platform);

@@ -13,7 +13,7 @@ internal static partial class ImageOnFirstUse
         if (policy == PullPolicy.Always && source is not null)
         {
             LogPulling(logger, image, policy);
-            return await source.PullAsync(image, cancellationToken).ConfigureAwait(false);
+            return await source.PullAsync(image, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -25,7 +25,7 @@ internal static partial class ImageOnFirstUse
             LogPulling(logger, image, policy);
             try
             {
-                return await source.PullAsync(image, cancellationToken).ConfigureAwait(false);
+                return await source.PullAsync(image, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (ContainersException e)
             {

@@ -6,6 +6,9 @@ namespace Containers.Images;
 /// </summary>
 public interface IImageSource
 {
-    /// <summary>Fetches <paramref name="reference"/> (a short name gets Docker's defaults: <c>docker.io/library/</c>, <c>:latest</c>) into the store and names it.</summary>
-    Task<ImageDetails> PullAsync(string reference, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Fetches <paramref name="reference"/> (a short name gets Docker's defaults: <c>docker.io/library/</c>, <c>:latest</c>)
+    /// into the store and names it; <paramref name="platform"/> picks from a multi-platform index (null: the engine's).
+    /// </summary>
+    Task<ImageDetails> PullAsync(string reference, Platform? platform = null, CancellationToken cancellationToken = default);
 }

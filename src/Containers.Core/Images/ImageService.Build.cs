@@ -30,7 +30,7 @@ internal sealed partial class ImageService
             ? throw new BuildException("RUN needs a container runtime: add one to the engine, for example with builder.AddLinuxRuntime()")
             : _services.GetRequiredService<IContainerService>(),
         () => _services.GetService<IContainerRootfs>() ?? throw new BuildException("RUN needs a storage driver that can produce a diff: add the Linux runtime to the engine"),
-        () => _services.GetService<IBaseImagePuller>(),
+        () => _services.GetService<IImageSource>(),
         Path.Combine(Path.GetDirectoryName(_content.LayoutDirectory)!, "build-cache"),
         _tempDirectory,
         _platform);

@@ -87,14 +87,27 @@ internal sealed class ContainerIntents(ContainerStore store)
     {
         var path = PathOf(id, intent.Operation);
         var temporary = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        try
+        while (true)
         {
-            await File.WriteAllTextAsync(temporary, $"{intent.Owner} {intent.Container} {intent.Monitor}\n", cancellationToken).ConfigureAwait(false);
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            throw new ContainerNotFoundException(id); // removed by another process meanwhile
+            try
+            {
+                await File.WriteAllTextAsync(temporary, $"{intent.Owner} {intent.Container} {intent.Monitor}\n", cancellationToken).ConfigureAwait(false);
+                File.Move(temporary, path, overwrite: true);
+                return;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                throw new ContainerNotFoundException(id); // removed by another process meanwhile
+            }
+            catch (IOException e) when (StorageFullException.IsDiskFull(e))
+            {
+                // rm -f must mark itself on the full disk it is about to free: spend the directory's space reserve.
+                File.Delete(temporary);
+                if (!Internal.SpaceReserve.Release(Path.GetDirectoryName(path)!))
+                {
+                    throw new StorageFullException(path, "marking the container's operation", e);
+                }
+            }
         }
     }
 }

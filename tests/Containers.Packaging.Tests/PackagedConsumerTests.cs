@@ -4,14 +4,15 @@ namespace Containers.Packaging.Tests;
 
 /// <summary>
 /// The packages as a user gets them: a new console project references them by version from the local feed, builds with
-/// warnings as errors (no CA1416 from AddLinuxRuntime), and runs an attached and a detached container and a push and a
-/// pull through a loopback registry; as an unprivileged user it stops at once with one line saying what it needs.
+/// warnings as errors (no CA1416 from AddLinuxRuntime), and runs an attached and a detached container, a fixture (busybox
+/// httpd on the default bridge, a published port, an HTTP wait) and a push and a pull through a loopback registry; as an
+/// unprivileged user it stops at once with one line saying what it needs.
 /// </summary>
 [Collection(LocalFeedCollection.Name)]
 public sealed class PackagedConsumerTests(LocalFeed feed)
 {
     [Fact]
-    public async Task A_fresh_project_referencing_the_packages_builds_without_warnings_and_runs_containers_pull_and_push()
+    public async Task A_fresh_project_referencing_the_packages_builds_without_warnings_and_runs_containers_a_fixture_pull_and_push()
     {
         using var consumer = ConsumerProject.Create(feed);
         var build = await consumer.BuildAsync();
@@ -35,6 +36,7 @@ public sealed class PackagedConsumerTests(LocalFeed feed)
         run.Stdout.Should().ContainAll(
             "attached exit 0", "attached ran",
             $"detached monitor {monitor}\n", "detached ran",
+            "fixture served served from the packages\n",
             "pushed sha256:", "pulled sha256:", "pulled exit 0", "pulled ran");
 
         // The same program as nobody: the engine refuses at creation, naming what it needs, before touching the root.

@@ -3,6 +3,7 @@
 // Arguments: ROOT BUSYBOX_ROOTFS_TAR REGISTRY_HOST
 using Containers;
 using Containers.Containers;
+using Containers.Fixtures;
 using Containers.Hosting;
 using Containers.Images;
 using Containers.Linux.Hosting;
@@ -51,6 +52,20 @@ await using (engine)
         await engine.Containers.KillAsync(detached.Id);
         await engine.Containers.WaitAsync(detached.Id);
         await PrintLogsAsync(detached.Id);
+
+        // A fixture publishes a port, which network none cannot: it asks for the default bridge, which the engine
+        // creates on first use and ResetAsync below removes with its firewall table.
+        await using (var web = await new ContainerBuilder("busybox:1")
+            .WithNetwork("bridge")
+            .WithCommand("httpd", "-f", "-p", "80", "-h", "/www")
+            .WithFile("/www/index.html", "served from the packages")
+            .WithPortBinding(80)
+            .WithWaitStrategy(Wait.ForHttp(80))
+            .StartAsync(engine))
+        {
+            using var http = new HttpClient();
+            Console.WriteLine($"fixture served {await http.GetStringAsync($"http://{web.Host}:{web.GetMappedPort(80)}/index.html")}");
+        }
 
         var pushed = await engine.Registry().PushAsync("busybox:1", $"{registry}/consumer/busybox:1");
         Console.WriteLine($"pushed {pushed}");

@@ -26,9 +26,26 @@ internal sealed partial class NetworkService
 
             var network = await CreateLockedAsync(DefaultNetwork, null, null, AddressAllocator.DefaultPool, networks, cancellationToken).ConfigureAwait(false);
             network = network with { IsDefault = true };
-            await _store.WriteAsync(network, cancellationToken).ConfigureAwait(false);
+            await RecordCreatedAsync(network, cancellationToken).ConfigureAwait(false);
             networks.Add(network);
             await RequiredDriver.SyncRulesAsync(networks, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Records a network whose bridge was just created; when the record cannot be written (a full disk), the bridge is
+    /// removed again, since nothing would ever find it to remove it later.
+    /// </summary>
+    private async Task RecordCreatedAsync(NetworkDetails network, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _store.WriteAsync(network, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await RequiredDriver.RemoveNetworkAsync(network, CancellationToken.None).ConfigureAwait(false);
+            throw;
         }
     }
 

@@ -64,7 +64,7 @@ internal sealed partial class NetworkService : INetworkService
 
             var network = await CreateLockedAsync(options.Name, subnet, options.Gateway, AddressAllocator.UserPool, networks, cancellationToken).ConfigureAwait(false);
             network = network with { Labels = options.Labels, Internal = options.Internal };
-            await _store.WriteAsync(network, cancellationToken).ConfigureAwait(false);
+            await RecordCreatedAsync(network, cancellationToken).ConfigureAwait(false);
             networks.Add(network);
             await RequiredDriver.SyncRulesAsync(networks, cancellationToken).ConfigureAwait(false);
             LogCreated(_logger, network.Name, network.Subnet, network.BridgeName);

@@ -68,46 +68,46 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         IReadOnlyList<Volumes.ContainerMount>? mounts = null;
         try
         {
-        using (await _store.LockNamesAsync(cancellationToken).ConfigureAwait(false))
-        using (await _volumes.LockAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var existing = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
-            name = options.Name is null ? UniqueName(existing) : NameGenerator.Validate(options.Name);
-            if (existing.FirstOrDefault(r => r.Name == name) is { } holder)
+            using (await _store.LockNamesAsync(cancellationToken).ConfigureAwait(false))
+            using (await _volumes.LockAsync(cancellationToken).ConfigureAwait(false))
             {
-                throw new ContainerNameConflictException(name, holder.Id);
+                var existing = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
+                name = options.Name is null ? UniqueName(existing) : NameGenerator.Validate(options.Name);
+                if (existing.FirstOrDefault(r => r.Name == name) is { } holder)
+                {
+                    throw new ContainerNameConflictException(name, holder.Id);
+                }
+
+                // Volumes are claimed by the record written below, under the volumes lock, so no removal slips in between.
+                mounts = await _volumes.PrepareLockedAsync(options.Mounts, image.Configuration.Config, cancellationToken).ConfigureAwait(false);
+
+                var record = new ContainerRecord
+                {
+                    Id = id,
+                    Name = name,
+                    Created = DateTimeOffset.UtcNow,
+                    Image = options.Image,
+                    ImageId = image.Id,
+                    ManifestDigest = image.ManifestDescriptor.Digest,
+                    Args = args,
+                    Options = options with { Name = name, Mounts = mounts },
+                    Labels = labels,
+                    HealthCheck = healthCheck,
+                    HealthCommand = healthCheck is null ? null : HealthCheckResolver.Command(healthCheck, image.Configuration.Config?.Shell),
+                };
+                Directory.CreateDirectory(_store.DirectoryOf(id));
+                await Intents.BeginAsync(id, ContainerOperation.Create, cancellationToken).ConfigureAwait(false);
+                await _store.WriteStateAsync(id, new ContainerState(), cancellationToken).ConfigureAwait(false);
+                await _store.WriteRecordAsync(record, cancellationToken).ConfigureAwait(false);
+                await _networks.JoinAsync(id, name, options, cancellationToken).ConfigureAwait(false);
+                if (endIntent)
+                {
+                    Intents.End(id, ContainerOperation.Create);
+                }
+
+                LogCreated(_logger, id, name, options.Image);
+                return Describe(record, new ContainerState(), null);
             }
-
-            // Volumes are claimed by the record written below, under the volumes lock, so no removal slips in between.
-            mounts = await _volumes.PrepareLockedAsync(options.Mounts, image.Configuration.Config, cancellationToken).ConfigureAwait(false);
-
-            var record = new ContainerRecord
-            {
-                Id = id,
-                Name = name,
-                Created = DateTimeOffset.UtcNow,
-                Image = options.Image,
-                ImageId = image.Id,
-                ManifestDigest = image.ManifestDescriptor.Digest,
-                Args = args,
-                Options = options with { Name = name, Mounts = mounts },
-                Labels = labels,
-                HealthCheck = healthCheck,
-                HealthCommand = healthCheck is null ? null : HealthCheckResolver.Command(healthCheck, image.Configuration.Config?.Shell),
-            };
-            Directory.CreateDirectory(_store.DirectoryOf(id));
-            await Intents.BeginAsync(id, ContainerOperation.Create, cancellationToken).ConfigureAwait(false);
-            await _store.WriteStateAsync(id, new ContainerState(), cancellationToken).ConfigureAwait(false);
-            await _store.WriteRecordAsync(record, cancellationToken).ConfigureAwait(false);
-            await _networks.JoinAsync(id, name, options, cancellationToken).ConfigureAwait(false);
-            if (endIntent)
-            {
-                Intents.End(id, ContainerOperation.Create);
-            }
-
-            LogCreated(_logger, id, name, options.Image);
-            return Describe(record, new ContainerState(), null);
-        }
         }
         catch (Exception e) when (name is not null && mounts is not null)
         {

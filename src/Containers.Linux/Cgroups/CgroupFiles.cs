@@ -75,6 +75,22 @@ internal static class CgroupFiles
     }
 
     /// <summary>
+    /// Lists the child cgroups of <paramref name="directory"/> as paths under <paramref name="parent"/>; none when the
+    /// directory is missing, also when another process removes it (an emptied per-root parent) while it is read.
+    /// </summary>
+    public static IReadOnlyList<string> ListChildren(string directory, string parent)
+    {
+        try
+        {
+            return Directory.EnumerateDirectories(directory).Select(d => parent + "/" + Path.GetFileName(d)).ToList();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>
     /// Removes an empty cgroup directory. rmdir fails with EBUSY while it has child cgroups, so a parent another process
     /// is filling at the same time stays; that process retries if the parent vanished under it (see <see cref="CreateRacingRemoval"/>).
     /// </summary>

@@ -197,9 +197,6 @@ internal sealed class CgroupV1Manager(string root) : ICgroupManager
 
     public IReadOnlyList<string> List(string parent)
     {
-        var directory = Dir("pids", parent);
-        return Directory.Exists(directory)
-            ? Directory.EnumerateDirectories(directory).Select(d => parent + "/" + Path.GetFileName(d)).ToList()
-            : [];
+        return CgroupFiles.ListChildren(Dir("pids", parent), parent);
     }
 }

@@ -146,9 +146,6 @@ internal sealed class CgroupV2Manager(string root) : ICgroupManager
 
     public IReadOnlyList<string> List(string parent)
     {
-        var directory = Dir(parent);
-        return Directory.Exists(directory)
-            ? Directory.EnumerateDirectories(directory).Select(d => parent + "/" + Path.GetFileName(d)).ToList()
-            : [];
+        return CgroupFiles.ListChildren(Dir(parent), parent);
     }
 }

@@ -5,7 +5,11 @@ using Containers.Archives.Tar;
 
 namespace Containers.Build;
 
-/// <summary>Recognises the local archives ADD unpacks (tar, gzip- or zstd-compressed tar) and writes their entries into a layer.</summary>
+/// <summary>
+/// Recognises the local archives ADD unpacks (tar, or tar compressed with gzip, bzip2, xz or zstd, as Docker's builder
+/// does) and writes their entries into a layer. bzip2 and xz come from SharpCompress: the base library has neither, and
+/// a build must not depend on the host's tools.
+/// </summary>
 internal static class ArchiveDetector
 {
     public static async Task<bool> IsArchiveAsync(string path, CancellationToken cancellationToken)
@@ -22,7 +26,7 @@ internal static class ArchiveDetector
                     read += n;
                 }
             }
-            catch (Exception e) when (e is InvalidDataException or IOException && compressed)
+            catch (Exception e) when (compressed && e is not OperationCanceledException)
             {
                 return false; // compressed, but not a stream we can read: copied as it is
             }
@@ -34,7 +38,7 @@ internal static class ArchiveDetector
     private static Stream Open(string path, out bool compressed)
     {
         var file = File.OpenRead(path);
-        Span<byte> magic = stackalloc byte[4];
+        Span<byte> magic = stackalloc byte[6];
         var count = file.Read(magic);
         file.Position = 0;
         if (count >= 2 && magic[0] == 0x1F && magic[1] == 0x8B)
@@ -43,7 +47,19 @@ internal static class ArchiveDetector
             return new GZipStream(file, CompressionMode.Decompress);
         }
 
-        if (count == 4 && magic[0] == 0x28 && magic[1] == 0xB5 && magic[2] == 0x2F && magic[3] == 0xFD)
+        if (count >= 3 && magic[0] == (byte)'B' && magic[1] == (byte)'Z' && magic[2] == (byte)'h')
+        {
+            compressed = true;
+            return SharpCompress.Compressors.BZip2.BZip2Stream.Create(file, SharpCompress.Compressors.CompressionMode.Decompress, decompressConcatenated: true);
+        }
+
+        if (count == 6 && magic[0] == 0xFD && magic[1] == (byte)'7' && magic[2] == (byte)'z' && magic[3] == (byte)'X' && magic[4] == (byte)'Z' && magic[5] == 0)
+        {
+            compressed = true;
+            return new SharpCompress.Compressors.Xz.XZStream(file);
+        }
+
+        if (count >= 4 && magic[0] == 0x28 && magic[1] == 0xB5 && magic[2] == 0x2F && magic[3] == 0xFD)
         {
             compressed = true;
             return new ZstdSharp.DecompressionStream(file);

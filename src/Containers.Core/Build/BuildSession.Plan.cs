@@ -29,7 +29,7 @@ internal sealed partial class BuildSession
             ShellInstruction shell => Task.FromResult(Metadata("SHELL " + Json(shell.Shell), c => c with { Shell = shell.Shell })),
             HealthcheckInstruction health => Task.FromResult(PlanHealthcheck(health)),
             OnbuildInstruction onbuild => Task.FromResult(Metadata("ONBUILD " + onbuild.Trigger, c => c with { OnBuild = [.. c.OnBuild ?? [], onbuild.Trigger] })),
-            MaintainerInstruction maintainer => Task.FromResult(Metadata("MAINTAINER " + maintainer.Name, c => c)),
+            MaintainerInstruction maintainer => Task.FromResult(Metadata("MAINTAINER " + maintainer.Name, c => c) with { Author = maintainer.Name }),
             _ => throw new DockerfileSyntaxException(_dockerfile.FileName, instruction.Line, instruction.Keyword, "this instruction is not valid here"),
         };
     }

@@ -109,6 +109,7 @@ internal sealed partial class BuildSession
         var image = state.Image with
         {
             Created = created,
+            Author = plan.Author ?? state.Image.Author,
             Config = plan.Configure(state.Config),
             RootFs = layer is { } l ? state.Image.RootFs with { DiffIds = [.. state.Image.RootFs.DiffIds, l.DiffId] } : state.Image.RootFs,
             History = [.. state.Image.History ?? [], new HistoryEntry { Created = created, CreatedBy = plan.CreatedBy, Comment = "containers build", EmptyLayer = layer is null ? true : null }],

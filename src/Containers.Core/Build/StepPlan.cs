@@ -14,5 +14,8 @@ internal sealed record StepPlan(string Key, string CreatedBy, Func<ContainerConf
     /// <summary>Gets the ARGs in scope after the step, when it changes them.</summary>
     public IReadOnlyDictionary<string, string?>? Args { get; init; }
 
+    /// <summary>Gets the image author the step sets (MAINTAINER), or null to keep the one before it.</summary>
+    public string? Author { get; init; }
+
     public static StepPlan Metadata(string key, Func<ContainerConfiguration, ContainerConfiguration> configure) => new(key, key, configure);
 }

@@ -22,9 +22,10 @@ public sealed class BuildTestKit : IAsyncDisposable
 
     public List<BuildProgress> Progress { get; } = [];
 
-    public static async Task<BuildTestKit> CreateAsync()
+    /// <summary>Creates a kit whose engine stores layers with <paramref name="storageDriver"/> (overlay, or the vfs fallback).</summary>
+    public static async Task<BuildTestKit> CreateAsync(string storageDriver = "overlay")
     {
-        var kit = new BuildTestKit(TestEngine.Create(b => b.AddLinuxRuntime(o => o.StorageDriver = "overlay")));
+        var kit = new BuildTestKit(TestEngine.Create(b => b.AddLinuxRuntime(o => o.StorageDriver = storageDriver)));
         Directory.CreateDirectory(kit.Context);
         await kit.Test.ImportBusyboxAsync("busybox:latest");
         return kit;
@@ -67,8 +68,11 @@ public sealed class BuildTestKit : IAsyncDisposable
     }
 
     /// <summary>Reads the Docker-format configuration of buildah's last build (its OCI export drops Docker-only fields such as Healthcheck).</summary>
-    public async Task<JsonElement> BuildahConfigAsync() =>
-        JsonDocument.Parse(await BuildahAsync(["inspect", "--type", "image", "localhost/built:latest"])).RootElement.GetProperty("Docker").GetProperty("config");
+    public async Task<JsonElement> BuildahConfigAsync() => (await BuildahImageAsync()).GetProperty("config");
+
+    /// <summary>Reads the whole Docker-format image configuration of buildah's last build (author, config, history).</summary>
+    public async Task<JsonElement> BuildahImageAsync() =>
+        JsonDocument.Parse(await BuildahAsync(["inspect", "--type", "image", "localhost/built:latest"])).RootElement.GetProperty("Docker");
 
     /// <summary>Saves our image to an OCI layout as <c>built</c>.</summary>
     public async Task<string> SaveOursAsync(ImageDetails image)
@@ -125,12 +129,15 @@ public sealed class BuildTestKit : IAsyncDisposable
     }
 
     /// <summary>Reads the image configuration's <c>config</c> object of an OCI layout's <c>built</c> image.</summary>
-    public static JsonElement Config(string layout)
+    public static JsonElement Config(string layout) => Image(layout).GetProperty("config");
+
+    /// <summary>Reads the whole image configuration of an OCI layout's <c>built</c> image.</summary>
+    public static JsonElement Image(string layout)
     {
         static JsonElement Blob(string layout, string digest) => JsonDocument.Parse(File.ReadAllBytes(Path.Combine(layout, "blobs", "sha256", digest["sha256:".Length..]))).RootElement;
         var index = JsonDocument.Parse(File.ReadAllText(Path.Combine(layout, "index.json"))).RootElement;
         var manifest = Blob(layout, index.GetProperty("manifests")[0].GetProperty("digest").GetString()!);
-        return Blob(layout, manifest.GetProperty("config").GetProperty("digest").GetString()!).GetProperty("config");
+        return Blob(layout, manifest.GetProperty("config").GetProperty("digest").GetString()!);
     }
 
     private Task Buildah(params string[] args) => BuildahAsync(args);

@@ -137,7 +137,7 @@ public sealed class DockerfileCorpusTests
 
     private static string Hash(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16];
 
-    private static async Task<SortedDictionary<string, string>> AssertSameAsBuildahAsync(BuildTestKit kit, Images.ImageDetails image)
+    internal static async Task<SortedDictionary<string, string>> AssertSameAsBuildahAsync(BuildTestKit kit, Images.ImageDetails image)
     {
         var oursLayout = await kit.SaveOursAsync(image);
         var theirsLayout = await kit.BuildWithBuildahAsync("--format", "docker");
@@ -171,7 +171,7 @@ public sealed class DockerfileCorpusTests
 
     private static string Normalize(JsonElement array) => "[" + string.Join(',', array.EnumerateArray().Select(e => e.GetRawText())) + "]";
 
-    private static void WriteTar(string path)
+    internal static void WriteTar(string path)
     {
         using var file = File.Create(path);
         using var writer = new TarWriter(file, TarEntryFormat.Pax);

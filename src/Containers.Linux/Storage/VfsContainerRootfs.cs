@@ -38,6 +38,9 @@ internal sealed class VfsContainerRootfs(StoreLayout layout, IContentStore conte
             }
 
             System.IO.Directory.Move(staging, rootfs);
+
+            // Recorded after the move, which is the last thing that touches the unpacked files' change times.
+            await VfsDiff.RecordAsync(rootfs, Manifest(containerId), cancellationToken).ConfigureAwait(false);
             return rootfs;
         }
         catch
@@ -48,7 +51,9 @@ internal sealed class VfsContainerRootfs(StoreLayout layout, IContentStore conte
     }
 
     public Task WriteDiffAsync(string containerId, Stream destination, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("the vfs storage driver keeps full copies and cannot tell a container's changes; use the overlay driver to commit");
+        VfsDiff.WriteAsync(Path.Combine(Directory(containerId), "rootfs"), Manifest(containerId), destination, cancellationToken);
+
+    private string Manifest(string containerId) => Path.Combine(Directory(containerId), "unpacked.state");
 
     public Task UnmountAsync(string containerId, CancellationToken cancellationToken = default) => Task.CompletedTask;
 

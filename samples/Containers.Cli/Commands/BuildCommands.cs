@@ -4,12 +4,15 @@ using Containers.Images;
 
 namespace Containers.Cli.Commands;
 
-/// <summary>The <c>build</c> command: builds an image from a Dockerfile and a context directory, printing a line per step.</summary>
+/// <summary>
+/// The <c>build</c> command: builds an image from a Dockerfile and a context directory, or a context tar on standard
+/// input (<c>-</c>), printing a line per step.
+/// </summary>
 internal static class BuildCommands
 {
     public static IReadOnlyList<CommandSpec> All { get; } =
     [
-        new("image build", "Build an image from a Dockerfile", "[OPTIONS] CONTEXT",
+        new("image build", "Build an image from a Dockerfile", "[OPTIONS] CONTEXT|-",
             [
                 OptionSpec.Value("tag", 't', "name", "Name and optionally a tag (name:tag); repeatable"),
                 OptionSpec.Value("file", 'f', "string", "Name of the Dockerfile (default: CONTEXT/Dockerfile)"),
@@ -28,11 +31,14 @@ internal static class BuildCommands
     private static async Task<int> BuildAsync(CommandContext context)
     {
         var directory = context.Args.Positional(0, "CONTEXT");
+        var fromStdin = directory == "-";
         var file = context.Args.Value("file");
         var options = new BuildOptions
         {
             Tags = context.Args.Values("tag"),
-            Dockerfile = file is null ? "Dockerfile" : Path.GetFullPath(file),
+
+            // With a tar on standard input, -f names a file inside it, as with Docker.
+            Dockerfile = file is null ? "Dockerfile" : fromStdin ? file : Path.GetFullPath(file),
             BuildArgs = Pairs(context.Args.Values("build-arg"), "--build-arg"),
             Target = context.Args.Value("target"),
             NoCache = context.Args.Flag("no-cache"),
@@ -43,7 +49,17 @@ internal static class BuildCommands
         };
         var quiet = context.Args.Flag("quiet");
         var progress = new StepPrinter(quiet ? TextWriter.Null : context.Out);
-        var image = await context.Engine.Images.BuildAsync(directory, options, progress, context.CancellationToken);
+        ImageDetails image;
+        if (fromStdin)
+        {
+            await using var tar = Console.OpenStandardInput();
+            image = await context.Engine.Images.BuildAsync(tar, options, progress, context.CancellationToken);
+        }
+        else
+        {
+            image = await context.Engine.Images.BuildAsync(directory, options, progress, context.CancellationToken);
+        }
+
         context.Out.WriteLine(quiet ? image.Id.ToString() : $"Successfully built {image.Id.ShortId}");
         if (!quiet)
         {

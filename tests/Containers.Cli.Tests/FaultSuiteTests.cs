@@ -9,16 +9,22 @@ using Containers.Testing;
 namespace Containers.Cli.Tests;
 
 /// <summary>
-/// The fault suite, kill part: the real program doing run -d, run --rm, rm -f, exec and import, SIGKILLed at random
-/// points (seeded; the seed is printed on failure and <c>FAULT_SEED</c> replays it). After every step each command
-/// finishes within a bound and the store is consistent; at the end, after the next engine start, nothing of the kernel
-/// (mount, cgroup, veth, monitor or container process) remains that no running container of this root owns.
+/// The fault suite, kill part: the real program doing run -d, run --rm, rm -f, exec, import, and pull (from a loopback
+/// docker-registry), images, rmi and image prune, SIGKILLed at random points (seeded; the seed is printed on failure and
+/// <c>FAULT_SEED</c> replays it). After every step each command finishes within a bound, one that was not killed
+/// succeeds where it must, and the store is consistent (every container and image inspects); at the end, after the next
+/// engine start, nothing of the kernel (mount, cgroup, veth, monitor or container process) remains that no running
+/// container of this root owns, and nothing of the store is left half-done: no ingest file, no staged or uncommitted
+/// layer, no lock anyone still holds.
 /// </summary>
 public sealed class FaultSuiteTests : IAsyncLifetime
 {
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(70);
+    private const int Pullable = 3;
     private readonly TempDirectory _root = new("cli-faults");
+    private readonly TempDirectory _pusher = new("cli-faults-pusher");
     private RootObjects _objects = null!;
+    private RegistryServer _registry = null!;
     private string _tar = null!;
 
     public async Task InitializeAsync()
@@ -30,9 +36,27 @@ public sealed class FaultSuiteTests : IAsyncLifetime
         await engine.Images.ImportAsync(rootfs, new global::Containers.Images.ImportOptions { Reference = "busybox:latest" });
         _tar = Path.Combine(_root.Path, "busybox.tar");
         await File.WriteAllBytesAsync(_tar, bytes);
+
+        // Images only the registry has, each with layers of its own, so every pull downloads and stores new blobs.
+        _registry = await RegistryServer.StartAsync();
+        for (var i = 0; i < Pullable; i++)
+        {
+            var variant = _pusher.Combine($"variant{i}.tar");
+            await File.WriteAllBytesAsync(variant, await TestImages.BusyboxRootfsAsync(new Dictionary<string, string> { ["variant"] = new string('x', 100_000 * (i + 1)) }));
+            (await CliRunner.RunAsync(_pusher.Path, "import", variant, $"variant:{i}")).ExitCode.Should().Be(0);
+            var push = await CliRunner.RunAsync(_pusher.Path, "push", $"variant:{i}", PullReference(i));
+            push.ExitCode.Should().Be(0, push.Stderr);
+        }
     }
 
-    public async Task DisposeAsync() => await CliRunner.DeleteRootAsync(_root);
+    public async Task DisposeAsync()
+    {
+        await _registry.DisposeAsync();
+        await CliRunner.DeleteRootAsync(_pusher);
+        await CliRunner.DeleteRootAsync(_root);
+    }
+
+    private string PullReference(int variant) => $"{_registry.Host}/fault/variant:{variant}";
 
     [Fact]
     public async Task Commands_killed_at_random_points_leave_no_hang_no_inconsistency_and_no_leak()
@@ -48,7 +72,13 @@ public sealed class FaultSuiteTests : IAsyncLifetime
                 var args = await NextCommandAsync(random, step);
                 var killAfter = random.NextDouble() < 0.8 ? random.Next(30, 1500) : -1;
                 steps.Add($"{step}: containers {string.Join(' ', args)} (kill -9 after {(killAfter < 0 ? "never" : killAfter + " ms")})");
-                await RunKilledAsync(args, killAfter);
+                var (killed, result) = await RunKilledAsync(args, killAfter);
+                if (!killed && args[0] is "pull" or "images" or "rmi" or "image")
+                {
+                    // Whatever an earlier kill left, a store command that runs to its end succeeds.
+                    result.ExitCode.Should().Be(0, $"'containers {string.Join(' ', args)}' was not killed: {result.Stderr}");
+                }
+
                 await CheckConsistentAsync();
             }
 
@@ -62,6 +92,7 @@ public sealed class FaultSuiteTests : IAsyncLifetime
             }
 
             (await _objects.LeftoversAfterAsync(TimeSpan.FromSeconds(30))).Should().BeEmpty("every container is removed");
+            StoreLeftovers().Should().BeEmpty("the engine starts since the last kill finished or undid every half-done write");
         }
         catch (Exception e)
         {
@@ -73,26 +104,34 @@ public sealed class FaultSuiteTests : IAsyncLifetime
     {
         var all = Lines((await _objects.RunAsync("ps", "-a", "-q", "--no-trunc")).Stdout);
         var running = Lines((await _objects.RunAsync("ps", "-q", "--no-trunc")).Stdout);
-        return random.Next(6) switch
+        var pulled = Lines((await _objects.RunAsync("images", "--format", "{{.Repository}}:{{.Tag}}")).Stdout).Where(i => i.StartsWith(_registry.Host, StringComparison.Ordinal)).ToList();
+        return random.Next(10) switch
         {
             0 or 1 => ["run", "-d", "busybox", "sleep", "1000"],
             2 => ["run", "--rm", "busybox", "sh", "-c", "echo hello; sleep 0.3"],
             3 when all.Count > 0 => ["rm", "-f", all[random.Next(all.Count)]],
             4 when running.Count > 0 => ["exec", running[random.Next(running.Count)], "sh", "-c", "sleep 0.5"],
             5 => ["import", _tar, "imported:" + step.ToString(CultureInfo.InvariantCulture)],
+            6 or 7 => ["pull", PullReference(random.Next(Pullable))],
+            8 when pulled.Count > 0 => ["rmi", "-f", pulled[random.Next(pulled.Count)]],
+            8 => ["images"],
+            9 => ["image", "prune", "-f"],
             _ => ["run", "-d", "busybox", "sleep", "1000"],
         };
     }
 
-    private async Task RunKilledAsync(string[] args, int killAfterMilliseconds)
+    /// <summary>Runs the program, SIGKILLs it after the given time unless it ended first; tells whether it was killed.</summary>
+    private async Task<(bool Killed, ToolResult Result)> RunKilledAsync(string[] args, int killAfterMilliseconds)
     {
         using var process = _objects.Start(args);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         var exited = process.WaitForExitAsync();
+        var killed = false;
         if (killAfterMilliseconds >= 0 && await Task.WhenAny(exited, Task.Delay(killAfterMilliseconds)) != exited)
         {
             process.Kill();
+            killed = true;
         }
 
         if (await Task.WhenAny(exited, Task.Delay(RootObjects.CommandBound)) != exited)
@@ -102,6 +141,7 @@ public sealed class FaultSuiteTests : IAsyncLifetime
         }
 
         await Task.WhenAll(output, error);
+        return (killed, new ToolResult(process.ExitCode, output.Result, error.Result));
     }
 
     /// <summary>ps -a lists every container directory, and inspect works for each.</summary>
@@ -114,6 +154,54 @@ public sealed class FaultSuiteTests : IAsyncLifetime
             var inspect = await _objects.RunAsync(["inspect", .. listed]);
             inspect.ExitCode.Should().Be(0, inspect.Stderr);
         }
+
+        // The image index was never left half-written: it lists, and each image it names has its manifest and config.
+        var images = await _objects.RunAsync("images", "-q", "--no-trunc");
+        images.ExitCode.Should().Be(0, images.Stderr);
+        var ids = Lines(images.Stdout).Distinct().ToList();
+        if (ids.Count > 0)
+        {
+            var inspect = await _objects.RunAsync(["image", "inspect", .. ids]);
+            inspect.ExitCode.Should().Be(0, inspect.Stderr);
+        }
+    }
+
+    /// <summary>What a killed store write could leave: ingest files, staged or uncommitted layers, and locks still held.</summary>
+    private List<string> StoreLeftovers()
+    {
+        var left = new List<string>();
+        var temp = Path.Combine(_root.Path, "tmp");
+        if (Directory.Exists(temp))
+        {
+            left.AddRange(Directory.EnumerateFiles(temp, "ingest-*"));
+        }
+
+        var overlay = Path.Combine(_root.Path, "storage", "overlay");
+        if (Directory.Exists(Path.Combine(overlay, "staging")))
+        {
+            left.AddRange(Directory.EnumerateFileSystemEntries(Path.Combine(overlay, "staging")));
+        }
+
+        if (Directory.Exists(Path.Combine(overlay, "layers")))
+        {
+            left.AddRange(Directory.EnumerateDirectories(Path.Combine(overlay, "layers")).Where(d => !File.Exists(Path.Combine(d, "committed"))));
+        }
+
+        // No container runs now, so no process may hold any lock of the root.
+        var locks = Path.Combine(_root.Path, "locks");
+        foreach (var file in Directory.Exists(locks) ? Directory.EnumerateFiles(locks, "*", SearchOption.AllDirectories) : [])
+        {
+            try
+            {
+                using var held = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException e)
+            {
+                left.Add($"{file} is held: {e.Message}");
+            }
+        }
+
+        return left;
     }
 
     /// <summary>Every mount, cgroup, veth and process of the root belongs to a running container.</summary>

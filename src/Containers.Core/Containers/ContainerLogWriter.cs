@@ -10,7 +10,8 @@ namespace Containers.Containers;
 /// </summary>
 /// <remarks>
 /// The file rotates by <see cref="LogRotation"/> as the native monitor's does. A line that does not fit on a full disk
-/// is dropped: the container's output keeps being drained, so the container never blocks on a full pipe.
+/// is dropped: the container's output keeps being drained, so the container never blocks on a full pipe. Once lines fit
+/// again, a line on stderr says how many were dropped and why, so a reader of the log sees the gap named.
 /// </remarks>
 internal sealed class ContainerLogWriter : IAsyncDisposable
 {
@@ -18,6 +19,7 @@ internal sealed class ContainerLogWriter : IAsyncDisposable
     private readonly LogRotation _rotation;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private FileStream _file;
+    private long _unreported; // lines dropped since the last notice in the log
 
     public ContainerLogWriter(string path, LogRotation? rotation = null)
     {
@@ -28,6 +30,10 @@ internal sealed class ContainerLogWriter : IAsyncDisposable
 
     /// <summary>Gets how many lines were dropped because the disk was full.</summary>
     public long DroppedLines { get; private set; }
+
+
+    /// <summary>Gets why the last line was dropped, naming the log file, or null while every line fits.</summary>
+    public StorageFullException? Full { get; private set; }
 
     private static FileStream Open(string path) =>
         new(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous);
@@ -85,17 +91,22 @@ internal sealed class ContainerLogWriter : IAsyncDisposable
         try
         {
             // Stamped under the lock, so the file's order and its timestamps agree.
-            var json = JsonSerializer.SerializeToUtf8Bytes(new LogLine { Log = text, Stream = stream, Time = DateTimeOffset.UtcNow }, StateJsonContext.Default.LogLine);
-            var line = json.Append((byte)'\n').ToArray();
             try
             {
-                await RotateIfFullAsync(line.Length).ConfigureAwait(false);
-                await _file.WriteAsync(line).ConfigureAwait(false);
-                await _file.FlushAsync().ConfigureAwait(false);
+                if (_unreported > 0)
+                {
+                    await AppendAsync($"containers: {_unreported} log line(s) dropped: no space left on device while writing {_path}\n", "stderr").ConfigureAwait(false);
+                    _unreported = 0;
+                    Full = null;
+                }
+
+                await AppendAsync(text, stream).ConfigureAwait(false);
             }
             catch (IOException e) when (StorageFullException.IsDiskFull(e))
             {
                 DroppedLines++;
+                _unreported++;
+                Full ??= new StorageFullException(_path, "writing the container's log", e);
             }
             catch (IOException)
             {
@@ -105,6 +116,33 @@ internal sealed class ContainerLogWriter : IAsyncDisposable
         finally
         {
             _gate.Release();
+        }
+    }
+
+    private async Task AppendAsync(string text, string stream)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(new LogLine { Log = text, Stream = stream, Time = DateTimeOffset.UtcNow }, StateJsonContext.Default.LogLine);
+        var line = json.Append((byte)'\n').ToArray();
+        await RotateIfFullAsync(line.Length).ConfigureAwait(false);
+        var before = _file.Length;
+        try
+        {
+            await _file.WriteAsync(line).ConfigureAwait(false);
+            await _file.FlushAsync().ConfigureAwait(false);
+        }
+        catch (IOException e) when (StorageFullException.IsDiskFull(e))
+        {
+            // The unbuffered write may have put part of the line in the file: cut it off, so the file stays JSON lines.
+            try
+            {
+                _file.SetLength(before);
+            }
+            catch (IOException)
+            {
+                // Truncating needs no space; should it fail all the same, the reader skips a torn last line.
+            }
+
+            throw;
         }
     }
 

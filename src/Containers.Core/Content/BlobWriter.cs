@@ -35,7 +35,14 @@ public sealed class BlobWriter : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_committed, this);
         _verifier.Append(data.Span);
-        await _file.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _file.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e) when (StorageFullException.IsDiskFull(e))
+        {
+            throw Full(e);
+        }
     }
 
     /// <summary>Appends bytes synchronously, for callers that observe a stream as it is read.</summary>
@@ -43,8 +50,18 @@ public sealed class BlobWriter : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_committed, this);
         _verifier.Append(data);
-        _file.Write(data);
+        try
+        {
+            _file.Write(data);
+        }
+        catch (IOException e) when (StorageFullException.IsDiskFull(e))
+        {
+            throw Full(e);
+        }
     }
+
+    /// <summary>The disk filled while writing: the caller's dispose deletes the partial file, so nothing half-written stays.</summary>
+    private StorageFullException Full(IOException e) => new(TempPath, "writing image content (a blob of a pull, import, commit or build) to", e);
 
     /// <summary>Returns a write-only stream over this writer, for producers that write to streams (a tar writer).</summary>
     public Stream AsStream() => new WriterStream(this);
@@ -89,8 +106,16 @@ public sealed class BlobWriter : IAsyncDisposable
         }
 
         var digest = _verifier.GetDigest();
-        await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
-        _file.Flush(flushToDisk: true);
+        try
+        {
+            await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
+            _file.Flush(flushToDisk: true);
+        }
+        catch (IOException e) when (StorageFullException.IsDiskFull(e))
+        {
+            throw Full(e);
+        }
+
         var info = _store.Publish(TempPath, digest, Length);
         _committed = true;
         await _file.DisposeAsync().ConfigureAwait(false);

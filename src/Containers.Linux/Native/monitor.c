@@ -39,15 +39,18 @@ static const char *log_path;
 static long long log_size;     /* bytes in the current log file */
 static long long log_max_size; /* 0: never rotate */
 static int log_max_files = 1;
+static long long log_dropped; /* lines lost to a full disk since the last notice in the log */
 
-static void write_all(int fd, const char *data, size_t length) {
+/* 0 when everything was written; -1 otherwise (a full disk loses log lines, never the container). */
+static int write_all(int fd, const char *data, size_t length) {
   while (length > 0) {
     ssize_t n = write(fd, data, length);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return; /* a full disk loses log lines, never the container */
+    if (n <= 0) return -1;
     data += n;
     length -= (size_t)n;
   }
+  return 0;
 }
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when it is not one. */
@@ -137,8 +140,8 @@ size_t format_time(char *out, size_t size, const struct timespec *when) {
   return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }
 
-/* Writes {"log":"...","stream":"...","time":"..."} with the text JSON-escaped. */
-static void emit(const char *stream, const char *text, size_t length) {
+/* Writes {"log":"...","stream":"...","time":"..."} with the text JSON-escaped; -1 when it did not fit. */
+static int emit_line(const char *stream, const char *text, size_t length) {
   static char out[LINE_MAX_BYTES * 6 + 256];
   size_t o = 0;
   o += (size_t)snprintf(out, 16, "{\"log\":\"");
@@ -149,8 +152,26 @@ static void emit(const char *stream, const char *text, size_t length) {
   o += format_time(out + o, sizeof out - o, &now);
   o += (size_t)snprintf(out + o, sizeof out - o, "\"}\n");
   log_rotate(o);
-  write_all(log_fd, out, o);
+  if (write_all(log_fd, out, o) != 0) {
+    if (ftruncate(log_fd, log_size) != 0) { /* a torn last line; readers skip it */ }
+    return -1;
+  }
   log_size += (long long)o;
+  return 0;
+}
+
+/* Emits a line; once lines fit again after a full disk, a line on stderr first names how many were lost and why. */
+static void emit(const char *stream, const char *text, size_t length) {
+  if (log_dropped > 0) {
+    char note[4400];
+    int n = snprintf(note, sizeof note, "containers: %lld log line(s) dropped: no space left on device while writing %s\n", log_dropped, log_path);
+    if (n < 0 || emit_line("stderr", note, (size_t)n < sizeof note ? (size_t)n : sizeof note - 1) != 0) {
+      log_dropped++;
+      return;
+    }
+    log_dropped = 0;
+  }
+  if (emit_line(stream, text, length) != 0) log_dropped++;
 }
 
 /* Emits every complete line; a partial line that fills the buffer is emitted as it is, as ContainerLogWriter does. */

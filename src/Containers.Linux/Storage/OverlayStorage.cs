@@ -143,7 +143,7 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
                 RecordParent(chain, i);
             }
         }
-        catch
+        catch (Exception error)
         {
             // Stop the other unpacks and release what they hold: their locks and staging directories.
             await failed.CancelAsync().ConfigureAwait(false);
@@ -157,6 +157,11 @@ internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore c
                 {
                     // Already reported by the layer that failed first, or a consequence of the cancellation.
                 }
+            }
+
+            if (error is not StorageFullException && StorageFullException.IsDiskFull(error))
+            {
+                throw new StorageFullException(Path.Combine(Root, "staging"), $"unpacking the layers of image {image.Id.ShortId} (nothing of them is kept) into", error);
             }
 
             throw;

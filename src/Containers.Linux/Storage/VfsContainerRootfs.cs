@@ -43,9 +43,14 @@ internal sealed class VfsContainerRootfs(StoreLayout layout, IContentStore conte
             await VfsDiff.RecordAsync(rootfs, Manifest(containerId), cancellationToken).ConfigureAwait(false);
             return rootfs;
         }
-        catch
+        catch (Exception error)
         {
             System.IO.Directory.Delete(staging, recursive: true);
+            if (error is not StorageFullException && StorageFullException.IsDiskFull(error))
+            {
+                throw new StorageFullException(directory, $"unpacking the layers of image {image.Id.ShortId} (nothing of them is kept) into", error);
+            }
+
             throw;
         }
     }

@@ -10,6 +10,7 @@ using Containers.Testing;
 
 // Usage: containers-bench run-true ROOT RUNS
 //   Measures create + start + wait + remove of a busybox /bin/true container, image already present, in one process.
+//   build ROOT CACHED-RUNS CONTEXT EDITED-FILE: cold, edited and fully cached Dockerfile builds (BuildBenchmark.cs).
 //   run-true-bridge: the same on a bridge network (veth, address, route, hosts file, nftables rewrite).
 var scenario = args.Length > 0 ? args[0] : "run-true";
 var root = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "containers-bench");
@@ -45,6 +46,10 @@ switch (scenario)
         break;
     case "detached":
         await DetachedAndExecAsync(engine, runs);
+        break;
+    case "build":
+        // containers-bench build ROOT CACHED-RUNS CONTEXT EDITED-FILE
+        await BuildBenchmark.RunAsync(engine, args[3], args[4], runs);
         break;
     default:
         Console.Error.WriteLine($"unknown scenario {scenario}");

@@ -42,7 +42,7 @@ internal static class OverlayDiff
     }
 
     /// <summary>Lists everything under the directory, parents before children, without following links.</summary>
-    private static IEnumerable<string> Walk(string directory)
+    internal static IEnumerable<string> Walk(string directory)
     {
         foreach (var entry in Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
         {

@@ -19,7 +19,7 @@ internal static class VfsDiff
         var writer = new StreamWriter(temporary, false, new UTF8Encoding(false));
         await using (writer.ConfigureAwait(false))
         {
-            foreach (var path in Walk(rootfs))
+            foreach (var path in OverlayDiff.Walk(rootfs))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 if (Libc.ChangeStatus(path) is { } status)
@@ -46,7 +46,7 @@ internal static class VfsDiff
         var writer = new TarWriter(destination, TarEntryFormat.Pax, leaveOpen: true);
         await using (writer.ConfigureAwait(false))
         {
-            foreach (var path in Walk(rootfs))
+            foreach (var path in OverlayDiff.Walk(rootfs))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var name = Path.GetRelativePath(rootfs, path);
@@ -87,21 +87,5 @@ internal static class VfsDiff
         }
 
         return recorded;
-    }
-
-    /// <summary>Lists everything under the directory, parents before children, without following links.</summary>
-    private static IEnumerable<string> Walk(string directory)
-    {
-        foreach (var entry in Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
-        {
-            yield return entry;
-            if (Libc.StatNoFollow(entry) is { Type: Libc.S_IFDIR })
-            {
-                foreach (var child in Walk(entry))
-                {
-                    yield return child;
-                }
-            }
-        }
     }
 }

@@ -1,0 +1,63 @@
+namespace Containers.Containers;
+
+/// <summary>
+/// Restart policies of detached containers: their monitor applies them (so they hold after the process that started the
+/// container exited) and records what it did in a status file this engine merges into the state; a user's stop reaches
+/// the monitor as a marker file, so it does not restart what the user stopped.
+/// </summary>
+internal sealed partial class ContainerService
+{
+    private DetachedRestartPaths RestartPaths(string id)
+    {
+        var directory = _store.DirectoryOf(id);
+        return new(Path.Combine(directory, "restart.plan"), Path.Combine(directory, "restart.state"), Path.Combine(directory, "stopped"));
+    }
+
+    /// <summary>What the monitor of a detached container applies, or null when its policy never restarts (or it is removed on exit).</summary>
+    private DetachedRestart? DetachedRestartOf(ContainerRecord record, ContainerState state)
+    {
+        var paths = RestartPaths(record.Id);
+        File.Delete(paths.StatusPath);
+        File.Delete(paths.StopMarkerPath);
+        return record.Options.AutoRemove ? null : DetachedRestart.For(record.Options.RestartPolicy, state.RestartCount, paths);
+    }
+
+    /// <summary>
+    /// Tells the monitor that a user stops the container, before it is signalled: the exit that follows is not restarted,
+    /// nor is a restart under way carried out. Returns the state afterwards, with the process to signal.
+    /// </summary>
+    private async Task<ContainerState> MarkStoppedByUserAsync(ContainerRecord record, CancellationToken cancellationToken)
+    {
+        if (record.Options.Detached)
+        {
+            await File.WriteAllBytesAsync(RestartPaths(record.Id).StopMarkerPath, [], cancellationToken).ConfigureAwait(false);
+        }
+
+        // The monitor records a new process before it checks the marker a last time: reading after writing finds it.
+        return await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Tells whether a signal a user sends stops the container for its restart policy, as Docker's kill does.</summary>
+    private static bool StopsContainer(ContainerRecord record, int signal) =>
+        signal is Signals.Kill or Signals.Term or 2 or 3 || (record.Options.StopSignal is { } stop && Signals.Parse(stop) == signal);
+
+    /// <summary>Merges what the monitor last did (a restart under way, or the process it started) into the recorded state.</summary>
+    private async Task<ContainerState> FollowMonitorAsync(ContainerRecord record, ContainerState state, CancellationToken cancellationToken)
+    {
+        if (MonitorStatus.Read(RestartPaths(record.Id).StatusPath) is not { } status || !status.IsNewerThan(state))
+        {
+            return state;
+        }
+
+        // Re-read first: a user's stop may have been recorded since the caller read the state.
+        var current = await _store.ReadStateAsync(record.Id, cancellationToken).ConfigureAwait(false);
+        if (current.MonitorPid != state.MonitorPid || !status.IsNewerThan(current))
+        {
+            return current.MonitorPid == state.MonitorPid ? current : state;
+        }
+
+        var followed = status.ApplyTo(current);
+        await _store.WriteStateAsync(record.Id, followed, cancellationToken).ConfigureAwait(false);
+        return followed;
+    }
+}

@@ -60,4 +60,54 @@ internal sealed partial class ContainerService
         await _store.WriteStateAsync(record.Id, followed, cancellationToken).ConfigureAwait(false);
         return followed;
     }
+
+    /// <summary>
+    /// The engine start after a host reboot plays the part of Docker's daemon start: it starts the detached containers
+    /// whose policy is <c>always</c>, and those with <c>unless-stopped</c> that no user stopped. The root remembers the
+    /// boot it last saw (<c>containers/.boot-id</c>), so only the first engine start after a reboot does this; any later
+    /// one leaves a stopped container stopped.
+    /// </summary>
+    private async Task<int> RestartAfterRebootAsync(List<ContainerRecord> records, CancellationToken cancellationToken)
+    {
+        if (_runtime.BootId is not { Length: > 0 } boot)
+        {
+            return 0;
+        }
+
+        var path = _store.DirectoryOf(".boot-id");
+        var seen = File.Exists(path) ? (await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim() : null;
+        if (seen == boot)
+        {
+            return 0;
+        }
+
+        await Internal.AtomicFile.WriteAllBytesAsync(path, System.Text.Encoding.UTF8.GetBytes(boot + "\n"), cancellationToken).ConfigureAwait(false);
+        if (seen is null)
+        {
+            return 0; // the first engine start on this root: nothing ran here before
+        }
+
+        var started = 0;
+        foreach (var record in records.Where(r => r.Options.Detached && !r.Options.AutoRemove))
+        {
+            try
+            {
+                var state = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
+                var policy = record.Options.RestartPolicy.Name;
+                if (state.IsRunning || state.StartedAt is null || !(policy == "always" || (policy == "unless-stopped" && !state.StoppedByUser)))
+                {
+                    continue;
+                }
+
+                await StartAsync(record.Id, cancellationToken).ConfigureAwait(false);
+                started++;
+            }
+            catch (Exception e) when (e is ContainersException or IOException)
+            {
+                LogMonitorFailed(_logger, record.Id, e); // one that cannot start does not keep the engine from starting
+            }
+        }
+
+        return started;
+    }
 }

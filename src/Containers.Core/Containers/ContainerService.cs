@@ -186,7 +186,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         }
 
         _runtime.RemoveCgroupIfEmpty(CgroupParent);
-        return fixedCount;
+        return fixedCount + await RestartAfterRebootAsync(records, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

@@ -269,6 +269,10 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
         Errno.Check((int)Libc.write(sync.WriteFd, &go, 1), "releasing the container process");
     }
 
+    public string? BootId => File.Exists(BootIdPath) ? File.ReadAllText(BootIdPath).Trim() : null;
+
+    private const string BootIdPath = "/proc/sys/kernel/random/boot_id";
+
     public bool Signal(int pid, ulong startTime, int signal) =>
         IsAlive(pid, startTime) && Libc.kill(pid, signal) == 0;
 

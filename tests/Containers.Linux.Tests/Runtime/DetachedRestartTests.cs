@@ -1,4 +1,6 @@
 using Containers.Containers;
+using Containers.Hosting;
+using Containers.Linux.Hosting;
 
 namespace Containers.Linux.Tests.Runtime;
 
@@ -52,6 +54,50 @@ public sealed class DetachedRestartTests(RuntimeFixture fixture) : IClassFixture
         stopped.RestartCount.Should().Be(1);
         stopped.StoppedByUser.Should().BeTrue();
         await Containers.RemoveAsync(container.Id, force: true);
+    }
+
+    [Fact]
+    public async Task The_first_engine_start_after_a_reboot_starts_always_containers_and_unless_stopped_ones_no_user_stopped()
+    {
+        ContainerCreateOptions Options(string policy) => new() { Image = "busybox", Command = ["sleep", "600"], Detached = true, RestartPolicy = RestartPolicy.Parse(policy) };
+        var always = await Containers.RunAsync(Options("always"));
+        var stoppedByUser = await Containers.RunAsync(Options("unless-stopped"));
+        var wasRunning = await Containers.RunAsync(Options("unless-stopped"));
+        var never = await Containers.RunAsync(Options("no"));
+        await Containers.StopAsync(always.Id, TimeSpan.FromSeconds(1));
+        await Containers.StopAsync(stoppedByUser.Id, TimeSpan.FromSeconds(1));
+
+        // A reboot, as this root sees it: the processes are gone and the boot it last saw is another.
+        foreach (var id in new[] { wasRunning.Id, never.Id })
+        {
+            var monitor = (await Containers.InspectAsync(id)).State.MonitorPid;
+            global::System.Diagnostics.Process.GetProcessById(monitor).Kill();
+            await RuntimeFixture.EventuallyAsync(async () => (await Containers.InspectAsync(id)).State.Status == ContainerStatus.Exited, "the container is down");
+        }
+
+        var bootId = Path.Combine(fixture.Test.Root, "containers", ".boot-id");
+        File.Exists(bootId).Should().BeTrue("the engine remembers the boot it saw");
+        await File.WriteAllTextAsync(bootId, "a-boot-before\n");
+
+        await using (var afterReboot = ContainerEngine.Create(new ContainersOptions { Root = fixture.Test.Root }, b => b.AddLinuxRuntime()))
+        {
+            (await afterReboot.Containers.InspectAsync(always.Id)).State.Status.Should().Be(ContainerStatus.Running, "always comes back, even stopped by a user, as after Docker's daemon restart");
+            (await afterReboot.Containers.InspectAsync(wasRunning.Id)).State.Status.Should().Be(ContainerStatus.Running, "unless-stopped comes back when no user stopped it");
+            (await afterReboot.Containers.InspectAsync(stoppedByUser.Id)).State.Status.Should().Be(ContainerStatus.Exited, "unless-stopped stays stopped when a user stopped it");
+            (await afterReboot.Containers.InspectAsync(never.Id)).State.Status.Should().Be(ContainerStatus.Exited);
+        }
+
+        // Only the first start after the reboot: a later engine leaves a stopped container stopped.
+        await Containers.StopAsync(always.Id, TimeSpan.FromSeconds(1));
+        await using (var later = ContainerEngine.Create(new ContainersOptions { Root = fixture.Test.Root }, b => b.AddLinuxRuntime()))
+        {
+            (await later.Containers.InspectAsync(always.Id)).State.Status.Should().Be(ContainerStatus.Exited);
+        }
+
+        foreach (var id in new[] { always.Id, stoppedByUser.Id, wasRunning.Id, never.Id })
+        {
+            await Containers.RemoveAsync(id, force: true);
+        }
     }
 
     private async Task<string> LogAsync(string id)

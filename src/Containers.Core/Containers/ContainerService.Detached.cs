@@ -18,7 +18,8 @@ internal sealed partial class ContainerService
         var id = record.Id;
         File.Delete(ClaimPath(ExitPath(id)));
         Internal.SpaceReserve.TryPreallocate(ExitPath(id) + ".tmp", 4096); // the monitor writes the exit code into it, space or not
-        var output = new DetachedOutput(_store.LogPath(id), ExitPath(id), record.Options.OpenStdin ? StdinPath(id) : null, LogRotation.Parse(record.Options.LogOptions)) { HealthCheck = DetachedHealth(record, spec), Restart = DetachedRestartOf(record, state) };
+        var restart = await DetachedRestartOfAsync(record, state, cancellationToken).ConfigureAwait(false);
+        var output = new DetachedOutput(_store.LogPath(id), ExitPath(id), record.Options.OpenStdin ? StdinPath(id) : null, LogRotation.Parse(record.Options.LogOptions)) { HealthCheck = DetachedHealth(record, spec), Restart = restart };
         var process = await _runtime.CreateDetachedAsync(id, spec, output, cancellationToken).ConfigureAwait(false);
         await using (process.ConfigureAwait(false))
         {

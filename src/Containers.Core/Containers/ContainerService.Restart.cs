@@ -7,6 +7,9 @@ namespace Containers.Containers;
 /// </summary>
 internal sealed partial class ContainerService
 {
+    /// <summary>The boot of the host this root last saw (<c>boot-id</c> in the root).</summary>
+    private readonly string _bootIdPath;
+
     private DetachedRestartPaths RestartPaths(string id)
     {
         var directory = _store.DirectoryOf(id);
@@ -14,12 +17,31 @@ internal sealed partial class ContainerService
     }
 
     /// <summary>What the monitor of a detached container applies, or null when its policy never restarts (or it is removed on exit).</summary>
-    private DetachedRestart? DetachedRestartOf(ContainerRecord record, ContainerState state)
+    private async Task<DetachedRestart?> DetachedRestartOfAsync(ContainerRecord record, ContainerState state, CancellationToken cancellationToken)
     {
         var paths = RestartPaths(record.Id);
         File.Delete(paths.StatusPath);
         File.Delete(paths.StopMarkerPath);
-        return record.Options.AutoRemove ? null : DetachedRestart.For(record.Options.RestartPolicy, state.RestartCount, paths);
+        if (record.Options.AutoRemove)
+        {
+            return null;
+        }
+
+        if (record.Options.RestartPolicy.Name is "always" or "unless-stopped")
+        {
+            await RememberBootAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return DetachedRestart.For(record.Options.RestartPolicy, state.RestartCount, paths);
+    }
+
+    /// <summary>Records the host's boot while a container that a reboot must bring back runs, so the next boot's first engine start knows.</summary>
+    private async Task RememberBootAsync(CancellationToken cancellationToken)
+    {
+        if (_runtime.BootId is { Length: > 0 } boot && (!File.Exists(_bootIdPath) || (await File.ReadAllTextAsync(_bootIdPath, cancellationToken).ConfigureAwait(false)).Trim() != boot))
+        {
+            await Internal.AtomicFile.WriteAllBytesAsync(_bootIdPath, System.Text.Encoding.UTF8.GetBytes(boot + "\n"), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -64,7 +86,7 @@ internal sealed partial class ContainerService
     /// <summary>
     /// The engine start after a host reboot plays the part of Docker's daemon start: it starts the detached containers
     /// whose policy is <c>always</c>, and those with <c>unless-stopped</c> that no user stopped. The root remembers the
-    /// boot it last saw (<c>containers/.boot-id</c>), so only the first engine start after a reboot does this; any later
+    /// boot in which such a container last started (<c>boot-id</c> in the root), so only the first engine start after a reboot does this; any later
     /// one leaves a stopped container stopped.
     /// </summary>
     private async Task<int> RestartAfterRebootAsync(List<ContainerRecord> records, CancellationToken cancellationToken)
@@ -74,18 +96,15 @@ internal sealed partial class ContainerService
             return 0;
         }
 
-        var path = _store.DirectoryOf(".boot-id");
+        // Written by the start of a container with such a policy: none ran here, or not before this boot, without it.
+        var path = _bootIdPath;
         var seen = File.Exists(path) ? (await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim() : null;
-        if (seen == boot)
+        if (seen is null || seen == boot)
         {
             return 0;
         }
 
         await Internal.AtomicFile.WriteAllBytesAsync(path, System.Text.Encoding.UTF8.GetBytes(boot + "\n"), cancellationToken).ConfigureAwait(false);
-        if (seen is null)
-        {
-            return 0; // the first engine start on this root: nothing ran here before
-        }
 
         var started = 0;
         foreach (var record in records.Where(r => r.Options.Detached && !r.Options.AutoRemove))

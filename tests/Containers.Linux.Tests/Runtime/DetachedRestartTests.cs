@@ -75,8 +75,8 @@ public sealed class DetachedRestartTests(RuntimeFixture fixture) : IClassFixture
             await RuntimeFixture.EventuallyAsync(async () => (await Containers.InspectAsync(id)).State.Status == ContainerStatus.Exited, "the container is down");
         }
 
-        var bootId = Path.Combine(fixture.Test.Root, "containers", ".boot-id");
-        File.Exists(bootId).Should().BeTrue("the engine remembers the boot it saw");
+        var bootId = Path.Combine(fixture.Test.Root, "boot-id");
+        File.Exists(bootId).Should().BeTrue("the engine remembers the boot in which an always container started");
         await File.WriteAllTextAsync(bootId, "a-boot-before\n");
 
         await using (var afterReboot = ContainerEngine.Create(new ContainersOptions { Root = fixture.Test.Root }, b => b.AddLinuxRuntime()))

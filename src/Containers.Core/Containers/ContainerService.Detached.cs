@@ -18,7 +18,8 @@ internal sealed partial class ContainerService
         var id = record.Id;
         File.Delete(ClaimPath(ExitPath(id)));
         Internal.SpaceReserve.TryPreallocate(ExitPath(id) + ".tmp", 4096); // the monitor writes the exit code into it, space or not
-        var output = new DetachedOutput(_store.LogPath(id), ExitPath(id), record.Options.OpenStdin ? StdinPath(id) : null, LogRotation.Parse(record.Options.LogOptions)) { HealthCheck = DetachedHealth(record, spec) };
+        var restart = await DetachedRestartOfAsync(record, state, cancellationToken).ConfigureAwait(false);
+        var output = new DetachedOutput(_store.LogPath(id), ExitPath(id), record.Options.OpenStdin ? StdinPath(id) : null, LogRotation.Parse(record.Options.LogOptions)) { HealthCheck = DetachedHealth(record, spec), Restart = restart };
         var process = await _runtime.CreateDetachedAsync(id, spec, output, cancellationToken).ConfigureAwait(false);
         await using (process.ConfigureAwait(false))
         {
@@ -33,12 +34,15 @@ internal sealed partial class ContainerService
             };
             await _store.WriteStateAsync(id, started, cancellationToken).ConfigureAwait(false);
             LogStarted(_logger, id, process.Pid);
-            _ = WatchDetachedAsync(record, process.WaitForMonitorAsync(CancellationToken.None));
+            _ = WatchDetachedAsync(record, process.WaitForMonitorAsync(CancellationToken.None), process.AppliesRestartPolicy);
         }
     }
 
-    /// <summary>While this process lives, records a detached container's exit as soon as its monitor exits and applies its restart policy.</summary>
-    private async Task WatchDetachedAsync(ContainerRecord record, Task monitorExited)
+    /// <summary>
+    /// While this process lives, records a detached container's exit as soon as its monitor exits, and applies its
+    /// restart policy when the monitor does not (it does, so the policy holds after this process exited).
+    /// </summary>
+    private async Task WatchDetachedAsync(ContainerRecord record, Task monitorExited, bool monitorRestarts)
     {
         try
         {
@@ -52,7 +56,7 @@ internal sealed partial class ContainerService
                 }
 
                 state = await RefreshAsync(record, CancellationToken.None).ConfigureAwait(false);
-                if (!state.IsRunning && !record.Options.AutoRemove
+                if (!state.IsRunning && !record.Options.AutoRemove && !monitorRestarts
                     && record.Options.RestartPolicy.ShouldRestart(state.ExitCode, state.RestartCount, state.StoppedByUser))
                 {
                     await StartLockedAsync(record, state with { RestartCount = state.RestartCount + 1 }, CancellationToken.None).ConfigureAwait(false);
@@ -95,7 +99,9 @@ internal sealed partial class ContainerService
     /// </summary>
     private async Task<ContainerState> RefreshDetachedAsync(ContainerRecord record, ContainerState state, CancellationToken cancellationToken)
     {
-        if (_runtime.IsAlive(state.Pid, state.PidStartTime))
+        state = await FollowMonitorAsync(record, state, cancellationToken).ConfigureAwait(false);
+        if (_runtime.IsAlive(state.Pid, state.PidStartTime)
+            || (state.Status == ContainerStatus.Restarting && _runtime.IsAlive(state.MonitorPid, state.MonitorStartTime)))
         {
             return state;
         }
@@ -108,6 +114,10 @@ internal sealed partial class ContainerService
         {
             await Task.Delay(20, cancellationToken).ConfigureAwait(false);
             code = ReadExitCode(exitPath);
+            if (code is null && await FollowMonitorAsync(record, state, cancellationToken).ConfigureAwait(false) is var followed && followed != state)
+            {
+                return followed; // restarting it, by its restart policy
+            }
         }
 
         if (code is null && _runtime.IsAlive(state.MonitorPid, state.MonitorStartTime))

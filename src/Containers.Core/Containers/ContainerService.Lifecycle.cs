@@ -20,7 +20,8 @@ internal sealed partial class ContainerService
                 return;
             }
 
-            await StartLockedAsync(record, state, cancellationToken).ConfigureAwait(false);
+            // A user's start begins the count of restarts anew, as Docker's does.
+            await StartLockedAsync(record, state with { RestartCount = 0 }, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -229,6 +230,7 @@ internal sealed partial class ContainerService
 
             state = state with { StoppedByUser = true };
             await _store.WriteStateAsync(record.Id, state, cancellationToken).ConfigureAwait(false);
+            state = await MarkStoppedByUserAsync(record, cancellationToken).ConfigureAwait(false);
         }
 
         if (state.Status == ContainerStatus.Paused)
@@ -250,6 +252,7 @@ internal sealed partial class ContainerService
             LogEscalating(_logger, record.Id);
         }
 
+        state = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
         _runtime.Signal(state.Pid, state.PidStartTime, Signals.Kill);
         await WaitAsync(record.Id, cancellationToken).ConfigureAwait(false);
     }
@@ -259,6 +262,15 @@ internal sealed partial class ContainerService
         var number = Signals.Parse(signal);
         var record = await _store.FindAsync(nameOrId, cancellationToken).ConfigureAwait(false);
         var state = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
+        if (state.IsRunning && StopsContainer(record, number))
+        {
+            state = await MarkStoppedByUserAsync(record, cancellationToken).ConfigureAwait(false);
+            if (state.Status == ContainerStatus.Restarting)
+            {
+                return; // no process to signal: the marker ends the restart under way
+            }
+        }
+
         if (!state.IsRunning || !_runtime.Signal(state.Pid, state.PidStartTime, number))
         {
             throw new ContainerStateException(record.Id, state.Status, $"Cannot kill container {record.Id[..12]}: container is not running");

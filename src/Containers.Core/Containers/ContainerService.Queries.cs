@@ -120,6 +120,7 @@ internal sealed partial class ContainerService
                 await _runtime.ResumeAsync(CgroupsPath(record.Id), cancellationToken).ConfigureAwait(false);
             }
 
+            state = await MarkStoppedByUserAsync(record, cancellationToken).ConfigureAwait(false);
             _runtime.Signal(state.Pid, state.PidStartTime, Signals.Kill);
             await WaitAsync(record.Id, cancellationToken).ConfigureAwait(false);
         }

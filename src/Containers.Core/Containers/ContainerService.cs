@@ -28,6 +28,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         _extractors = extractors.ToList();
         _volumes = volumes;
         _imageUse = new ImageUseLock(layout);
+        _bootIdPath = Path.Combine(layout.Root, "boot-id");
         _networks = networks;
 
         // Creates the network driver before this service, so a provider disposes it after: DisposeAsync still detaches.
@@ -186,7 +187,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         }
 
         _runtime.RemoveCgroupIfEmpty(CgroupParent);
-        return fixedCount;
+        return fixedCount + await RestartAfterRebootAsync(records, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

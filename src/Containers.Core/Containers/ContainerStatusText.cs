@@ -9,7 +9,7 @@ internal static class ContainerStatusText
     {
         ContainerStatus.Running => "Up " + Duration(DateTimeOffset.UtcNow - (state.StartedAt ?? DateTimeOffset.UtcNow)) + HealthSuffix(health),
         ContainerStatus.Paused => "Up " + Duration(DateTimeOffset.UtcNow - (state.StartedAt ?? DateTimeOffset.UtcNow)) + " (Paused)",
-        ContainerStatus.Restarting => "Restarting",
+        ContainerStatus.Restarting => string.Create(CultureInfo.InvariantCulture, $"Restarting ({state.ExitCode}) {Duration(DateTimeOffset.UtcNow - (state.FinishedAt ?? DateTimeOffset.UtcNow))} ago"),
         ContainerStatus.Exited => string.Create(CultureInfo.InvariantCulture, $"Exited ({state.ExitCode}) {Duration(DateTimeOffset.UtcNow - (state.FinishedAt ?? DateTimeOffset.UtcNow))} ago"),
         ContainerStatus.Dead => "Dead",
         _ => "Created",

@@ -26,6 +26,9 @@ public interface IContainerRuntime
     /// <exception cref="ContainerCommandException">The program is not in the container or not executable.</exception>
     Task<IDetachedRuntimeProcess> CreateDetachedAsync(string containerId, RuntimeSpec spec, DetachedOutput output, CancellationToken cancellationToken = default);
 
+    /// <summary>Gets an identifier of the host's current boot, which changes when it reboots; null when the platform has none.</summary>
+    string? BootId => null;
+
     /// <summary>
     /// Runs <paramref name="request"/>'s process inside a running container: in its namespaces and cgroup, with the
     /// identity, capabilities and seccomp filter the process specifies. The returned process is started.

@@ -21,6 +21,9 @@ public interface IDetachedRuntimeProcess : IAsyncDisposable
 
     /// <summary>Waits until the monitor exits, which it does once it recorded the container's exit code.</summary>
     Task WaitForMonitorAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Gets a value indicating whether the monitor applies <see cref="DetachedOutput.Restart"/>; when not, the caller may.</summary>
+    bool AppliesRestartPolicy => false;
 }
 
 /// <summary>Where a detached container's monitor writes, and where its standard input comes from.</summary>
@@ -35,4 +38,7 @@ public sealed record DetachedOutput(string LogPath, string ExitPath, string? Std
 {
     /// <summary>Gets the health check the monitor runs while the container runs, or null for none.</summary>
     public DetachedHealthCheck? HealthCheck { get; init; }
+
+    /// <summary>Gets the restart policy the monitor applies after the container's process exits, or null for none.</summary>
+    public DetachedRestart? Restart { get; init; }
 }

@@ -5,7 +5,11 @@
  * for the container, records its exit code in the exit file, and exits. No .NET runtime, so it stays small.
  * With a health check plan it also runs the container's health checks on their timer (monitor_health.c).
  *
- * Usage: containers-monitor LOG_FILE EXIT_FILE STDOUT_FD STDERR_FD [MAX_SIZE MAX_FILES [HEALTH_PLAN HEALTH_RESULTS]]
+ * With a restart plan it applies the container's restart policy: at an exit the policy allows, it waits the back-off and
+ * starts the container's process again (monitor_restart.c); the exit file is written once no restart follows.
+ *
+ * Usage: containers-monitor LOG_FILE EXIT_FILE STDOUT_FD STDERR_FD [MAX_SIZE MAX_FILES [HEALTH_PLAN HEALTH_RESULTS [RESTART_PLAN]]]
+ * HEALTH_PLAN may be empty for none.
  * With MAX_SIZE > 0 the log rotates as Docker's json-file driver does (see log_rotate below).
  */
 #define _GNU_SOURCE
@@ -24,6 +28,8 @@
 #include <unistd.h>
 
 #include "monitor_health.h"
+#include "monitor_plan.h"
+#include "monitor_restart.h"
 
 #define LINE_MAX_BYTES (16 * 1024)
 
@@ -240,8 +246,8 @@ static void record_exit(const char *path, int code) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 5 && argc != 7 && argc != 9) {
-    fprintf(stderr, "usage: containers-monitor LOG_FILE EXIT_FILE STDOUT_FD STDERR_FD [MAX_SIZE MAX_FILES [HEALTH_PLAN HEALTH_RESULTS]]\n");
+  if (argc != 5 && argc != 7 && argc != 9 && argc != 10) {
+    fprintf(stderr, "usage: containers-monitor LOG_FILE EXIT_FILE STDOUT_FD STDERR_FD [MAX_SIZE MAX_FILES [HEALTH_PLAN HEALTH_RESULTS [RESTART_PLAN]]]\n");
     return 2;
   }
 
@@ -271,23 +277,27 @@ int main(int argc, char **argv) {
   streams[1].fd = atoi(argv[4]);
   streams[1].name = "stderr";
 
-  /* Health checks need the loop to wake on their timer and on every child's exit, not only on output. */
-  int checking = argc == 9 && health_load(argv[7], argv[8]) == 0;
+  /* Health checks and restarts need the loop to wake on timers and on every child's exit, not only on output. */
+  int checking = argc >= 9 && argv[7][0] && health_load(argv[7], argv[8]) == 0;
+  int restarting = argc == 10 && restart_load(argv[9], plan_only_child()) == 0;
   int child_fd = -1;
-  if (checking) {
+  if (checking || restarting) {
     sigset_t chld;
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);
     sigprocmask(SIG_BLOCK, &chld, NULL);
     child_fd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
-    checking = child_fd >= 0;
+    if (child_fd < 0) checking = restarting = 0;
   }
+  int watching = checking || restarting;
 
   int status = 0;
   int code = 255;
   int container_exited = 0;
+  int exit_taken = 0;
+  int pending = 0; /* a restart waits for its back-off */
   int open_streams = 2;
-  while (open_streams > 0 || (checking && !container_exited)) {
+  while (open_streams > 0 || (watching && (!container_exited || pending))) {
     struct pollfd fds[4];
     int watched[4] = {streams[0].fd, streams[1].fd, checking ? health_fd() : -1, child_fd};
     for (int i = 0; i < 4; i++) {
@@ -295,7 +305,10 @@ int main(int argc, char **argv) {
       fds[i].events = POLLIN;
       fds[i].revents = 0;
     }
-    if (poll(fds, 4, checking ? health_poll_timeout() : -1) < 0) {
+    int timeout = checking && !container_exited ? health_poll_timeout() : -1;
+    int due = pending ? restart_poll_timeout() : -1;
+    if (due >= 0 && (timeout < 0 || due < timeout)) timeout = due;
+    if (poll(fds, 4, timeout) < 0) {
       if (errno == EINTR) continue;
       break;
     }
@@ -318,14 +331,35 @@ int main(int argc, char **argv) {
         }
       }
     }
-    if (checking && container_exited) {
-      health_stop(); /* its pid namespace is gone with the container; this reaps it */
-      checking = 0;
+    if (container_exited && !exit_taken) {
+      exit_taken = 1;
+      if (checking) health_stop(); /* its pid namespace is gone with the container; this reaps it */
+      pending = restarting && restart_exited(code);
+      checking = checking && pending;
     }
-    if (checking) health_tick();
+    while (pending && restart_poll_timeout() == 0) {
+      /* What the last run wrote was read as it came; a pipe a leftover process still holds is let go. */
+      for (int i = 0; i < 2; i++) {
+        if (streams[i].fd >= 0) close(streams[i].fd), open_streams--;
+        streams[i].fd = -1;
+        streams[i].used = 0;
+      }
+      int started = restart_spawn(&streams[0].fd, &streams[1].fd, &code);
+      if (started > 0) {
+        open_streams = 2;
+        container_exited = exit_taken = pending = 0;
+        if (checking) health_restart(started);
+      } else if (started == -1) {
+        pending = restart_exited(code); /* a failed start counts as an exit */
+      } else {
+        pending = 0;
+      }
+      checking = checking && (pending || started > 0);
+    }
+    if (checking && !container_exited) health_tick();
   }
 
-  /* Without checks the container is this process's only child. */
+  /* Without checks or restarts the container is this process's only child. */
   pid_t pid;
   while (!container_exited && ((pid = waitpid(-1, &status, 0)) > 0 || (pid < 0 && errno == EINTR))) {
     if (pid > 0) code = exit_code_of(status);

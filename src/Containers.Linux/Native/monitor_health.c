@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "monitor_health.h"
 #include "containers_native.h"
+#include "monitor_plan.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -52,119 +53,40 @@ static int64_t now_ns(void) {
   return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
-/* Plan reading: the layout HealthCheckPlan.cs writes. */
-struct reader {
-  const char *data;
-  size_t size, at;
-  int bad;
-};
-
-static void take(struct reader *r, void *out, size_t n) {
-  if (r->bad || r->size - r->at < n) {
-    r->bad = 1;
-    memset(out, 0, n);
-    return;
-  }
-  memcpy(out, r->data + r->at, n);
-  r->at += n;
-}
-
-static int32_t i32(struct reader *r) { int32_t v; take(r, &v, sizeof v); return v; }
-static int64_t i64(struct reader *r) { int64_t v; take(r, &v, sizeof v); return v; }
-
-/* A length-prefixed byte string, NUL-terminated; NULL for length -1. */
-static char *str(struct reader *r) {
-  int32_t n = i32(r);
-  if (n < 0 || r->bad) return NULL;
-  if ((size_t)n > r->size - r->at) { r->bad = 1; return NULL; }
-  char *s = malloc((size_t)n + 1);
-  if (!s) { r->bad = 1; return NULL; }
-  memcpy(s, r->data + r->at, (size_t)n);
-  s[n] = 0;
-  r->at += (size_t)n;
-  return s;
-}
-
-static char **strs(struct reader *r) {
-  int32_t n = i32(r);
-  if (n < 0 || n > 65536) { r->bad = 1; return NULL; }
-  char **v = calloc((size_t)n + 1, sizeof *v);
-  if (!v) { r->bad = 1; return NULL; }
-  for (int32_t i = 0; i < n; i++) v[i] = str(r);
-  return v;
-}
-
-static pid_t only_child(void) {
-  char path[64];
-  char text[64] = {0};
-  snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  ssize_t n = read(fd, text, sizeof text - 1);
-  close(fd);
-  return n > 0 ? (pid_t)atoi(text) : 0;
-}
-
 int health_load(const char *plan_path, const char *results_path) {
-  int fd = open(plan_path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return -1;
-  struct stat st;
-  if (fstat(fd, &st) < 0 || st.st_size <= 8 || st.st_size > 16 * 1024 * 1024) { close(fd); return -1; }
-  char *data = malloc((size_t)st.st_size);
   size_t got = 0;
-  while (data && got < (size_t)st.st_size) {
-    ssize_t n = read(fd, data + got, (size_t)st.st_size - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += (size_t)n;
-  }
-  close(fd);
-  if (!data || got != (size_t)st.st_size || memcmp(data, "CNHPLAN1", 8) != 0) { free(data); return -1; }
+  char *data = plan_read_file(plan_path, "CNHPLAN1", &got);
+  if (!data) return -1;
 
   struct reader r = {data, got, 8, 0};
-  h.interval = i64(&r);
-  h.timeout = i64(&r);
-  h.start_period = i64(&r);
-  h.start_interval = i64(&r);
-  h.nns = i32(&r);
+  h.interval = plan_i64(&r);
+  h.timeout = plan_i64(&r);
+  h.start_period = plan_i64(&r);
+  h.start_interval = plan_i64(&r);
+  h.nns = plan_i32(&r);
   if (h.nns < 0 || h.nns > 16) r.bad = 1;
   h.ns_flags = calloc((size_t)(r.bad ? 0 : h.nns) + 1, sizeof *h.ns_flags);
   h.ns_files = calloc((size_t)(r.bad ? 0 : h.nns) + 1, sizeof *h.ns_files);
   for (int32_t i = 0; !r.bad && i < h.nns; i++) {
-    h.ns_flags[i] = i32(&r);
-    h.ns_files[i] = str(&r);
+    h.ns_flags[i] = plan_i32(&r);
+    h.ns_files[i] = plan_str(&r);
   }
-  h.ncgroups = i32(&r);
+  h.ncgroups = plan_i32(&r);
   if (h.ncgroups < 0 || h.ncgroups > 64) r.bad = 1;
   h.cgroup_files = calloc((size_t)(r.bad ? 0 : h.ncgroups) + 1, sizeof *h.cgroup_files);
-  for (int32_t i = 0; !r.bad && i < h.ncgroups; i++) h.cgroup_files[i] = str(&r);
-  h.nsteps = i32(&r);
-  if (h.nsteps < 0 || h.nsteps > 4096) r.bad = 1;
-  h.steps = calloc((size_t)(r.bad ? 0 : h.nsteps) + 1, sizeof *h.steps);
+  for (int32_t i = 0; !r.bad && i < h.ncgroups; i++) h.cgroup_files[i] = plan_str(&r);
+  h.nsteps = plan_steps(&r, &h.steps);
   for (int32_t i = 0; !r.bad && i < h.nsteps; i++) {
-    struct cn_step *s = &h.steps[i];
-    s->op = i32(&r);
-    s->i0 = i32(&r);
-    s->i1 = i32(&r);
-    s->i2 = i32(&r);
-    s->u0 = (uint64_t)i64(&r);
-    s->u1 = (uint64_t)i64(&r);
-    s->s0 = str(&r);
-    s->s1 = str(&r);
-    s->s2 = str(&r);
-    s->s3 = str(&r);
-    s->p0 = str(&r);
-    s->n0 = (uint64_t)i64(&r);
-    if (s->op == CN_SETNS && (s->i0 < 0 || s->i0 >= h.nns)) r.bad = 1;
+    if (h.steps[i].op == CN_SETNS && (h.steps[i].i0 < 0 || h.steps[i].i0 >= h.nns)) r.bad = 1;
   }
-  h.exec_path = str(&r);
-  h.argv = strs(&r);
-  h.envp = strs(&r);
+  h.exec_path = plan_str(&r);
+  h.argv = plan_strs(&r);
+  h.envp = plan_strs(&r);
   free(data);
   if (r.bad || !h.exec_path || h.interval <= 0 || h.timeout <= 0) return -1;
 
   h.results = results_path;
-  h.container = only_child();
+  h.container = plan_only_child();
   h.loaded = now_ns();
   h.next = h.loaded + (h.start_period > 0 ? h.start_interval : h.interval);
   return h.container > 0 ? 0 : -1;
@@ -271,22 +193,6 @@ static int open_namespace(const char *file) {
   return fd < 0 ? -2 : fd;
 }
 
-static void write_pid(const char *path, pid_t pid) {
-  char text[16];
-  int length = snprintf(text, sizeof text, "%d", (int)pid);
-  int fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return; /* the check still runs, outside the container's limits */
-  ssize_t n;
-  do { n = write(fd, text, (size_t)length); } while (n < 0 && errno == EINTR);
-  close(fd);
-}
-
-static int read_report(int fd, struct cn_report *report) {
-  ssize_t n;
-  do { n = read(fd, report, sizeof *report); } while (n < 0 && errno == EINTR);
-  return n == (ssize_t)sizeof *report;
-}
-
 static void start_check(void) {
   char message[256];
   int ns_fds[16];
@@ -337,15 +243,15 @@ static void start_check(void) {
     goto fail;
   }
   h.pid = pid;
-  for (int i = 0; i < h.ncgroups; i++) write_pid(h.cgroup_files[i], pid);
+  for (int i = 0; i < h.ncgroups; i++) plan_write_pid(h.cgroup_files[i], pid);
   char go = 1;
   struct cn_report r = {0, 0, 0};
-  if (write(sync[1], &go, 1) != 1 || !read_report(report[0], &r) || r.kind != CN_REPORT_READY || write(start[1], &go, 1) != 1) {
+  if (write(sync[1], &go, 1) != 1 || !plan_read_report(report[0], &r) || r.kind != CN_REPORT_READY || write(start[1], &go, 1) != 1) {
     snprintf(message, sizeof message, "starting the health check failed at step %d: %s", r.step, strerror(r.err));
     kill_check();
     goto fail;
   }
-  if (read_report(report[0], &r)) { /* execve failed; a successful one closes the report pipe */
+  if (plan_read_report(report[0], &r)) { /* execve failed; a successful one closes the report pipe */
     snprintf(message, sizeof message, "starting the health check failed: exec %s: %s", h.exec_path, strerror(r.err));
     kill_check();
     goto fail;
@@ -389,4 +295,14 @@ void health_tick(void) {
 
 void health_stop(void) {
   if (h.pid > 0) kill_check();
+}
+
+void health_restart(pid_t container) {
+  h.container = container;
+  h.loaded = now_ns();
+  h.next = h.loaded + (h.start_period > 0 ? h.start_interval : h.interval);
+  h.ever_healthy = 0;
+  /* A new run's health starts over, as Docker's does: its results file starts empty. */
+  int fd = open(h.results, O_WRONLY | O_TRUNC | O_CLOEXEC);
+  if (fd >= 0) close(fd);
 }

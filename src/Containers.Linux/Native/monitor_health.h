@@ -31,6 +31,9 @@ void health_tick(void);
 /* Kills a running check with what it started, and waits for it: the container exited. */
 void health_stop(void);
 
+/* Checks the container's new process after a restart, its health starting over. */
+void health_restart(pid_t container);
+
 /* Shared with the log writer in monitor.c. */
 size_t json_escape(char *out, const char *text, size_t length);
 size_t format_time(char *out, size_t size, const struct timespec *when);

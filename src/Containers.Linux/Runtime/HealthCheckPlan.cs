@@ -55,67 +55,27 @@ internal static class HealthCheckPlan
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(Magic);
-            writer.Write(Nanoseconds(check.Check.Interval ?? HealthCheckConfig.DefaultInterval));
-            writer.Write(Nanoseconds(check.Check.Timeout ?? HealthCheckConfig.DefaultTimeout));
-            writer.Write(Nanoseconds(check.Check.StartPeriod ?? TimeSpan.Zero));
-            writer.Write(Nanoseconds(check.Check.StartInterval ?? HealthCheckConfig.DefaultStartInterval));
+            writer.Write(MonitorPlanWriter.Nanoseconds(check.Check.Interval ?? HealthCheckConfig.DefaultInterval));
+            writer.Write(MonitorPlanWriter.Nanoseconds(check.Check.Timeout ?? HealthCheckConfig.DefaultTimeout));
+            writer.Write(MonitorPlanWriter.Nanoseconds(check.Check.StartPeriod ?? TimeSpan.Zero));
+            writer.Write(MonitorPlanWriter.Nanoseconds(check.Check.StartInterval ?? HealthCheckConfig.DefaultStartInterval));
             writer.Write(namespaces.Count);
             foreach (var (file, flag) in namespaces)
             {
                 writer.Write(flag);
-                WriteString(writer, file);
+                MonitorPlanWriter.WriteString(writer, file);
             }
 
             writer.Write(cgroupProcessFiles.Count);
             foreach (var file in cgroupProcessFiles)
             {
-                WriteString(writer, file);
+                MonitorPlanWriter.WriteString(writer, file);
             }
 
-            writer.Write(plan.Steps.Count);
-            foreach (var step in plan.Steps)
-            {
-                writer.Write((int)step.Op);
-                writer.Write(step.I0);
-                writer.Write(step.I1);
-                writer.Write(step.I2);
-                writer.Write(step.U0);
-                writer.Write(step.U1);
-                WriteString(writer, step.S0);
-                WriteString(writer, step.S1);
-                WriteString(writer, step.S2);
-                WriteString(writer, step.S3);
-                WriteBytes(writer, step.Buffer);
-                writer.Write(step.N0);
-            }
-
-            WriteString(writer, plan.ExecutablePath);
-            WriteStrings(writer, plan.Arguments);
-            WriteStrings(writer, plan.Environment);
+            MonitorPlanWriter.WriteSteps(writer, plan.Steps);
+            MonitorPlanWriter.WriteProgram(writer, plan);
         }
 
         return global::Containers.Internal.AtomicFile.WriteAllBytesAsync(check.PlanPath, stream.ToArray(), cancellationToken);
-    }
-
-    private static long Nanoseconds(TimeSpan value) => value.Ticks * 100;
-
-    private static void WriteStrings(BinaryWriter writer, IReadOnlyList<string> values)
-    {
-        writer.Write(values.Count);
-        foreach (var value in values)
-        {
-            WriteString(writer, value);
-        }
-    }
-
-    private static void WriteString(BinaryWriter writer, string? value) => WriteBytes(writer, value is null ? null : Encoding.UTF8.GetBytes(value));
-
-    private static void WriteBytes(BinaryWriter writer, byte[]? value)
-    {
-        writer.Write(value?.Length ?? -1);
-        if (value is not null)
-        {
-            writer.Write(value);
-        }
     }
 }

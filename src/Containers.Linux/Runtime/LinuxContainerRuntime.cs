@@ -48,6 +48,21 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
         }
 
         var (executable, seccomp, cgroupsPath) = await PrepareAsync(spec).ConfigureAwait(false);
+        var restart = output.Restart is { } policy && RestartPlan.Supports(spec) ? policy : null;
+        if (restart is not null)
+        {
+            try
+            {
+                var cgroupFiles = cgroupsPath is null ? [] : cgroups.ProcessFiles(cgroupsPath);
+                await RestartPlan.WriteAsync(restart, spec, executable, seccomp, output.StdinPath, cgroupFiles, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await DeleteCgroupAsync(cgroupsPath, CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+        }
+
         using var sync = Pipe.Create();
         var report = Pipe.Create();
         var start = Pipe.Create();
@@ -64,6 +79,16 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
         if (output.HealthCheck is { } check)
         {
             arguments.AddRange([check.PlanPath, check.ResultsPath]);
+        }
+
+        if (restart is not null)
+        {
+            if (output.HealthCheck is null)
+            {
+                arguments.AddRange([string.Empty, string.Empty]); // no health check plan
+            }
+
+            arguments.Add(restart.Paths.PlanPath);
         }
 
         var monitorPid = await Spawner.RunAsync(() =>
@@ -98,7 +123,10 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
         await ReleaseAsync(pid, monitorExit, spec, plan, sync, report, start, cancellationToken).ConfigureAwait(false);
         LogCreatedDetached(logger, containerId, pid, monitorPid);
         var barrier = new StartBarrier(plan, report, start, monitorExit);
-        return new LinuxDetachedProcess(pid, ProcStat.StartTime(pid) ?? 0, monitorPid, ProcStat.StartTime(monitorPid) ?? 0, barrier, monitorExit);
+        return new LinuxDetachedProcess(pid, ProcStat.StartTime(pid) ?? 0, monitorPid, ProcStat.StartTime(monitorPid) ?? 0, barrier, monitorExit)
+        {
+            AppliesRestartPolicy = restart is not null,
+        };
     }
 
     /// <summary>Clones the child of <paramref name="plan"/> on the spawner thread, then closes the pipe ends the child now owns.</summary>
@@ -240,6 +268,10 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
         byte go = 1;
         Errno.Check((int)Libc.write(sync.WriteFd, &go, 1), "releasing the container process");
     }
+
+    public string? BootId => File.Exists(BootIdPath) ? File.ReadAllText(BootIdPath).Trim() : null;
+
+    private const string BootIdPath = "/proc/sys/kernel/random/boot_id";
 
     public bool Signal(int pid, ulong startTime, int signal) =>
         IsAlive(pid, startTime) && Libc.kill(pid, signal) == 0;

@@ -15,6 +15,8 @@ internal sealed class LinuxDetachedProcess(int pid, ulong startTime, int monitor
 
     public ulong MonitorStartTime { get; } = monitorStartTime;
 
+    public bool AppliesRestartPolicy { get; init; }
+
     public Task StartAsync(CancellationToken cancellationToken = default) => barrier.StartAsync(cancellationToken);
 
     public Task WaitForMonitorAsync(CancellationToken cancellationToken = default) => monitorExit.WaitAsync(cancellationToken);

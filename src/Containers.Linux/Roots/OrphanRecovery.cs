@@ -4,10 +4,13 @@ using Microsoft.Extensions.Logging;
 namespace Containers.Linux.Roots;
 
 /// <summary>Runs one host-wide pass of <see cref="OrphanedRoots"/> at engine start; skipped when another process's pass holds the host lock for 10 s.</summary>
-internal sealed partial class OrphanRecovery(ILogger<OrphanRecovery> logger) : IStoreRecovery
+internal sealed partial class OrphanRecovery(RootOwner owner, ILogger<OrphanRecovery> logger) : IStoreRecovery
 {
     public async Task<int> RecoverAsync(CancellationToken cancellationToken = default)
     {
+        // This root's ID first: storage mounts come before any labelled object, and a pass must never take a root
+        // that has mounts but no ID yet for a deleted one.
+        _ = owner.Label;
         var result = await OrphanedRoots.ReclaimAtStartAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
         if (result.Total > 0 || result.Roots.Count > 0)
         {

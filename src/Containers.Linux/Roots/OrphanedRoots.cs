@@ -82,6 +82,11 @@ public static class OrphanedRoots
         var cgroups = 0;
         foreach (var (parent, owner) in scan.Cgroups.Where(c => GoneWithPath(c.Owner.Id)))
         {
+            if (!StillGoneWithPath(owner.Id, statuses[owner.Id].Root))
+            {
+                continue; // a root was made at the path meanwhile
+            }
+
             // The parent is named for the root's path: a root made again there owns it now, and its own recovery tidies it.
             foreach (var child in cgroupManager!.List(parent))
             {
@@ -116,7 +121,7 @@ public static class OrphanedRoots
         foreach (var (id, (root, status)) in statuses.Where(s => s.Value.Status != RootStatus.Live))
         {
             roots.Add(root!);
-            if (status is RootStatus.Deleted or RootStatus.Abandoned)
+            if ((status is RootStatus.Deleted or RootStatus.Abandoned) && StillGoneWithPath(id, root))
             {
                 // Deepest first; detached, so a process still inside cannot keep them.
                 foreach (var mount in OverlayMount.MountsUnder(root!).OrderByDescending(m => m.Length))
@@ -136,6 +141,9 @@ public static class OrphanedRoots
 
         return new OrphanReclaimResult(roots, monitors, cgroups, interfaces, tables, mounts, clock.Elapsed);
     }
+
+    /// <summary>Asks again right before acting on what a path names (its cgroup parent, its mounts): a root may have been made there since the scan.</summary>
+    private static bool StillGoneWithPath(string id, string? root) => RootStatuses.Of(id, root) is RootStatus.Deleted or RootStatus.Abandoned;
 
     private static void DeleteQuietly(string directory)
     {

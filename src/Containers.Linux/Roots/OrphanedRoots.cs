@@ -21,6 +21,7 @@ namespace Containers.Linux.Roots;
 public static class OrphanedRoots
 {
     private const string LockPath = "/run/dotnet-containers/reclaim.lock";
+    private const string GenerationPath = "/run/dotnet-containers/reclaim.generation";
     private const string CgroupBase = "dotnet-containers";
 
     /// <summary>Runs one pass, waiting for a pass another process is running to finish first.</summary>
@@ -39,6 +40,8 @@ public static class OrphanedRoots
     /// </summary>
     internal static async Task<OrphanReclaimResult> ReclaimAtStartAsync(TimeSpan wait, CancellationToken cancellationToken = default)
     {
+        // Engines starting together share one pass: a pass that began after this call did everything this one would.
+        var seen = Generation();
         FileLock held;
         try
         {
@@ -51,13 +54,29 @@ public static class OrphanedRoots
 
         using (held)
         {
-            return await ReclaimLockedAsync(cancellationToken).ConfigureAwait(false);
+            return Generation() > seen ? OrphanReclaimResult.None : await ReclaimLockedAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reads how many passes began on this host since boot; each pass adds one as it begins, under the lock.</summary>
+    private static long Generation()
+    {
+        try
+        {
+            return long.TryParse(File.ReadAllText(GenerationPath), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
         }
     }
 
     private static async Task<OrphanReclaimResult> ReclaimLockedAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        // Renamed into place: a reader without the lock never sees a half-written number.
+        File.WriteAllText(GenerationPath + ".tmp", (Generation() + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        File.Move(GenerationPath + ".tmp", GenerationPath, overwrite: true);
         var scan = OrphanScan.Take();
         var statuses = new Dictionary<string, (string? Root, RootStatus Status)>(StringComparer.Ordinal);
         foreach (var (id, root) in scan.Owners())

@@ -33,10 +33,13 @@ public static class Program
                 switch (args[i])
                 {
                     case "--root":
-                        global = global with { Root = ++i < args.Length ? args[i] : throw new UsageException("flag needs an argument: --root") };
+                        global = global with { Root = ++i < args.Length ? args[i] : throw new UsageException("flag needs an argument: --root"), RootGiven = true };
                         break;
                     case var a when a.StartsWith("--root=", StringComparison.Ordinal):
-                        global = global with { Root = a["--root=".Length..] };
+                        global = global with { Root = a["--root=".Length..], RootGiven = true };
+                        break;
+                    case "--scratch":
+                        global = global with { Scratch = true };
                         break;
                     case "--debug" or "-D":
                         global = global with { Debug = true };

@@ -6,6 +6,7 @@ namespace Containers.Cli.Cli;
 internal sealed class CommandContext(ParsedArguments arguments, GlobalOptions global, TextWriter output, TextWriter error, CancellationToken cancellationToken) : IAsyncDisposable
 {
     private ContainerEngine? _engine;
+    private Linux.Hosting.ScratchRoot? _scratch;
 
     public ParsedArguments Args { get; } = arguments;
 
@@ -18,14 +19,18 @@ internal sealed class CommandContext(ParsedArguments arguments, GlobalOptions gl
     public CancellationToken CancellationToken { get; } = cancellationToken;
 
     /// <summary>Gets the engine over the selected root, created on first use so that <c>--help</c> needs no store.</summary>
-    public ContainerEngine Engine => _engine ??= EngineFactory.Create(Global);
+    public ContainerEngine Engine => _engine ??= Global.Scratch ? (_scratch = EngineFactory.CreateScratch(Global)).Engine : EngineFactory.Create(Global);
 
     /// <summary>Gets a value indicating whether <c>--format json</c> was asked for.</summary>
     public bool Json => string.Equals(Args.Value("format"), "json", StringComparison.OrdinalIgnoreCase);
 
     public async ValueTask DisposeAsync()
     {
-        if (_engine is not null)
+        if (_scratch is not null)
+        {
+            await _scratch.DisposeAsync();
+        }
+        else if (_engine is not null)
         {
             await _engine.DisposeAsync();
         }

@@ -9,4 +9,10 @@ internal sealed record GlobalOptions
     public string Root { get; init; } = new ContainersOptions().Root;
 
     public bool Debug { get; init; }
+
+    /// <summary>Gets a value indicating whether <c>--scratch</c> asked for a throwaway root, reset and deleted when the command ends.</summary>
+    public bool Scratch { get; init; }
+
+    /// <summary>Gets a value indicating whether <c>--root</c> was given (a scratch root then uses that directory).</summary>
+    public bool RootGiven { get; init; }
 }

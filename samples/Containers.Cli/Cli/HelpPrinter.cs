@@ -11,6 +11,7 @@ internal static class HelpPrinter
         output.WriteLine();
         output.WriteLine("Options:");
         output.WriteLine("      --root string   Store root (default $CONTAINERS_ROOT or /var/lib/dotnet-containers)");
+        output.WriteLine("      --scratch       Use a throwaway root (in --root when given, else a temporary directory), reset and deleted on exit");
         output.WriteLine("      --debug         Print full error details");
         output.WriteLine("  -v, --version       Print version information and quit");
         output.WriteLine();

@@ -11,6 +11,7 @@ internal static class SystemCommands
     public static IReadOnlyList<CommandSpec> All { get; } =
     [
         new("system df", "Show disk usage", string.Empty, [OptionSpec.Value("format", null, "string", "Output format: table (default) or json")], DiskUsageAsync),
+        new("system prune", "Remove stopped containers, unused networks, dangling images, and what deleted roots left in the kernel", string.Empty, [OptionSpec.Flag("force", 'f', "Do not prompt for confirmation")], PruneAsync),
         new("system reset", "Remove all containers, networks, volumes and images", string.Empty, [OptionSpec.Flag("force", 'f', "Do not refuse; there is no prompt")], ResetAsync),
         new("inspect", "Return low-level information on images", "NAME|ID [NAME|ID...]",
             [OptionSpec.Value("format", 'f', "string", "Format output using a Go template ({{.State.Status}}) or json"), OptionSpec.Value("type", null, "string", "Only inspect objects of the given type")],
@@ -54,6 +55,42 @@ internal static class SystemCommands
         var volumePercent = volumes.Size == 0 ? 0 : volumes.ReclaimableSize * 100 / volumes.Size;
         rows.Add(["Local Volumes", Count(volumes.Volumes), Count(volumes.ActiveVolumes), Humanize.Size(volumes.Size), $"{Humanize.Size(volumes.ReclaimableSize)} ({volumePercent}%)"]);
         TableWriter.Write(context.Out, ["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"], rows);
+        return 0;
+    }
+
+    /// <summary>Prunes this root, then reclaims host-wide the bridges, tables, cgroups, mounts and monitors of roots that are gone.</summary>
+    private static async Task<int> PruneAsync(CommandContext context)
+    {
+        if (context.Engine.Services.GetService<global::Containers.Containers.IContainerRuntime>() is not null)
+        {
+            foreach (var container in await context.Engine.Containers.ListAsync(all: true, context.CancellationToken))
+            {
+                if (!container.State.IsRunning)
+                {
+                    await context.Engine.Containers.RemoveAsync(container.Id, force: false, context.CancellationToken);
+                    context.Out.WriteLine($"Deleted Container: {container.Id}");
+                }
+            }
+        }
+
+        foreach (var network in (await context.Engine.Networks.PruneAsync(context.CancellationToken)).Removed)
+        {
+            context.Out.WriteLine($"Deleted Network: {network}");
+        }
+
+        var images = await context.Engine.Images.PruneAsync(all: false, context.CancellationToken);
+        if (OperatingSystem.IsLinux())
+        {
+            var orphans = await global::Containers.Linux.Roots.OrphanedRoots.ReclaimAsync(context.CancellationToken);
+            foreach (var root in orphans.Roots)
+            {
+                context.Out.WriteLine($"Reclaimed gone root: {root}");
+            }
+
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Reclaimed kernel objects: {orphans.Total} ({orphans.Monitors} monitors, {orphans.Cgroups} cgroups, {orphans.Interfaces} interfaces, {orphans.Tables} tables, {orphans.Mounts} mounts)"));
+        }
+
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Total reclaimed space: {Humanize.Size(images.SpaceReclaimed)}"));
         return 0;
     }
 

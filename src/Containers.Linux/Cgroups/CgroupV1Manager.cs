@@ -101,6 +101,8 @@ internal sealed class CgroupV1Manager(string root) : ICgroupManager
         }
     }
 
+    public IReadOnlyList<string> Directories(string path) => Mounted.Select(c => Dir(c, path)).ToList();
+
     public IReadOnlyList<string> ProcessFiles(string path) => Mounted.Select(c => Path.Combine(Dir(c, path), "cgroup.procs")).ToList();
 
     public void AddProcess(string path, int pid)

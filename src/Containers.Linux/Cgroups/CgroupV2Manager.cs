@@ -74,6 +74,8 @@ internal sealed class CgroupV2Manager(string root) : ICgroupManager
     /// <summary>Converts cgroup v1 shares (2 to 262144) to a v2 weight (1 to 10000), as runc and crun do.</summary>
     public static ulong SharesToWeight(ulong shares) => shares == 0 ? 100 : 1 + ((Math.Clamp(shares, 2, 262144) - 2) * 9999 / 262142);
 
+    public IReadOnlyList<string> Directories(string path) => [Dir(path)];
+
     public IReadOnlyList<string> ProcessFiles(string path) => [Path.Combine(Dir(path), "cgroup.procs")];
 
     public void AddProcess(string path, int pid) => CgroupFiles.Write(Dir(path), "cgroup.procs", pid.ToString(CultureInfo.InvariantCulture));

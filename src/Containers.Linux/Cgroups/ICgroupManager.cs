@@ -40,6 +40,9 @@ internal interface ICgroupManager
     /// <summary>Lists the cgroups directly under <paramref name="parent"/>.</summary>
     IReadOnlyList<string> List(string parent);
 
+    /// <summary>Gets the cgroup's directories, one per hierarchy it lives in.</summary>
+    IReadOnlyList<string> Directories(string path);
+
     /// <summary>Removes the cgroup if it has no child cgroups; does nothing when it has, or does not exist.</summary>
     void RemoveIfEmpty(string path);
 }

@@ -32,6 +32,8 @@ public static class LinuxContainersBuilderExtensions
         configure?.Invoke(options);
         builder.Services.TryAddSingleton(options);
         builder.Services.TryAddSingleton<ICgroupManager>(_ => CgroupDetector.Detect());
+        builder.Services.TryAddSingleton<Roots.RootOwner>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreRecovery, Roots.OrphanRecovery>());
         builder.Services.TryAddSingleton<IContainerRuntime, LinuxContainerRuntime>();
         builder.Services.TryAddSingleton<Networks.INetworkDriver, Networking.BridgeDriver>();
         builder.Services.TryAddSingleton<OverlayStorage>();

@@ -15,4 +15,11 @@ public sealed class LinuxRuntimeOptions
     /// own. The default is the number of processors; 1 unpacks one layer after another. The vfs driver is always sequential.
     /// </summary>
     public int MaxConcurrentUnpacks { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether engine start runs a host-wide pass that reclaims the kernel objects of
+    /// roots that are gone (see <see cref="Roots.OrphanedRoots"/>). The default is <see langword="true"/>; a host that
+    /// creates engines by the hundred may turn it off and call <see cref="Roots.OrphanedRoots.ReclaimAsync"/> itself.
+    /// </summary>
+    public bool ReclaimOrphanedRoots { get; set; } = true;
 }

@@ -54,14 +54,14 @@ internal sealed unsafe class NativePlanBuffer : IDisposable
     public CnPlan* Plan { get; }
 
     /// <summary>Lays out what <c>cn_spawn_monitored</c> execs after cloning the container.</summary>
-    public CnMonitor* Monitor(string path, IReadOnlyList<string> arguments, int stdoutFd, int stderrFd, int pidFd)
+    public CnMonitor* Monitor(string path, IReadOnlyList<string> arguments, int stdoutFd, int stderrFd, int pidFd, IReadOnlyList<string>? environment = null)
     {
         var monitor = (CnMonitor*)Allocate(sizeof(CnMonitor));
         *monitor = new CnMonitor
         {
             Path = String(path),
             Argv = StringArray(arguments),
-            Envp = StringArray([]),
+            Envp = StringArray(environment ?? []),
             StdoutFd = stdoutFd,
             StderrFd = stderrFd,
             PidFd = pidFd,

@@ -23,9 +23,11 @@ internal sealed class BridgeDriver : INetworkDriver, IDisposable
     private const string HostLockPath = "/run/dotnet-containers/networks.lock";
     private static readonly SemaphoreSlim NetlinkGate = new(1, 1);
     private readonly Nftables _nftables = new();
+    private readonly Roots.RootOwner _owner;
 
-    public BridgeDriver(StoreLayout layout)
+    public BridgeDriver(StoreLayout layout, Roots.RootOwner? owner = null)
     {
+        _owner = owner ?? new Roots.RootOwner(layout);
         TableName = "dotnet_containers_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(layout.Root)))[..12];
     }
 
@@ -62,6 +64,7 @@ internal sealed class BridgeDriver : INetworkDriver, IDisposable
     {
         var subnet = Ipv4Subnet.Parse(network.Subnet);
         var gateway = Ipv4Subnet.ParseAddress(network.Gateway);
+        var owner = _owner.Text; // the root's ID exists before the bridge does
         await WithNetlinkAsync(netlink =>
         {
             netlink.Send(
@@ -72,6 +75,7 @@ internal sealed class BridgeDriver : INetworkDriver, IDisposable
                 $"creating bridge {network.BridgeName}",
                 Errno.EEXIST);
             var index = Netlink.IndexOf(network.BridgeName, $"creating bridge {network.BridgeName}");
+            Roots.LinkLabels.Label(netlink, index, owner, $"labelling bridge {network.BridgeName} with its root");
             netlink.Send(
                 new NetlinkMessage(Netlink.RTM_NEWADDR, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK | Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL)
                     .IfAddr((byte)subnet.PrefixLength, index)
@@ -98,6 +102,7 @@ internal sealed class BridgeDriver : INetworkDriver, IDisposable
         var address = Ipv4Subnet.ParseAddress(endpoint.Address ?? throw new ArgumentException("The endpoint has no address.", nameof(endpoint)));
         var subnet = Ipv4Subnet.Parse(network.Subnet);
         var gateway = Ipv4Subnet.ParseAddress(network.Gateway);
+        var owner = _owner.Text;
         await WithNetlinkAsync(netlink =>
         {
             // The peer is created directly in the container's namespace, so it never appears on the host.
@@ -131,7 +136,8 @@ internal sealed class BridgeDriver : INetworkDriver, IDisposable
             netlink.Send(
                 new NetlinkMessage(Netlink.RTM_NEWLINK, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK)
                     .IfInfo(index, Netlink.IFF_UP, Netlink.IFF_UP)
-                    .UInt32(Netlink.IFLA_MASTER, (uint)bridge),
+                    .UInt32(Netlink.IFLA_MASTER, (uint)bridge)
+                    .Attribute(Roots.LinkLabels.IFLA_IFALIAS, Roots.LinkLabels.Encode(owner)),
                 $"attaching {hostName} to bridge {network.BridgeName}");
         }).ConfigureAwait(false);
 
@@ -177,7 +183,7 @@ internal sealed class BridgeDriver : INetworkDriver, IDisposable
 
     public Task SyncRulesAsync(IReadOnlyList<NetworkDetails> networks, CancellationToken cancellationToken = default)
     {
-        _nftables.Replace(FirewallRules.Build(TableName, networks), delete: networks.Count == 0);
+        _nftables.Replace(FirewallRules.Build(TableName, networks).WithComment(_owner.Text), delete: networks.Count == 0);
         return Task.CompletedTask;
     }
 

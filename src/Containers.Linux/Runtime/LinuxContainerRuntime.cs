@@ -12,7 +12,7 @@ namespace Containers.Linux.Runtime;
 /// Runs containers with the native spawn helper: C# compiles the specification into a plan, the helper clones into
 /// the namespaces and runs it; cgroup placement happens while the child waits, before its first step.
 /// </summary>
-internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILogger<LinuxContainerRuntime> logger) : IContainerRuntime
+internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILogger<LinuxContainerRuntime> logger, Roots.RootOwner? owner = null) : IContainerRuntime
 {
     public async Task<IRuntimeProcess> CreateAsync(string containerId, RuntimeSpec spec, bool openStdin, CancellationToken cancellationToken = default)
     {
@@ -91,12 +91,14 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
             arguments.Add(restart.Paths.PlanPath);
         }
 
+        // The monitor names its root in its environment, so a root deleted under it can be told from a live one.
+        string[] environment = owner is null ? [] : [$"{Roots.OwnerLabel.EnvironmentVariable}={owner.Text}"];
         var monitorPid = await Spawner.RunAsync(() =>
         {
             using var buffer = new NativePlanBuffer(plan, sync.ReadFd, report.WriteFd, start.ReadFd);
             unsafe
             {
-                return NativeMethods.SpawnMonitored(buffer.Plan, buffer.Monitor(monitorProgram, arguments, stdout.ReadFd, stderr.ReadFd, pidPipe.WriteFd));
+                return NativeMethods.SpawnMonitored(buffer.Plan, buffer.Monitor(monitorProgram, arguments, stdout.ReadFd, stderr.ReadFd, pidPipe.WriteFd, environment));
             }
         }).ConfigureAwait(false);
 
@@ -167,6 +169,14 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
         if (cgroupsPath is not null)
         {
             await CreateCgroupAsync(cgroupsPath, spec.Linux?.Resources).ConfigureAwait(false);
+            if (owner is not null && cgroupsPath.LastIndexOf('/') is > 0 and var slash)
+            {
+                // The per-root parent: relabelled on every create, since an emptied parent is removed and made again.
+                foreach (var directory in cgroups.Directories(cgroupsPath[..slash]))
+                {
+                    owner.LabelCgroup(directory);
+                }
+            }
         }
 
         return (executable, seccomp, cgroupsPath);

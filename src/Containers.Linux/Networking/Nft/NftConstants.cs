@@ -9,7 +9,9 @@ internal static class NftConstants
     public const ushort NFT_MSG_NEWTABLE = 0, NFT_MSG_DELTABLE = 2, NFT_MSG_NEWCHAIN = 3, NFT_MSG_NEWRULE = 6;
     public const ushort NLM_F_APPEND = 0x800;
 
-    public const ushort NFTA_TABLE_NAME = 1;
+    public const ushort NFTA_TABLE_NAME = 1, NFTA_TABLE_HANDLE = 4, NFTA_TABLE_USERDATA = 6;
+    public const ushort NFT_MSG_GETTABLE = 1;
+    public const byte NFTNL_UDATA_TABLE_COMMENT = 0;
     public const ushort NFTA_CHAIN_TABLE = 1, NFTA_CHAIN_NAME = 3, NFTA_CHAIN_HOOK = 4, NFTA_CHAIN_POLICY = 5, NFTA_CHAIN_TYPE = 7;
     public const ushort NFTA_HOOK_HOOKNUM = 1, NFTA_HOOK_PRIORITY = 2;
     public const ushort NFTA_RULE_TABLE = 1, NFTA_RULE_CHAIN = 2, NFTA_RULE_EXPRESSIONS = 4;

@@ -15,6 +15,9 @@ internal sealed class NftTable
 
     public string Name { get; }
 
+    /// <summary>Gets the table's comment (its user data, as <c>nft</c> writes and shows it): the owning root's label.</summary>
+    public string? Comment { get; private set; }
+
     public IReadOnlyList<NftChain> Chains => _chains;
 
     public IReadOnlyList<NftRule> Rules => _rules;
@@ -22,6 +25,13 @@ internal sealed class NftTable
     public NftTable Add(NftChain chain)
     {
         _chains.Add(chain);
+        return this;
+    }
+
+    /// <summary>Sets the comment the table is created with.</summary>
+    public NftTable WithComment(string comment)
+    {
+        Comment = comment;
         return this;
     }
 
@@ -54,7 +64,13 @@ internal sealed class NftTable
         };
         if (!delete)
         {
-            batch.Add((Message(NFT_MSG_NEWTABLE, Netlink.NLM_F_CREATE).String(NFTA_TABLE_NAME, Name), $"creating table ip {Name}"));
+            var create = Message(NFT_MSG_NEWTABLE, Netlink.NLM_F_CREATE).String(NFTA_TABLE_NAME, Name);
+            if (Comment is not null)
+            {
+                create.Attribute(NFTA_TABLE_USERDATA, CommentUserData(Comment));
+            }
+
+            batch.Add((create, $"creating table ip {Name}"));
             foreach (var chain in _chains)
             {
                 var message = Message(NFT_MSG_NEWCHAIN, Netlink.NLM_F_CREATE).String(NFTA_CHAIN_TABLE, Name).String(NFTA_CHAIN_NAME, chain.Name);
@@ -116,6 +132,40 @@ internal sealed class NftTable
         }
 
         return text.Append("}\n").ToString();
+    }
+
+    /// <summary>Encodes a comment as libnftnl's user data: a type-length-value entry of type 0 holding the text and a NUL.</summary>
+    internal static byte[] CommentUserData(string comment)
+    {
+        var text = System.Text.Encoding.UTF8.GetBytes(comment);
+        var length = Math.Min(text.Length, 253);
+        var data = new byte[length + 3];
+        data[0] = NFTNL_UDATA_TABLE_COMMENT;
+        data[1] = (byte)(length + 1);
+        text.AsSpan(0, length).CopyTo(data.AsSpan(2));
+        return data;
+    }
+
+    /// <summary>Decodes the comment from a table's user data; <see langword="null"/> when it has none.</summary>
+    internal static string? ParseComment(ReadOnlySpan<byte> userData)
+    {
+        while (userData.Length >= 2)
+        {
+            var length = userData[1];
+            if (userData.Length < 2 + length)
+            {
+                return null;
+            }
+
+            if (userData[0] == NFTNL_UDATA_TABLE_COMMENT)
+            {
+                return System.Text.Encoding.UTF8.GetString(userData.Slice(2, length)).TrimEnd('\0');
+            }
+
+            userData = userData[(2 + length)..];
+        }
+
+        return null;
     }
 
     private static NetlinkMessage Message(ushort type, ushort flags) =>

@@ -120,6 +120,27 @@ public sealed class ReadySnapshotTests(FixtureEngine fixture) : IClassFixture<Fi
         (await later.ExecAsync(["test", "-e", "/data/own"])).ExitCode.Should().Be(1);
     }
 
+    [Fact]
+    public async Task Two_engines_taking_the_same_snapshot_at_once_take_it_once()
+    {
+        var builder = ServiceBuilder(nameof(Two_engines_taking_the_same_snapshot_at_once_take_it_once));
+        await using var other = ContainerEngine.Create(new ContainersOptions { Root = fixture.Test.Root }, b => b.AddLinuxRuntime());
+
+        var both = await Task.WhenAll(builder.StartAsync(fixture.Engine), builder.StartAsync(other));
+        try
+        {
+            both[1].ReadySnapshot!.ImageId.Should().Be(both[0].ReadySnapshot!.ImageId);
+            (await ReadAsync(both[1], "/data/marker")).Should().Be(await ReadAsync(both[0], "/data/marker"));
+            (await ReadAsync(both[1], "/data/inits")).Should().Be("init\n", "one of them took the snapshot, the other waited for it");
+            (await fixture.Engine.Snapshots.ListAsync()).Count(s => s.Key == both[0].ReadySnapshot!.Key).Should().Be(1);
+        }
+        finally
+        {
+            await both[0].DisposeAsync();
+            await both[1].DisposeAsync();
+        }
+    }
+
     [Theory]
     [InlineData("''", 137)]     // ignores its stop signal: killed after the stop timeout
     [InlineData("'exit 3'", 3)] // exits with an error on its stop signal
@@ -129,6 +150,7 @@ public sealed class ReadySnapshotTests(FixtureEngine fixture) : IClassFixture<Fi
         var blobsBefore = Directory.GetFiles(blobs).Order().ToList();
         var imagesBefore = (await fixture.Engine.Images.ListAsync()).Select(i => i.Id).ToList();
         var volumesBefore = (await fixture.Engine.Volumes.ListAsync()).Select(v => v.Name).ToList();
+        var snapshotsBefore = (await fixture.Engine.Snapshots.ListAsync()).Select(v => v.Key).ToList();
         var builder = new ContainerBuilder("busybox")
             .WithLabel("test", nameof(A_service_that_does_not_stop_cleanly_leaves_no_snapshot_and_nothing_half_written) + exitCode)
             .WithVolume("/data")
@@ -139,7 +161,7 @@ public sealed class ReadySnapshotTests(FixtureEngine fixture) : IClassFixture<Fi
         var failure = (await builder.Invoking(b => b.StartAsync(fixture.Engine)).Should().ThrowAsync<ReadySnapshotException>()).Which;
 
         failure.ExitCode.Should().Be(exitCode, failure.Message);
-        (await fixture.Engine.Snapshots.ListAsync()).Should().BeEmpty();
+        (await fixture.Engine.Snapshots.ListAsync()).Select(v => v.Key).Should().BeEquivalentTo(snapshotsBefore);
         (await fixture.FixtureContainersAsync()).Should().BeEmpty();
         (await fixture.Engine.Images.ListAsync()).Select(i => i.Id).Should().BeEquivalentTo(imagesBefore);
         (await fixture.Engine.Volumes.ListAsync()).Select(v => v.Name).Should().BeEquivalentTo(volumesBefore);

@@ -6,10 +6,14 @@
 # Docker runs on a private socket and data root for this script only, and is stopped at the end. Debian 12's Docker
 # serves API 1.41 and Testcontainers 4.x asks for 1.44: DockerApiVersionProxy rewrites the version (same calls).
 #   ROUNDS=10 interleaved warm rounds (ours, theirs, ...) in one process; FRESH=5 fresh processes of each.
+#   PARTS="warm fresh snapshot": warm = ours without a snapshot against theirs; fresh = a fresh process of each;
+#   snapshot = ours from a ready-state snapshot (WithReadySnapshot) against theirs, warm and in fresh processes.
+#   BENCH_USER=postgres runs both servers as that user (the test image's entrypoint, as root, chowns PGDATA recursively).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-10}
 FRESH=${FRESH:-5}
+PARTS=" ${PARTS:-warm fresh snapshot} "
 
 [ -x /usr/sbin/dockerd ] || DEBIAN_FRONTEND=noninteractive apt-get install -y docker.io >/dev/null
 project=bench/Containers.FixtureBenchmarks
@@ -33,7 +37,7 @@ cleanup() {
   nft list tables | while read -r _ family name; do
     grep -qx "table $family $name" <<<"$tables_before" || case $name in filter | nat) nft delete table "$family" "$name" ;; esac
   done
-  for r in "$root" "$work/warm"; do [ -d "$r" ] && bench reset "$r"; done
+  for r in "$root" "$work/warm" "$work/snap"; do [ -d "$r" ] && bench reset "$r"; done
   umount -R "$work/docker" 2>/dev/null
   rm -rf "$work"
 }
@@ -55,8 +59,13 @@ proxy_pid=$!
 for _ in $(seq 100); do [ -S "$work/docker-1.44.sock" ] && break; sleep 0.1; done
 export DOCKER_HOST=unix://$work/docker-1.44.sock
 
-bench warm "$work/warm" "$ROUNDS"
+uptime
+if [[ $PARTS == *" warm "* ]]; then bench warm "$work/warm" "$ROUNDS"; fi
+if [[ $PARTS == *" snapshot "* ]]; then bench snapshot "$work/snap" "$ROUNDS"; fi
+wall() { local start; start=$(date +%s%N); bench "$@"; echo "  process wall time $(( ($(date +%s%N) - start) / 1000000 )) ms; load $(cut -d' ' -f1-3 /proc/loadavg)"; }
 for i in $(seq "$FRESH"); do
-  start=$(date +%s%N); bench fresh-ours "$root"; echo "  process wall time $(( ($(date +%s%N) - start) / 1000000 )) ms"
-  start=$(date +%s%N); bench fresh-theirs; echo "  process wall time $(( ($(date +%s%N) - start) / 1000000 )) ms"
+  if [[ $PARTS == *" fresh "* ]]; then wall fresh-ours "$root"; fi
+  if [[ $PARTS == *" snapshot "* ]]; then wall fresh-snapshot "$work/snap"; fi
+  wall fresh-theirs
 done
+uptime

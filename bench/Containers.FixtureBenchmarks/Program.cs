@@ -3,6 +3,9 @@
 //   warm <root> <rounds>   one process: engine created once, image imported once, then interleaved rounds ours/theirs
 //   fresh-ours <root>      the first fixture of a new process (the image already in the root's store)
 //   fresh-theirs           the first Testcontainers fixture of a new process
+//   snapshot <root> <rounds>  one process: the ready-state snapshot taken once, then interleaved rounds ours-from-snapshot/theirs
+//   fresh-snapshot <root>  the first fixture of a new process, from the root's ready-state snapshot
+//   engine-profile <root>  what engine creation and the first runs cost in a fresh process (busybox imported first)
 //   import <root>          imports postgres:test into the root;  save <root> <file>: writes it as a docker archive
 //   reset <root>           removes everything the root holds
 //   proxy <listen> <docker> serves Docker's socket at API 1.44 for Testcontainers (see DockerApiVersionProxy)
@@ -31,6 +34,15 @@ switch (mode)
         break;
     case "fresh-theirs":
         await FreshTheirsAsync();
+        break;
+    case "snapshot":
+        await SnapshotAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+        break;
+    case "fresh-snapshot":
+        await FreshOursAsync(args[1], snapshot: true);
+        break;
+    case "engine-profile":
+        await EngineProfile.RunAsync(args[1]);
         break;
     case "import":
         await using (var engine = CreateEngine(args[1]))
@@ -100,15 +112,48 @@ static async Task WarmAsync(string root, int rounds)
         + $"dispose {Median(theirs.Select(r => r.Dispose)):F0}); theirs / ours {theirsMedian / oursMedian:F2}x");
 }
 
-static async Task FreshOursAsync(string root)
+static async Task SnapshotAsync(string root, int rounds)
+{
+    await using var engine = CreateEngine(root);
+    var imported = await ImportAsync(engine);
+    await engine.Snapshots.PruneAsync();
+    var watch = Stopwatch.StartNew();
+    var taking = await OursAsync(engine, snapshot: true);
+    Console.WriteLine($"snapshot: image import {imported:F0} ms; first start took the snapshot: {watch.Elapsed.TotalMilliseconds:F0} ms in all ({taking})");
+    foreach (var snapshot in await engine.Snapshots.ListAsync())
+    {
+        Console.WriteLine($"snapshot {snapshot.Key[..12]}: layer {snapshot.Size / 1e6:F1} MB, image {snapshot.TotalSize / 1e6:F1} MB");
+    }
+
+    // One untimed round each first: JIT, Docker's first container, the page cache of both image copies.
+    await OursAsync(engine, snapshot: true);
+    await TheirsAsync();
+    var ours = new List<OursRound>();
+    var theirs = new List<TheirsRound>();
+    for (var i = 0; i < rounds; i++)
+    {
+        ours.Add(await OursAsync(engine, snapshot: true));
+        theirs.Add(await TheirsAsync());
+        Console.WriteLine($"round {i + 1}: ours from snapshot {ours[^1]}; theirs {theirs[^1]}; load {File.ReadAllText("/proc/loadavg").Trim()}");
+    }
+
+    var oursMedian = Median(ours.Select(r => r.FirstQuery));
+    var theirsMedian = Median(theirs.Select(r => r.FirstQuery));
+    Console.WriteLine($"snapshot medians of {rounds}: ours {oursMedian:F0} ms to first query (container started {Median(ours.Select(r => r.Started)):F0}, "
+        + $"ready {Median(ours.Select(r => r.Ready)):F0}; dispose {Median(ours.Select(r => r.Dispose)):F0}); "
+        + $"theirs {theirsMedian:F0} ms (created {Median(theirs.Select(r => r.Created)):F0}, ready {Median(theirs.Select(r => r.Ready)):F0}; "
+        + $"dispose {Median(theirs.Select(r => r.Dispose)):F0}); theirs / ours {theirsMedian / oursMedian:F2}x");
+}
+
+static async Task FreshOursAsync(string root, bool snapshot = false)
 {
     var watch = Stopwatch.StartNew();
     var engine = CreateEngine(root);
     var created = watch.Elapsed.TotalMilliseconds;
-    var round = await OursAsync(engine);
+    var round = await OursAsync(engine, snapshot);
     var sinceExec = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds - round.Dispose;
     await engine.DisposeAsync();
-    Console.WriteLine($"fresh ours: {created + round.FirstQuery:F0} ms from Main to first query (engine creation {created:F0}, then {round}); {sinceExec:F0} ms from exec");
+    Console.WriteLine($"fresh ours{(snapshot ? " from snapshot" : string.Empty)}: {created + round.FirstQuery:F0} ms from Main to first query (engine creation {created:F0}, then {round}); {sinceExec:F0} ms from exec");
 }
 
 static async Task FreshTheirsAsync()
@@ -120,13 +165,14 @@ static async Task FreshTheirsAsync()
 
 // Our fixture as a test writes it, with the module's own wait strategy wrapped to note when polling begins
 // (the container is created, its files copied and its process started by then).
-static async Task<OursRound> OursAsync(ContainerEngine engine)
+static async Task<OursRound> OursAsync(ContainerEngine engine, bool snapshot = false)
 {
     var watch = Stopwatch.StartNew();
     var timed = new TimedWait(
         Wait.ForAll(Wait.ForPort(Ours.PostgreSqlBuilder.Port), Wait.ForCommand("pg_isready", "--host", "127.0.0.1", "--port", "5432", "--username", "postgres", "--dbname", "postgres")),
         watch);
-    var postgres = await new Ours.PostgreSqlBuilder(Image).WithContainer(c => c.WithWaitStrategy(timed)).StartAsync(engine);
+    var builder = new Ours.PostgreSqlBuilder(Image).WithContainer(c => BenchUser() is { } user ? c.WithWaitStrategy(timed).WithUser(user) : c.WithWaitStrategy(timed));
+    var postgres = await (snapshot ? builder.WithReadySnapshot() : builder).StartAsync(engine);
     var ready = watch.Elapsed.TotalMilliseconds;
     await FirstQueryAsync(postgres.ConnectionString);
     var firstQuery = watch.Elapsed.TotalMilliseconds;
@@ -139,7 +185,8 @@ static async Task<OursRound> OursAsync(ContainerEngine engine)
 static async Task<TheirsRound> TheirsAsync()
 {
     var watch = Stopwatch.StartNew();
-    var postgres = new Theirs.PostgreSqlBuilder(Image).Build();
+    var builder = new Theirs.PostgreSqlBuilder(Image);
+    var postgres = (BenchUser() is { } user ? builder.WithCreateParameterModifier(p => p.User = user) : builder).Build();
     var created = 0.0;
     postgres.Created += (_, _) => created = watch.Elapsed.TotalMilliseconds;
     await postgres.StartAsync();
@@ -162,6 +209,9 @@ static async Task FirstQueryAsync(string connectionString)
         throw new InvalidOperationException("SELECT 1 did not return 1");
     }
 }
+
+// BENCH_USER=postgres runs both servers as that user (the entrypoint's root branch chowns PGDATA recursively first).
+static string? BenchUser() => Environment.GetEnvironmentVariable("BENCH_USER") is { Length: > 0 } user ? user : null;
 
 static double Median(IEnumerable<double> values)
 {

@@ -14,4 +14,7 @@ public sealed record CommitOptions
 
     /// <summary>Gets Dockerfile instructions applied to the new image's configuration (<c>CMD</c>, <c>ENV</c>, ...).</summary>
     public IReadOnlyList<string> Changes { get; init; } = [];
+
+    /// <summary>Gets a last change to the new image's run defaults, after <see cref="Changes"/> (ready-state snapshots drop the volumes they captured).</summary>
+    internal Func<Oci.ContainerConfiguration, Oci.ContainerConfiguration>? ConfigureImage { get; init; }
 }

@@ -31,7 +31,7 @@ internal sealed partial class ContainerService
         {
             Created = now,
             Author = options.Author ?? baseConfig.Author,
-            Config = ImportChanges.Apply(baseConfig.Config ?? new ContainerConfiguration(), options.Changes),
+            Config = ConfigureImage(ImportChanges.Apply(baseConfig.Config ?? new ContainerConfiguration(), options.Changes), options),
             RootFs = baseConfig.RootFs with { DiffIds = [.. baseConfig.RootFs.DiffIds, layer.Digest] },
             History = [.. baseConfig.History ?? [], new HistoryEntry { Created = now, CreatedBy = "containers commit " + record.Name, Comment = options.Message, Author = options.Author }],
         };
@@ -45,4 +45,7 @@ internal sealed partial class ContainerService
         var manifestBlob = await content.WriteAsync(OciSerializer.Serialize(manifest), cancellationToken).ConfigureAwait(false);
         return await _images.AddAsync(new Descriptor { MediaType = MediaTypes.OciManifest, Digest = manifestBlob.Digest, Size = manifestBlob.Size }, name is null ? [] : [name], cancellationToken).ConfigureAwait(false);
     }
+
+    private static ContainerConfiguration ConfigureImage(ContainerConfiguration config, CommitOptions options) =>
+        options.ConfigureImage is { } configure ? configure(config) : config;
 }

@@ -39,6 +39,9 @@ public sealed class ContainerBuilder
     /// <summary>Gets the options the container will be created with (before the fixture labels are added).</summary>
     public ContainerCreateOptions Options => _definition.Options;
 
+    /// <summary>Gets the ready-state snapshot settings; <see langword="null"/> when fixtures start without one (see <see cref="WithReadySnapshot"/>).</summary>
+    public ReadySnapshotOptions? ReadySnapshot => _definition.Snapshot;
+
     /// <summary>Gets the wait strategy; <see langword="null"/> when the start returns as soon as the process runs.</summary>
     public IWaitStrategy? WaitStrategy => _definition.Wait;
 
@@ -178,6 +181,22 @@ public sealed class ContainerBuilder
     }
 
     /// <summary>
+    /// Returns a builder whose fixtures start from a ready-state snapshot: the first start (per root, across processes)
+    /// starts the service, waits until it is ready, stops it with its stop signal and, if it exits cleanly, records its
+    /// writable layer and anonymous volumes as a snapshot keyed by everything that determines them (image ID, command,
+    /// entrypoint, environment, user, working directory, mounts, labels, the files copied in and their content, the wait
+    /// strategy). Every start with the same key (that one included) creates a container over the snapshot, with a
+    /// writable layer of its own, and only waits for readiness. List and prune snapshots with
+    /// <see cref="ContainerEngine.Snapshots"/> or <c>containers snapshot ls|rm|prune</c>.
+    /// </summary>
+    /// <remarks>
+    /// Bind mounts and named volumes are refused (their data live outside the container). A service that does not exit
+    /// with code 0 on its stop signal within <see cref="ReadySnapshotOptions.StopTimeout"/> gets no snapshot: the start
+    /// fails with <see cref="Snapshots.ReadySnapshotException"/> and nothing is recorded.
+    /// </remarks>
+    public ContainerBuilder WithReadySnapshot(ReadySnapshotOptions? options = null) => new(_definition with { Snapshot = options ?? new ReadySnapshotOptions() });
+
+    /// <summary>
     /// Creates the container (labelled <c>org.dotnet.containers.fixture=true</c>), copies its files in, starts it and
     /// waits until it is ready. On any failure the container is removed before the exception is thrown.
     /// </summary>
@@ -185,22 +204,32 @@ public sealed class ContainerBuilder
     public async Task<FixtureContainer> StartAsync(ContainerEngine engine, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        var options = _definition.Options with
+        var files = _definition.Files.SelectMany(source => source()).ToList();
+        return _definition.Snapshot is { } snapshot
+            ? await ReadySnapshotStart.StartAsync(engine, _definition.Options, files, _definition.Wait, snapshot, cancellationToken).ConfigureAwait(false)
+            : await StartContainerAsync(engine, _definition.Options, files, _definition.Wait, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates a labelled container, copies <paramref name="files"/> in, starts it and waits; removes it on any failure.</summary>
+    internal static async Task<FixtureContainer> StartContainerAsync(
+        ContainerEngine engine, ContainerCreateOptions definition, IReadOnlyList<FixtureFile> files, IWaitStrategy? wait, Snapshots.ReadySnapshot? snapshot, CancellationToken cancellationToken)
+    {
+        var options = definition with
         {
-            Labels = new Dictionary<string, string>(_definition.Options.Labels)
+            Labels = new Dictionary<string, string>(definition.Labels)
             {
                 [FixtureLabels.Fixture] = "true",
                 [FixtureLabels.OwnerPid] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
             },
         };
         var created = await engine.Containers.CreateAsync(options, cancellationToken).ConfigureAwait(false);
-        var container = new FixtureContainer(engine, created.Id, created.Name);
+        var container = new FixtureContainer(engine, created.Id, created.Name, snapshot);
         try
         {
-            await CopyFilesAsync(engine, created.Id, cancellationToken).ConfigureAwait(false);
+            await CopyFilesAsync(engine, created.Id, files, cancellationToken).ConfigureAwait(false);
             await engine.Containers.StartAsync(created.Id, cancellationToken).ConfigureAwait(false);
             container.SetPorts(await engine.Networks.GetPortsAsync(created.Id, cancellationToken).ConfigureAwait(false));
-            if (_definition.Wait is { } wait)
+            if (wait is not null)
             {
                 await FixtureWaiter.WaitAsync(engine, container, wait, cancellationToken).ConfigureAwait(false);
             }
@@ -214,9 +243,8 @@ public sealed class ContainerBuilder
         }
     }
 
-    private async Task CopyFilesAsync(ContainerEngine engine, string id, CancellationToken cancellationToken)
+    private static async Task CopyFilesAsync(ContainerEngine engine, string id, IReadOnlyList<FixtureFile> files, CancellationToken cancellationToken)
     {
-        var files = _definition.Files.SelectMany(source => source()).ToList();
         if (files.Count == 0)
         {
             return;
@@ -239,5 +267,8 @@ public sealed class ContainerBuilder
     private ContainerBuilder With(Func<ContainerCreateOptions, ContainerCreateOptions> change) => new(_definition with { Options = change(_definition.Options) });
 
     /// <summary>Everything a builder holds; each change makes a new one.</summary>
-    private sealed record Definition(ContainerCreateOptions Options, IReadOnlyList<Func<IEnumerable<FixtureFile>>> Files, IWaitStrategy? Wait);
+    private sealed record Definition(ContainerCreateOptions Options, IReadOnlyList<Func<IEnumerable<FixtureFile>>> Files, IWaitStrategy? Wait)
+    {
+        public ReadySnapshotOptions? Snapshot { get; init; }
+    }
 }

@@ -15,9 +15,9 @@ public class FixtureContainer : IAsyncDisposable
 {
     private readonly Shared _shared;
 
-    internal FixtureContainer(ContainerEngine engine, string id, string name)
+    internal FixtureContainer(ContainerEngine engine, string id, string name, Snapshots.ReadySnapshot? snapshot = null)
     {
-        _shared = new Shared(engine, id, name);
+        _shared = new Shared(engine, id, name) { ReadySnapshot = snapshot };
     }
 
     /// <summary>Initializes a module's container over a started one; both are the same container, and disposing either removes it.</summary>
@@ -35,6 +35,9 @@ public class FixtureContainer : IAsyncDisposable
 
     /// <summary>Gets the container's name.</summary>
     public string Name => _shared.Name;
+
+    /// <summary>Gets the ready-state snapshot the container started from; <see langword="null"/> without <see cref="ContainerBuilder.WithReadySnapshot"/>.</summary>
+    public Snapshots.ReadySnapshot? ReadySnapshot => _shared.ReadySnapshot;
 
     /// <summary>Gets the host address its published ports answer on: <c>127.0.0.1</c>.</summary>
     public string Host => "127.0.0.1";
@@ -132,5 +135,7 @@ public class FixtureContainer : IAsyncDisposable
         public string Name { get; } = name;
 
         public IReadOnlyList<PortBinding> Ports { get; set; } = [];
+
+        public Snapshots.ReadySnapshot? ReadySnapshot { get; init; }
     }
 }

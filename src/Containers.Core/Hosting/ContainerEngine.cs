@@ -59,6 +59,9 @@ public sealed class ContainerEngine : IAsyncDisposable
         ? throw new InvalidOperationException("No container runtime is configured: add one to the engine, for example with builder.AddLinuxRuntime().")
         : Services.GetRequiredService<IContainerService>();
 
+    /// <summary>Gets the ready-state snapshots fixtures start from (see <c>ContainerBuilder.WithReadySnapshot</c>): list, remove, prune.</summary>
+    public Snapshots.IReadySnapshotService Snapshots => Services.GetRequiredService<Snapshots.IReadySnapshotService>();
+
     /// <summary>Gets the network service; creating networks and bridge-networked containers needs a platform's network driver.</summary>
     public Networks.INetworkService Networks => Services.GetRequiredService<Networks.INetworkService>();
 

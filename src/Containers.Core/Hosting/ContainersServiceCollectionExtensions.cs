@@ -67,6 +67,8 @@ public static class ContainersServiceCollectionExtensions
         services.TryAddSingleton<Volumes.VolumeService>();
         services.TryAddSingleton<Volumes.IVolumeService>(sp => sp.GetRequiredService<Volumes.VolumeService>());
         services.TryAddSingleton<Volumes.ContainerVolumes>();
+        services.TryAddSingleton<Snapshots.ReadySnapshotService>();
+        services.TryAddSingleton<Snapshots.IReadySnapshotService>(sp => sp.GetRequiredService<Snapshots.ReadySnapshotService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IImageUsageSource, ContainerImageUsage>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreRecovery, ContentStoreRecovery>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreRecovery, ContainerRecovery>());

@@ -7,6 +7,26 @@ internal static class OverlaySupport
 {
     public static bool IsSupported(StoreLayout layout)
     {
+        // A store whose probe succeeded once keeps overlay: the probe (five directories, a mount and an unmount) is no
+        // longer paid by every engine creation, which a fresh test process waits for.
+        var verdict = Path.Combine(layout.Storage, "overlay", "supported");
+        if (File.Exists(verdict))
+        {
+            return true;
+        }
+
+        if (Probe(layout))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(verdict)!);
+            File.WriteAllText(verdict, string.Empty);
+            return true;
+        }
+
+        return false;
+    }
+
+    private static bool Probe(StoreLayout layout)
+    {
         // Unique per engine, not per process: engines in one process probe at once, and one must not unmount or delete the other's.
         var probe = Path.Combine(layout.Storage, "overlay", "probe-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8]);
         RemoveProbesOfDeadProcesses(Path.GetDirectoryName(probe)!);

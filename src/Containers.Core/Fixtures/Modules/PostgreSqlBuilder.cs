@@ -50,6 +50,12 @@ public sealed class PostgreSqlBuilder
         return new(configure(_container), _database, _username, _password);
     }
 
+    /// <summary>
+    /// Returns a builder whose servers start from a ready-state snapshot of an initialized, cleanly shut down database
+    /// (see <see cref="ContainerBuilder.WithReadySnapshot"/>): <c>initdb</c> and the init scripts run once per root.
+    /// </summary>
+    public PostgreSqlBuilder WithReadySnapshot(ReadySnapshotOptions? options = null) => WithContainer(c => c.WithReadySnapshot(options));
+
     /// <summary>Starts the server and returns once it accepts connections from outside the container.</summary>
     /// <exception cref="ContainerWaitException">It exited first or did not become ready in time.</exception>
     public async Task<PostgreSqlContainer> StartAsync(Hosting.ContainerEngine engine, CancellationToken cancellationToken = default)

@@ -19,6 +19,7 @@ internal static class CommandTable
         .. RegistryCommands.All,
         .. SystemCommands.All,
         .. VolumeCommands.All,
+        .. ComposeCommands.All,
     ];
 
     /// <summary>Finds the command named by the first words of <paramref name="args"/>, preferring the longest match.</summary>

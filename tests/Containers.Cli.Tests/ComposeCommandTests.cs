@@ -145,6 +145,7 @@ public sealed class ComposeCommandTests : IAsyncLifetime
         }
 
         var project = "pc" + Guid.NewGuid().ToString("N")[..8];
+        var bridge = "(none)";
         try
         {
             (await Compose("up", "-d", "--wait", "--wait-timeout", "240")).ExitCode.Should().Be(0);
@@ -152,6 +153,7 @@ public sealed class ComposeCommandTests : IAsyncLifetime
 
             var up = await podman.ComposeAsync(_file, project, "up", "-d");
             up.ExitCode.Should().Be(0, up.Stderr + up.Stdout);
+            bridge = (await podman.RunAsync("network", "inspect", $"{project}_default", "--format", "{{.NetworkInterface}}")).Trim();
 
             // podman 4.3 runs health checks from systemd timers, which this machine lacks: run them as the timer would.
             var theirs = await podman.ServiceStatesAsync(project, TimeSpan.FromMinutes(4));
@@ -170,6 +172,14 @@ public sealed class ComposeCommandTests : IAsyncLifetime
             await podman.ResetAsync();
             (await Compose("down", "-v")).ExitCode.Should().Be(0);
         }
+
+        // CNI's per-container rules name the network (<project>_default); its shared base chains stay, as podman leaves them.
+        foreach (var table in new[] { "filter", "nat" })
+        {
+            (await ExternalTool.RunAsync("iptables-save", ["-t", table])).Stdout.Should().NotContain(project);
+        }
+
+        Directory.Exists($"/sys/class/net/{bridge}").Should().BeFalse("podman's bridge for the project is gone");
     }
 
     [Fact]

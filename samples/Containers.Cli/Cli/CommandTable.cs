@@ -20,6 +20,7 @@ internal static class CommandTable
         .. SystemCommands.All,
         .. VolumeCommands.All,
         .. SnapshotCommands.All,
+        .. ComposeCommands.All,
     ];
 
     /// <summary>Finds the command named by the first words of <paramref name="args"/>, preferring the longest match.</summary>

@@ -280,6 +280,8 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
                 throw new OciRuntimeException("cannot start an already running container");
             case "stopped":
                 throw new OciRuntimeException("cannot start a container that has stopped");
+            case "paused":
+                throw new OciRuntimeException("cannot start a paused container");
         }
 
         var fifoPath = Path.Combine(StateDirectory(id), FifoName);
@@ -379,6 +381,12 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
 
         if (status != "stopped")
         {
+            if (status == "paused")
+            {
+                // A frozen process does not die of SIGKILL until it thaws.
+                await cgroups.ThawAsync(record.CgroupsPath, cancellationToken).ConfigureAwait(false);
+            }
+
             Libc.kill(record.Pid, Signals.Kill);
             for (var waited = 0; IsAlive(record); waited += 10)
             {
@@ -427,6 +435,7 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
 
     private string Status(OciStateRecord record) =>
         !IsAlive(record) ? "stopped"
+        : IsFrozen(record) ? "paused"
         : File.Exists(Path.Combine(StateDirectory(record.Id), FifoName)) ? "created"
         : "running";
 

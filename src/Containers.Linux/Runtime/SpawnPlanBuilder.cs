@@ -156,7 +156,15 @@ internal static partial class SpawnPlanBuilder
 
     private static void AddRootfs(List<SpawnStep> steps, RuntimeSpec spec, string root)
     {
-        steps.Add(SpawnStep.Mount(null, "/", null, MountOptions.Slave | MountOptions.Recursive, null, "making the mounts of / private to the container"));
+        // linux.rootfsPropagation replaces the default rslave, as in runc; a shared one must not carry the root's bind
+        // mount to the host, so the mount the root lies on turns private first (runc's rootfsParentMountPrivate).
+        var rootPropagation = spec.Linux?.RootfsPropagation is { Length: > 0 } named ? MountOptions.Parse([named]).Propagation : 0;
+        steps.Add(SpawnStep.Mount(null, "/", null, rootPropagation != 0 ? rootPropagation : MountOptions.Slave | MountOptions.Recursive, null, "making the mounts of / private to the container"));
+        if ((rootPropagation & MountOptions.Shared) != 0)
+        {
+            steps.Add(SpawnStep.Mount(null, HostMountPoint.Of(root), null, MountOptions.Private, null, "making the mount of the root filesystem's parent private"));
+        }
+
         steps.Add(SpawnStep.Mount(root, root, null, MountOptions.Bind | MountOptions.Recursive, null, "bind mount of the root filesystem"));
 
         var childMounts = new List<(string Destination, string? BindSource)>();
@@ -224,6 +232,11 @@ internal static partial class SpawnPlanBuilder
         steps.Add(SpawnStep.Mount(null, ".", null, MountOptions.Slave | MountOptions.Recursive, null, "detaching the old root's mounts"));
         steps.Add(SpawnStep.Unmount(".", MountOptions.Detach, "unmounting the old root"));
         steps.Add(SpawnStep.ChangeDirectory("/", "changing to the new root"));
+        if (rootPropagation != 0)
+        {
+            // After pivot_root, so the flag lands on the container's root and not on the host's.
+            steps.Add(SpawnStep.Mount(null, "/", null, rootPropagation, null, $"setting the root's propagation to {spec.Linux!.RootfsPropagation}"));
+        }
 
         // Kernel parameters go in before /proc/sys turns read-only.
         foreach (var (key, value) in spec.Linux?.Sysctl ?? new Dictionary<string, string>())

@@ -128,6 +128,9 @@ namespace Containers.Runtime
                     return 0;
                 }
 
+                case "pause" or "resume" or "ps":
+                    return await RuntimeCommands.RunAsync(runtime, command, args, start, output);
+
                 case "features":
                     Parse(args, start, command, 0, [], []);
                     await output.WriteLineAsync(JsonSerializer.Serialize(new OciFeatures(), OciStateJsonContext.Default.OciFeatures));

@@ -94,4 +94,30 @@ public sealed class PodmanInteropTests : IAsyncLifetime
         (await ExternalTool.RunAsync("podman", Podman("rm", name))).ExitCode.Should().Be(0);
         Directory.EnumerateFileSystemEntries(_cli.StateRoot).Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task Podman_pauses_unpauses_and_tops_a_container()
+    {
+        var name = RuntimeBundle.NewId("pp");
+        var run = await ExternalTool.RunAsync("podman", Podman("run", "-d", "--name", name, "--network", "none", Image, "sleep", "1000"));
+        run.ExitCode.Should().Be(0, run.Stderr);
+
+        var top = await ExternalTool.RunAsync("podman", Podman("top", name, "pid", "args"));
+        top.ExitCode.Should().Be(0, top.Stderr);
+        top.Stdout.Should().Contain("sleep 1000");
+
+        var pause = await ExternalTool.RunAsync("podman", Podman("pause", name));
+        pause.ExitCode.Should().Be(0, pause.Stderr);
+        (await ExternalTool.RunCheckedAsync("podman", Podman("inspect", "--format", "{{.State.Status}}", name))).Trim().Should().Be("paused");
+        var containerId = (await ExternalTool.RunCheckedAsync("podman", Podman("inspect", "--format", "{{.Id}}", name))).Trim();
+        (await _cli.RunAsync("state", containerId)).Stdout.Should().Contain("\"paused\"", "podman paused it through the runtime");
+
+        var unpause = await ExternalTool.RunAsync("podman", Podman("unpause", name));
+        unpause.ExitCode.Should().Be(0, unpause.Stderr);
+        (await ExternalTool.RunCheckedAsync("podman", Podman("inspect", "--format", "{{.State.Status}}", name))).Trim().Should().Be("running");
+
+        var rm = await ExternalTool.RunAsync("podman", Podman("rm", "--force", name));
+        rm.ExitCode.Should().Be(0, rm.Stderr);
+        Directory.EnumerateFileSystemEntries(_cli.StateRoot).Should().BeEmpty();
+    }
 }

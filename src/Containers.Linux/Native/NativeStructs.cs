@@ -55,6 +55,9 @@ internal unsafe struct CnMonitor
 internal struct CnReport
 {
     public const int Ready = 1;
+
+    /// <summary>The child paused for the runtime's hooks (CN_AWAIT_PARENT) and waits for a byte on the sync pipe.</summary>
+    public const int Hooks = 3;
     public const int Error = 2;
 
     public int Kind;

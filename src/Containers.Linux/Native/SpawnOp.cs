@@ -36,4 +36,8 @@ internal enum SpawnOp
     CloseInherited = 32,
     VerifyWorkingDirectory = 33,
     Unshare = 34,
+    AwaitParent = 35,
+    OpenHookState = 36,
+    RunHook = 37,
+    Chown = 38,
 }

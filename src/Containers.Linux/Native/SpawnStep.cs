@@ -130,4 +130,28 @@ internal sealed record SpawnStep(SpawnOp Op, string Description)
     public static SpawnStep Umask(int mask) => new(SpawnOp.Umask, "setting the umask") { I0 = mask };
 
     public static SpawnStep SetNamespace(int fd, int type, string description) => new(SpawnOp.SetNamespace, description) { I0 = fd, I1 = type };
+
+    /// <summary>Reports a pause point to the runtime and waits for its go-ahead on the sync pipe (it runs its hooks meanwhile).</summary>
+    public static SpawnStep AwaitParent(string description) => new(SpawnOp.AwaitParent, description);
+
+    /// <summary>Opens the state JSON that later <see cref="RunHook"/> steps pass on the hooks' standard input.</summary>
+    public static SpawnStep OpenHookState(string path) => new(SpawnOp.OpenHookState, $"opening the hooks' state {path}") { S0 = path };
+
+    /// <summary>Runs a hook from inside the container; it fails the step when it exits non-zero or outlives <paramref name="timeoutSeconds"/> (0: no limit).</summary>
+    public static SpawnStep RunHook(string path, IReadOnlyList<string> args, IReadOnlyList<string> env, int timeoutSeconds, string description)
+    {
+        var text = string.Concat(args.Concat(env).Select(a => a + "\0"));
+        return new(SpawnOp.RunHook, description)
+        {
+            S0 = path,
+            I0 = args.Count,
+            I1 = env.Count,
+            I2 = timeoutSeconds,
+            Buffer = System.Text.Encoding.UTF8.GetBytes(text),
+            N0 = (ulong)System.Text.Encoding.UTF8.GetByteCount(text),
+        };
+    }
+
+    public static SpawnStep Chown(string path, uint uid, uint gid, string description) =>
+        new(SpawnOp.Chown, description) { S0 = path, I0 = (int)uid, I1 = (int)gid };
 }

@@ -47,6 +47,10 @@ enum cn_op {
   CN_CLOSE_INHERITED = 32, /* close every fd >= 3 except the report and start fds and the n0 int32 fds at p0 */
   CN_VERIFY_CWD = 33,  /* fail with ENOENT unless the working directory is reachable from the root */
   CN_UNSHARE = 34,     /* unshare(i0) */
+  CN_AWAIT_PARENT = 35,/* report CN_REPORT_HOOKS, then block until one byte arrives on the sync fd (the runtime ran its hooks) */
+  CN_OPEN_HOOK_STATE = 36, /* open s0 read-only: the state JSON every later CN_RUN_HOOK reads on its stdin */
+  CN_RUN_HOOK = 37,    /* fork, execve(s0, argv, envp) from p0 (i0 argv then i1 envp strings, NUL-separated), wait up to i2 s (0: no limit); exit != 0 fails with errno 0x10000 | status */
+  CN_CHOWN = 38,       /* chown(s0, i0, i1) */
 };
 
 struct cn_step {
@@ -72,7 +76,7 @@ struct cn_plan {
   char *const *envp;
 };
 
-enum cn_report_kind { CN_REPORT_READY = 1, CN_REPORT_ERROR = 2 };
+enum cn_report_kind { CN_REPORT_READY = 1, CN_REPORT_ERROR = 2, CN_REPORT_HOOKS = 3 };
 
 struct cn_report {
   int32_t kind;

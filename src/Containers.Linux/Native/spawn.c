@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -33,6 +34,9 @@
    namespace, where getppid() says 0, apart from a dead one. */
 static int parent_pid;
 static int parent_fd = -1;
+
+/* The OCI state JSON the container's own hooks (createContainer, startContainer) read on their stdin; -1 for none. */
+static int hook_state_fd = -1;
 
 /* Child-side helpers: only async-signal-safe calls from here to execve. */
 
@@ -113,9 +117,10 @@ static int close_inherited(const struct cn_plan *p, const int32_t *keep, uint64_
     next = lower_kept((unsigned)p->report_fd, first, next);
     next = lower_kept((unsigned)p->start_fd, first, next);
     if (parent_fd >= 0) next = lower_kept((unsigned)parent_fd, first, next);
+    if (p->sync_fd >= 0) next = lower_kept((unsigned)p->sync_fd, first, next); /* CN_AWAIT_PARENT reads it */
     for (uint64_t i = 0; i < nkeep; i++) next = lower_kept((unsigned)keep[i], first, next);
-    if (next == ~0U) return (int)syscall(SYS_close_range, first, ~0U, 0);
-    if (next > first && syscall(SYS_close_range, first, next - 1, 0) < 0) return -1;
+    if (next == ~0U) return cn_close_range(first, ~0U);
+    if (next > first && cn_close_range(first, next - 1) < 0) return -1;
     first = next + 1;
   }
 }
@@ -135,17 +140,17 @@ static int verify_cwd(void) {
    Process.Start's exec check) never ends while this container waits, and the parent may be waiting for that before it
    starts the container. */
 static int close_from(const struct cn_plan *p, int first) {
-  int keep[3] = {p->report_fd, p->start_fd, parent_fd};
-  for (int i = 1; i < 3; i++) /* sort the three */
+  int keep[4] = {p->report_fd, p->start_fd, parent_fd, hook_state_fd};
+  for (int i = 1; i < 4; i++) /* sort the four */
     for (int j = i; j > 0 && keep[j] < keep[j - 1]; j--) { int t = keep[j]; keep[j] = keep[j - 1]; keep[j - 1] = t; }
   unsigned low = (unsigned)first;
-  for (int i = 0; i < 3; i++) {
+  for (int i = 0; i < 4; i++) {
     if (keep[i] < first || (unsigned)keep[i] < low) continue;
-    if ((unsigned)keep[i] > low && syscall(SYS_close_range, low, (unsigned)keep[i] - 1, 0) < 0) return -1;
+    if ((unsigned)keep[i] > low && cn_close_range(low, (unsigned)keep[i] - 1) < 0) return -1;
     if (fcntl(keep[i], F_SETFD, FD_CLOEXEC) < 0) return -1;
     low = (unsigned)keep[i] + 1;
   }
-  return (int)syscall(SYS_close_range, low, ~0U, 0);
+  return cn_close_range(low, ~0U);
 }
 
 /* Writes "/proc/self/fd/<fd>" without printf, which is not async-signal-safe. */
@@ -187,6 +192,57 @@ static int mount_in_root(const struct cn_step *s, int root_length) {
   close(fd);
   errno = saved;
   return rc;
+}
+
+/* Runs one OCI hook from inside the container (createContainer, startContainer): the runtime's hooks run from C#. */
+static int run_hook(const struct cn_step *s) {
+  char *argv[128], *envp[256];
+  if (s->i0 < 0 || s->i0 >= 128 || s->i1 < 0 || s->i1 >= 256) { errno = E2BIG; return -1; }
+  char *c = (char *)s->p0;
+  for (int i = 0; i < s->i0; i++) { argv[i] = c; c += strlen(c) + 1; }
+  argv[s->i0] = NULL;
+  for (int i = 0; i < s->i1; i++) { envp[i] = c; c += strlen(c) + 1; }
+  envp[s->i1] = NULL;
+  if (hook_state_fd >= 0) lseek(hook_state_fd, 0, SEEK_SET);
+  long pid = syscall(SYS_clone, (unsigned long)SIGCHLD, NULL, NULL, NULL, NULL);
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    if (hook_state_fd >= 0) dup2(hook_state_fd, 0);
+    execve(s->s0, argv, envp);
+    _exit(127);
+  }
+  int status;
+  long waited_ms = 0;
+  for (;;) {
+    pid_t rc = waitpid((pid_t)pid, &status, s->i2 > 0 ? WNOHANG : 0);
+    if (rc == (pid_t)pid) break;
+    if (rc < 0 && errno != EINTR) return -1;
+    if (s->i2 > 0 && rc == 0) {
+      if (waited_ms >= (long)s->i2 * 1000) {
+        kill((pid_t)pid, SIGKILL);
+        while (waitpid((pid_t)pid, &status, 0) < 0 && errno == EINTR) {}
+        errno = ETIMEDOUT;
+        return -1;
+      }
+      struct timespec tick = {0, 10 * 1000 * 1000};
+      nanosleep(&tick, NULL);
+      waited_ms += 10;
+    }
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
+  errno = 0x10000 | (WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+  return -1;
+}
+
+static int await_parent(const struct cn_plan *p) {
+  report(p->report_fd, CN_REPORT_HOOKS, 0, 0);
+  char byte;
+  ssize_t n;
+  do {
+    n = read(p->sync_fd, &byte, 1);
+  } while (n < 0 && errno == EINTR);
+  if (n != 1) _exit(0); /* the runtime gave up: a hook failed */
+  return 0;
 }
 
 static int ignore(int rc, int tolerated) {
@@ -256,6 +312,10 @@ static int run_step(const struct cn_plan *p, const struct cn_step *s) {
   case CN_CLOSE_INHERITED: return close_inherited(p, (const int32_t *)s->p0, s->n0);
   case CN_VERIFY_CWD: return verify_cwd();
   case CN_UNSHARE: return unshare(s->i0);
+  case CN_AWAIT_PARENT: return await_parent(p);
+  case CN_OPEN_HOOK_STATE: return (hook_state_fd = open(s->s0, O_RDONLY | O_CLOEXEC)) < 0 ? -1 : 0;
+  case CN_RUN_HOOK: return run_hook(s);
+  case CN_CHOWN: return chown(s->s0, (uid_t)s->i0, (gid_t)s->i1);
   default: errno = EINVAL; return -1;
   }
 }

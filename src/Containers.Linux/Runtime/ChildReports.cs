@@ -55,6 +55,11 @@ internal static unsafe class ChildReports
                 $"the working directory {verify.S0} resolves outside the container's root filesystem (possible container breakout, CVE-2024-21626): use a working directory inside the container");
         }
 
+        if (report.Step >= 0 && plan.Steps[report.Step] is { Op: SpawnOp.RunHook } && (report.Errno & 0x10000) != 0)
+        {
+            return new ContainerStartException(step, report.Errno & 0xFFFF, "EHOOK", $"{step} failed: exit status {report.Errno & 0xFFFF}");
+        }
+
         return new ContainerStartException(step, report.Errno, Errno.Name(report.Errno), $"{step} failed: {Errno.Describe(report.Errno)}");
     }
 }

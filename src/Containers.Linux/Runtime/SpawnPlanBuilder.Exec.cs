@@ -37,6 +37,7 @@ internal static partial class SpawnPlanBuilder
         steps.Add(SpawnStep.ChangeDirectory(process.Cwd, $"changing to the working directory {process.Cwd}"));
         steps.Add(SpawnStep.VerifyWorkingDirectory(process.Cwd));
         steps.Add(SpawnStep.WaitForStart());
+        MoveLateSeccompLast(steps);
         return new SpawnPlan
         {
             Steps = steps,

@@ -23,7 +23,6 @@ internal static partial class SpawnPlanBuilder
     private const ulong CloneNewUser = 0x10000000;
     private const ulong CloneNewPid = 0x20000000;
     private const ulong CloneNewNet = 0x40000000;
-    private const int CharDevice = 0x2000;
 
     /// <summary>Gets the highest capability number the kernel knows.</summary>
     private static readonly int LastCapability = int.TryParse(File.ReadAllText("/proc/sys/kernel/cap_last_cap").Trim(), out var last) ? last : 40;
@@ -65,7 +64,8 @@ internal static partial class SpawnPlanBuilder
             steps.Add(SpawnStep.Unshare((int)CloneNewCgroup, "creating the cgroup namespace"));
         }
 
-        if (namespaces.Contains("mount"))
+        // A mount namespace joined by path is set up the same way, as runc does: the container's root is mounted in it.
+        if (spec.Linux?.Namespaces?.Any(n => n.Type == "mount") == true)
         {
             AddRootfs(steps, spec, root);
         }
@@ -73,6 +73,11 @@ internal static partial class SpawnPlanBuilder
         if (namespaces.Contains("uts") && spec.Hostname is { Length: > 0 } hostname)
         {
             steps.Add(SpawnStep.SetHostname(hostname));
+        }
+
+        if (namespaces.Contains("uts") && spec.Domainname is { Length: > 0 } domainname)
+        {
+            steps.Add(SpawnStep.SetDomainName(domainname));
         }
 
         if (namespaces.Contains("network"))
@@ -91,11 +96,15 @@ internal static partial class SpawnPlanBuilder
         }
 
         steps.Add(SpawnStep.Umask((int)(process.User.Umask ?? 0x12)));
-        AddIdentity(steps, process, seccomp);
+
+        // As runc: the working directory and closing descriptors come before the filter, which a profile may make refuse
+        // chdir or close_range; what follows the filter is only what the runtime cannot do earlier.
         steps.Add(SpawnStep.ChangeDirectory(process.Cwd, $"changing to the working directory {process.Cwd}"));
         steps.Add(SpawnStep.VerifyWorkingDirectory(process.Cwd));
         steps.Add(SpawnStep.CloseFrom(3));
+        AddIdentity(steps, process, seccomp);
         steps.Add(SpawnStep.WaitForStart());
+        MoveLateSeccompLast(steps);
         InsertCloseInherited(steps, inheritedClosedAt);
 
         ulong flags = 0;
@@ -116,6 +125,22 @@ internal static partial class SpawnPlanBuilder
     }
 
     /// <summary>
+    /// Moves the filter installed under no_new_privs to the very end, right before execve (runc sets it "as close to
+    /// execve as possible"), so a profile only has to allow what the program itself does.
+    /// </summary>
+    internal static void MoveLateSeccompLast(List<SpawnStep> steps)
+    {
+        var noNewPrivileges = steps.FindIndex(s => s.Op == SpawnOp.NoNewPrivileges);
+        var late = noNewPrivileges < 0 ? -1 : steps.FindIndex(noNewPrivileges, s => s.Op == SpawnOp.Seccomp);
+        if (late >= 0)
+        {
+            var step = steps[late];
+            steps.RemoveAt(late);
+            steps.Add(step);
+        }
+    }
+
+    /// <summary>
     /// Closes what the child inherited from the engine process before any path in the container is resolved, so no
     /// descriptor (close-on-exec or not) reaches the host through <c>/proc/self/fd</c>; keeps those later steps use.
     /// </summary>
@@ -131,7 +156,15 @@ internal static partial class SpawnPlanBuilder
 
     private static void AddRootfs(List<SpawnStep> steps, RuntimeSpec spec, string root)
     {
-        steps.Add(SpawnStep.Mount(null, "/", null, MountOptions.Slave | MountOptions.Recursive, null, "making the mounts of / private to the container"));
+        // linux.rootfsPropagation replaces the default rslave, as in runc; a shared one must not carry the root's bind
+        // mount to the host, so the mount the root lies on turns private first (runc's rootfsParentMountPrivate).
+        var rootPropagation = spec.Linux?.RootfsPropagation is { Length: > 0 } named ? MountOptions.Parse([named]).Propagation : 0;
+        steps.Add(SpawnStep.Mount(null, "/", null, rootPropagation != 0 ? rootPropagation : MountOptions.Slave | MountOptions.Recursive, null, "making the mounts of / private to the container"));
+        if ((rootPropagation & MountOptions.Shared) != 0)
+        {
+            steps.Add(SpawnStep.Mount(null, HostMountPoint.Of(root), null, MountOptions.Private, null, "making the mount of the root filesystem's parent private"));
+        }
+
         steps.Add(SpawnStep.Mount(root, root, null, MountOptions.Bind | MountOptions.Recursive, null, "bind mount of the root filesystem"));
 
         var childMounts = new List<(string Destination, string? BindSource)>();
@@ -181,8 +214,12 @@ internal static partial class SpawnPlanBuilder
                 continue;
             }
 
-            var mode = (int)(device.FileMode ?? 0x1B6) | (device.Type == "b" ? 0x6000 : CharDevice);
+            var mode = (int)((device.FileMode ?? 0x1B6) & 0xFFF) | DeviceNodes.TypeBits(device.Type);
             steps.Add(SpawnStep.MakeNode(root + device.Path, mode, (int)device.Major, (int)device.Minor, $"creating {device.Path}"));
+            if (device.Uid is > 0 || device.Gid is > 0)
+            {
+                steps.Add(SpawnStep.Chown(root + device.Path, device.Uid ?? 0, device.Gid ?? 0, $"changing the owner of {device.Path}"));
+            }
         }
 
         foreach (var (target, link) in DevLinks)
@@ -195,6 +232,11 @@ internal static partial class SpawnPlanBuilder
         steps.Add(SpawnStep.Mount(null, ".", null, MountOptions.Slave | MountOptions.Recursive, null, "detaching the old root's mounts"));
         steps.Add(SpawnStep.Unmount(".", MountOptions.Detach, "unmounting the old root"));
         steps.Add(SpawnStep.ChangeDirectory("/", "changing to the new root"));
+        if (rootPropagation != 0)
+        {
+            // After pivot_root, so the flag lands on the container's root and not on the host's.
+            steps.Add(SpawnStep.Mount(null, "/", null, rootPropagation, null, $"setting the root's propagation to {spec.Linux!.RootfsPropagation}"));
+        }
 
         // Kernel parameters go in before /proc/sys turns read-only.
         foreach (var (key, value) in spec.Linux?.Sysctl ?? new Dictionary<string, string>())
@@ -212,13 +254,25 @@ internal static partial class SpawnPlanBuilder
         foreach (var path in spec.Linux?.ReadonlyPaths ?? [])
         {
             steps.Add(SpawnStep.Mount(path, path, null, MountOptions.Bind | MountOptions.Recursive, null, $"bind mount of {path}", ignoreMissing: true));
-            steps.Add(SpawnStep.Mount(null, path, null, MountOptions.Bind | MountOptions.Remount | MountOptions.ReadOnly | MountOptions.NoSuid | MountOptions.NoDev | MountOptions.NoExec, null, $"making {path} read-only", ignoreMissing: true));
+            steps.Add(SpawnStep.Mount(null, path, null, MountOptions.Bind | MountOptions.Remount | MountOptions.ReadOnly | LockedFlags(spec, path), null, $"making {path} read-only", ignoreMissing: true));
         }
 
         if (spec.Root?.Readonly == true)
         {
             steps.Add(SpawnStep.Mount(null, "/", null, MountOptions.Bind | MountOptions.Remount | MountOptions.ReadOnly, null, "making the root filesystem read-only"));
         }
+    }
+
+    /// <summary>
+    /// The nosuid, nodev and noexec of the mount a read-only path lies on, which its read-only remount keeps and adds
+    /// nothing to (runc takes them from statfs; the plan knows them from the mount that covers the path).
+    /// </summary>
+    private static ulong LockedFlags(RuntimeSpec spec, string path)
+    {
+        var covering = (spec.Mounts ?? [])
+            .Where(m => path == m.Destination || path.StartsWith(m.Destination.TrimEnd('/') + "/", StringComparison.Ordinal))
+            .MaxBy(m => m.Destination.Length);
+        return covering is null ? 0 : MountOptions.Parse(covering.Options).Flags & (MountOptions.NoSuid | MountOptions.NoDev | MountOptions.NoExec);
     }
 
     private static readonly (string Target, string Link)[] DevLinks =

@@ -82,9 +82,10 @@ internal sealed partial class BundleRuntime
                 steps.Add(SpawnStep.SetRlimit(Rlimits.Number(limit.Type), limit.Soft, limit.Hard, limit.Type));
             }
 
-            SpawnPlanBuilder.AddIdentity(steps, process, seccomp);
             steps.Add(SpawnStep.ChangeDirectory(process.Cwd, $"changing to the working directory {process.Cwd}"));
             steps.Add(SpawnStep.CloseFrom(3));
+            SpawnPlanBuilder.AddIdentity(steps, process, seccomp);
+            SpawnPlanBuilder.MoveLateSeccompLast(steps);
             var plan = new SpawnPlan
             {
                 Steps = steps,

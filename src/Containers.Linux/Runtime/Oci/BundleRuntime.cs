@@ -26,15 +26,14 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
 
     private const string FifoName = "exec.fifo";
     private const string StateName = "state.json";
+    private const string HookStateName = "hook-state.json";
     private const string DefaultCgroupParent = "containers-runtime";
 
-    private static readonly Dictionary<string, int> JoinableNamespaces = new(StringComparer.Ordinal)
-    {
-        ["network"] = 0x40000000,
-        ["ipc"] = 0x08000000,
-        ["uts"] = 0x04000000,
-        ["cgroup"] = 0x02000000,
-    };
+    /// <summary>The namespaces joinable by path, in the order runc joins them (pid only moves where children are born: see cn_spawn).</summary>
+    private static readonly (string Type, int Flag)[] JoinableNamespaces =
+    [
+        ("ipc", 0x08000000), ("uts", 0x04000000), ("network", 0x40000000), ("pid", 0x20000000), ("mount", 0x00020000), ("cgroup", 0x02000000),
+    ];
 
     private static readonly IReadOnlyList<RuntimeDevice> DefaultDevices =
     [
@@ -53,6 +52,8 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
         ValidateId(id);
         bundle = Path.GetFullPath(bundle);
         var spec = LoadBundle(bundle);
+        var hooks = OciHooks.Load(Path.Combine(bundle, "config.json"));
+        BundleChecks.RefuseUnsupported(Path.Combine(bundle, "config.json"), spec, cgroups.Version);
         var process = spec.Process!;
         if (process.Terminal && options.ConsoleSocket is null)
         {
@@ -71,6 +72,7 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
 
         var joined = new List<int>();
         var cgroupCreated = false;
+        var spawned = 0;
         using var terminal = process.Terminal ? ConsoleTerminal.Open() : null;
         try
         {
@@ -83,12 +85,14 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
             var executable = ExecutableResolver.Resolve(root, process.Args[0], process.Env, process.Cwd, spec.Mounts);
             Directory.CreateDirectory(Internal.InRootPath.Resolve(root, process.Cwd));
             var seccomp = spec.Linux?.Seccomp is { } profile ? SeccompCompiler.Compile(profile) : ((byte[], int)?)null;
-            var joins = JoinNamespaces(spec, joined);
+            var joins = JoinNamespaces(spec, joined, out var pidNamespace);
 
             cgroups.Create(cgroupsPath, spec.Linux?.Resources);
             cgroupCreated = true;
             if (cgroups.Version == 1)
             {
+                NamedCgroupHierarchies.Create(cgroupsPath);
+                MemoryCgroupExtras.Apply(Path.Combine(bundle, "config.json"), cgroupsPath, CgroupDetector.DefaultRoot);
                 spec = CgroupMountRewriter.Rewrite(spec, cgroupsPath, CgroupDetector.DefaultRoot);
             }
 
@@ -113,8 +117,22 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
                     steps.Insert(steps.FindIndex(s => s.Op == SpawnOp.SetSid) + 1, new SpawnStep(SpawnOp.SetControllingTerminal, "making the terminal the controlling one") { I0 = 0 });
                 }
 
+                var hookState = Path.Combine(directory, HookStateName);
+                if (hooks.NeedsChildSteps)
+                {
+                    InsertHookSteps(steps, hooks, hookState);
+                }
+
                 plan = plan with { ParentDeathSignal = 0, Steps = [.. joins, .. steps] };
-                var pid = await SpawnAsync(plan, spec.Linux, cgroupsPath, fifo, cancellationToken).ConfigureAwait(false);
+                var pid = await SpawnAsync(plan, spec.Linux, cgroupsPath, fifo, pidNamespace, childPid =>
+                {
+                    // The container's namespaces exist and its root is mounted, before pivot_root: the runtime's hooks run now.
+                    spawned = childPid;
+                    var state = HookState(id, "creating", childPid, bundle, root, spec.Annotations);
+                    File.WriteAllBytes(hookState, state);
+                    OciHooks.Run(hooks.CreateRuntime, "createRuntime", state);
+                    OciHooks.Run(hooks.Prestart, "prestart", state);
+                }, cancellationToken).ConfigureAwait(false);
                 if (terminal is not null)
                 {
                     terminal.CloseReplica();
@@ -150,9 +168,17 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
             if (cgroupCreated)
             {
                 await cgroups.DeleteAsync(cgroupsPath, CancellationToken.None).ConfigureAwait(false);
+                RemoveNamedCgroups(cgroupsPath);
             }
 
             Directory.Delete(directory, recursive: true);
+
+            // A create that got as far as its hooks is stopped and deleted: the spec runs poststop after that.
+            if (spawned > 0)
+            {
+                OciHooks.RunWarning(hooks.Poststop, "poststop", HookState(id, "stopped", 0, bundle, spec.Root!.Path, spec.Annotations));
+            }
+
             throw;
         }
         finally
@@ -190,13 +216,13 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
     }
 
     /// <summary>Clones the child, places it in its cgroup and user namespace, releases it and waits for its ready report.</summary>
-    private async Task<int> SpawnAsync(SpawnPlan plan, RuntimeLinux? linux, string cgroupsPath, int startFd, CancellationToken cancellationToken)
+    private async Task<int> SpawnAsync(SpawnPlan plan, RuntimeLinux? linux, string cgroupsPath, int startFd, int pidNamespace, Action<int> onHooks, CancellationToken cancellationToken)
     {
         using var sync = Pipe.Create();
         using var report = Pipe.Create();
         var pid = await Spawner.RunAsync(() =>
         {
-            using var buffer = new NativePlanBuffer(plan, sync.ReadFd, report.WriteFd, startFd);
+            using var buffer = new NativePlanBuffer(plan, sync.ReadFd, report.WriteFd, startFd, pidNamespace);
             unsafe
             {
                 return NativeMethods.Spawn(buffer.Plan);
@@ -212,10 +238,21 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
         try
         {
             cgroups.AddProcess(cgroupsPath, pid);
+            if (cgroups.Version == 1)
+            {
+                NamedCgroupHierarchies.Join(cgroupsPath, pid);
+            }
             LinuxContainerRuntime.WriteIdMappings(pid, linux);
             WriteByte(sync.WriteFd, "releasing the container process");
 
             var ready = await Task.Run(() => ChildReports.Read(report.ReadFd), cancellationToken).ConfigureAwait(false);
+            if (ready is { Kind: CnReport.Hooks })
+            {
+                await Task.Run(() => onHooks(pid), cancellationToken).ConfigureAwait(false);
+                WriteByte(sync.WriteFd, "releasing the container process after the hooks");
+                ready = await Task.Run(() => ChildReports.Read(report.ReadFd), cancellationToken).ConfigureAwait(false);
+            }
+
             if (ready is not { Kind: CnReport.Ready })
             {
                 throw ready is { } failure
@@ -243,9 +280,18 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
                 throw new OciRuntimeException("cannot start an already running container");
             case "stopped":
                 throw new OciRuntimeException("cannot start a container that has stopped");
+            case "paused":
+                throw new OciRuntimeException("cannot start a paused container");
         }
 
         var fifoPath = Path.Combine(StateDirectory(id), FifoName);
+        var hookState = Path.Combine(StateDirectory(id), HookStateName);
+        if (File.Exists(hookState))
+        {
+            // In place: the container's startContainer hooks read this same file through the descriptor they hold.
+            using var file = new FileStream(hookState, FileMode.Truncate, FileAccess.Write);
+            file.Write(HookState(id, "created", record.Pid, record.Bundle, record.Rootfs, record.Annotations));
+        }
 
         // Non-blocking: with no reader left (the child died) the open fails with ENXIO instead of hanging.
         var fd = Libc.open(fifoPath, Libc.O_WRONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
@@ -264,6 +310,8 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
         }
 
         File.Delete(fifoPath);
+        var hooks = OciHooks.Load(Path.Combine(record.Bundle, "config.json"));
+        OciHooks.RunWarning(hooks.Poststart, "poststart", HookState(id, "running", record.Pid, record.Bundle, record.Rootfs, record.Annotations));
     }
 
     /// <summary>Returns the container's state as the runtime specification defines it.</summary>
@@ -333,6 +381,12 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
 
         if (status != "stopped")
         {
+            if (status == "paused")
+            {
+                // A frozen process does not die of SIGKILL until it thaws.
+                await cgroups.ThawAsync(record.CgroupsPath, cancellationToken).ConfigureAwait(false);
+            }
+
             Libc.kill(record.Pid, Signals.Kill);
             for (var waited = 0; IsAlive(record); waited += 10)
             {
@@ -346,10 +400,21 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
         }
 
         await cgroups.DeleteAsync(record.CgroupsPath, cancellationToken).ConfigureAwait(false);
+        RemoveNamedCgroups(record.CgroupsPath);
         Directory.Delete(directory, recursive: true);
+        var hooks = OciHooks.Load(Path.Combine(record.Bundle, "config.json"));
+        OciHooks.RunWarning(hooks.Poststop, "poststop", HookState(id, "stopped", 0, record.Bundle, record.Rootfs, record.Annotations));
     }
 
     private string StateDirectory(string id) => Path.Combine(stateRoot, id);
+
+    private void RemoveNamedCgroups(string cgroupsPath)
+    {
+        if (cgroups.Version == 1)
+        {
+            NamedCgroupHierarchies.Remove(cgroupsPath);
+        }
+    }
 
     private OciStateRecord Load(string id)
     {
@@ -370,6 +435,7 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
 
     private string Status(OciStateRecord record) =>
         !IsAlive(record) ? "stopped"
+        : IsFrozen(record) ? "paused"
         : File.Exists(Path.Combine(StateDirectory(record.Id), FifoName)) ? "created"
         : "running";
 
@@ -451,34 +517,72 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
             Mounts = [.. spec.Mounts ?? [], new RuntimeMount { Destination = "/dev/console", Type = "bind", Source = replicaPath, Options = ["bind"] }],
         };
 
-    /// <summary>Opens the namespaces the specification names by path; the child joins them first.</summary>
-    private static List<SpawnStep> JoinNamespaces(RuntimeSpec spec, List<int> opened)
+    /// <summary>
+    /// Opens the namespaces the specification names by path; the child joins them first, in runc's order. A pid namespace
+    /// is joined by the spawning thread instead (<paramref name="pidNamespace"/>): setns there only moves where children are born.
+    /// </summary>
+    private static List<SpawnStep> JoinNamespaces(RuntimeSpec spec, List<int> opened, out int pidNamespace)
     {
         var steps = new List<SpawnStep>();
-        foreach (var ns in spec.Linux?.Namespaces ?? [])
+        pidNamespace = 0;
+        var byPath = (spec.Linux?.Namespaces ?? []).Where(n => n.Path is not null).ToList();
+        foreach (var ns in byPath.Where(n => JoinableNamespaces.All(j => j.Type != n.Type)))
         {
-            if (ns.Path is null)
+            throw new OciRuntimeException($"joining an existing {ns.Type} namespace ({ns.Path}) is not supported by containers-runtime; let it create a new one");
+        }
+
+        foreach (var (type, flag) in JoinableNamespaces)
+        {
+            if (byPath.FirstOrDefault(n => n.Type == type) is not { Path: { } path })
             {
                 continue;
             }
 
-            if (!JoinableNamespaces.TryGetValue(ns.Type, out var type))
-            {
-                throw new OciRuntimeException($"joining an existing {ns.Type} namespace ({ns.Path}) is not supported by containers-runtime; let it create a new one");
-            }
-
-            var fd = Libc.open(ns.Path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+            var fd = Libc.open(path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
             if (fd < 0)
             {
-                throw new OciRuntimeException($"opening the {ns.Type} namespace {ns.Path} failed: {Errno.Describe(Errno.Last)}");
+                throw new OciRuntimeException($"opening the {type} namespace {path} failed: {Errno.Describe(Errno.Last)}");
             }
 
             opened.Add(fd);
-            steps.Add(SpawnStep.SetNamespace(fd, type, $"joining the {ns.Type} namespace {ns.Path}"));
+            if (type == "pid")
+            {
+                pidNamespace = fd;
+                continue;
+            }
+
+            steps.Add(SpawnStep.SetNamespace(fd, flag, $"joining the {type} namespace {path}"));
         }
 
         return steps;
     }
+
+    /// <summary>
+    /// Adds the hook points to the child's plan: before pivot_root it pauses for the runtime's createRuntime and prestart
+    /// hooks, then runs createContainer hooks itself (host paths still resolve, in the container's namespaces); after the
+    /// start signal it runs startContainer hooks, before the late seccomp filter and execve.
+    /// </summary>
+    private static void InsertHookSteps(List<SpawnStep> steps, OciHooks hooks, string hookState)
+    {
+        var pivot = steps.FindIndex(s => s.Op == SpawnOp.PivotRoot);
+        var at = pivot > 0 ? pivot - 1 : steps.FindIndex(s => s.Op == SpawnOp.Umask);
+        var before = new List<SpawnStep> { SpawnStep.AwaitParent("waiting for the createRuntime and prestart hooks") };
+        if (hooks.CreateContainer.Count + hooks.StartContainer.Count > 0)
+        {
+            before.Add(SpawnStep.OpenHookState(hookState));
+        }
+
+        before.AddRange(hooks.CreateContainer.Select((h, i) => SpawnStep.RunHook(h.Path, h.Args, h.Env, h.Timeout ?? 0, $"running createContainer hook #{i} ({h.Path})")));
+        steps.InsertRange(at, before);
+        var wait = steps.FindIndex(s => s.Op == SpawnOp.WaitForStart);
+        steps.InsertRange(wait + 1, hooks.StartContainer.Select((h, i) => SpawnStep.RunHook(h.Path, h.Args, h.Env, h.Timeout ?? 0, $"running startContainer hook #{i} ({h.Path})")));
+    }
+
+    /// <summary>The state the specification passes to hooks on their standard input.</summary>
+    private static byte[] HookState(string id, string status, int pid, string bundle, string rootfs, IReadOnlyDictionary<string, string>? annotations) =>
+        JsonSerializer.SerializeToUtf8Bytes(
+            new OciStateOutput { Id = id, Status = status, Pid = pid, Bundle = bundle, Rootfs = rootfs, Annotations = annotations ?? new Dictionary<string, string>() },
+            OciStateJsonContext.Default.OciStateOutput);
 
     /// <summary>Turns the specification's cgroupsPath (cgroupfs form) into a path under the hierarchy root.</summary>
     private static string CgroupsPath(string id, string? path)

@@ -5,6 +5,8 @@ set -euo pipefail
 packages=(attr libcap2-bin busybox-static skopeo umoci podman buildah runc docker-registry debootstrap iptables nftables iproute2 hyperfine apache2-utils openssl gcc libc6-dev make)
 # The linux-arm64 natives of the Containers.Linux package (dotnet pack); readelf checks their glibc symbol versions.
 packages+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils)
+# Native AOT publishing of the containers and containers-runtime executables (dotnet publish): clang links, with lld.
+packages+=(clang lld)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

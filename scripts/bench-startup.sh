@@ -6,19 +6,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-15}
 work=$(mktemp -d /tmp/bench-startup.XXXXXX)
+rid=$(dotnet --info | awk '/^ *RID:/ {print $2; exit}')
 podman="podman --root $work/podman --runroot $work/podman-run --storage-driver overlay --events-backend none --cgroup-manager cgroupfs"
 trap '$podman rm -af >/dev/null 2>&1 || true; $podman rmi -af >/dev/null 2>&1 || true; umount -R "$work" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-# Native executables, and the JIT builds beside them ("before").
-dotnet publish samples/Containers.Cli -c Release -o "$work/native" -v quiet -nologo >/dev/null
-dotnet publish samples/Containers.Runtime -c Release -o "$work/native" -v quiet -nologo >/dev/null
+# Native executables (in their default publish directories: an -o would rebuild the libraries under other global
+# properties), and the JIT builds beside them ("before").
+dotnet publish samples/Containers.Cli -c Release -v quiet -nologo >/dev/null
+dotnet publish samples/Containers.Runtime -c Release -v quiet -nologo >/dev/null
 dotnet build samples/Containers.Cli -c Release -v quiet -nologo >/dev/null
 dotnet build samples/Containers.Runtime -c Release -v quiet -nologo >/dev/null
 dotnet build bench/Containers.Benchmarks -c Release -v quiet -nologo >/dev/null
-dotnet publish bench/Containers.Benchmarks -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/bench-r2r" -v quiet -nologo >/dev/null
-native="$work/native/containers"
+dotnet publish bench/Containers.Benchmarks -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$work/bench-r2r" -v quiet -nologo >/dev/null
+native="$PWD/samples/Containers.Cli/bin/Release/net10.0/$rid/publish/containers"
 jit="dotnet samples/Containers.Cli/bin/Release/net10.0/containers.dll"
-rt_native="$work/native/containers-runtime"
+rt_native="$PWD/samples/Containers.Runtime/bin/Release/net10.0/$rid/publish/containers-runtime"
 rt_jit="$PWD/samples/Containers.Runtime/bin/Release/net10.0/containers-runtime"
 
 # One busybox image for everyone, made from Debian's busybox-static.

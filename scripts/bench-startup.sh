@@ -58,8 +58,12 @@ first = {k: [] for k in cmds if k.startswith("first")}
 for i in range(runs + 2):
     for name, cmd in cmds.items():
         start = time.perf_counter()
-        out = subprocess.run(cmd.format(i=i), shell=True, check=True, capture_output=True, text=True).stdout
+        proc = subprocess.run(cmd.format(i=i), shell=True, capture_output=True, text=True)
         elapsed = (time.perf_counter() - start) * 1000
+        out = proc.stdout
+        if proc.returncode != 0:  # reported, and left out of the figures
+            print(f"{name} failed ({proc.returncode}): {proc.stderr.strip()[:300]}", file=sys.stderr)
+            continue
         if i >= 2:  # two warm-up rounds
             times[name].append(elapsed)
             if name in first:

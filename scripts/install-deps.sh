@@ -7,6 +7,8 @@ packages=(attr libcap2-bin busybox-static skopeo umoci podman buildah runc docke
 packages+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils)
 # The Compose interoperability test runs the same files with podman-compose; dnsname lets podman's CNI networks resolve service names.
 packages+=(podman-compose golang-github-containernetworking-plugin-dnsname)
+# Native AOT publishing of the containers and containers-runtime executables (dotnet publish): clang links, with lld.
+packages+=(clang lld)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The newcomer's first run: install what is needed, build the CLI, make a busybox image locally and run a container from it.
+# The newcomer's first run: install what is needed, publish the CLI as a native executable, make a busybox image locally and run a container from it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CONTAINERS_TEST_IMAGES=0 ./scripts/install-deps.sh
-dotnet build samples/Containers.Cli -c Release -v quiet -nologo
-cli="dotnet samples/Containers.Cli/bin/Release/net10.0/containers.dll"
+# The native executable (ahead-of-time compiled: starts in milliseconds); `dotnet run --project samples/Containers.Cli` is the JIT build.
+dotnet publish samples/Containers.Cli -c Release -o artifacts/containers -v quiet -nologo
+cli=artifacts/containers/containers
 export CONTAINERS_ROOT="${CONTAINERS_ROOT:-/var/lib/dotnet-containers}"
 
 # A busybox root filesystem made from Debian's busybox-static: no image is downloaded.

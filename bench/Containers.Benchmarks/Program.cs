@@ -12,9 +12,24 @@ using Containers.Testing;
 //   Measures create + start + wait + remove of a busybox /bin/true container, image already present, in one process.
 //   build ROOT CACHED-RUNS CONTEXT EDITED-FILE: cold, edited and fully cached Dockerfile builds (BuildBenchmark.cs).
 //   run-true-bridge: the same on a bridge network (veth, address, route, hosts file, nftables rewrite).
+//   first: the first container of a fresh process (image present): runtime start-up, ContainerEngine.Create, and the
+//   first RunAsync + WaitAsync + RemoveAsync, JIT included; prints one JSON line.
+var sinceProcessStart = DateTime.Now - Process.GetCurrentProcess().StartTime;
 var scenario = args.Length > 0 ? args[0] : "run-true";
 var root = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "containers-bench");
 var runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50;
+
+if (scenario == "first")
+{
+    var watch = Stopwatch.StartNew();
+    await using var fresh = ContainerEngine.Create(new ContainersOptions { Root = root, DefaultNetwork = "none" }, b => b.AddLinuxRuntime());
+    var created = watch.Elapsed.TotalMilliseconds;
+    await RunOnceAsync(fresh, new ContainerCreateOptions { Image = "busybox", Command = ["/bin/true"] });
+    var ran = watch.Elapsed.TotalMilliseconds;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{{\"scenario\":\"first\",\"startup_ms\":{sinceProcessStart.TotalMilliseconds:F1},\"create_ms\":{created:F1},\"first_run_ms\":{ran - created:F1},\"total_ms\":{sinceProcessStart.TotalMilliseconds + ran:F1}}}"));
+    return 0;
+}
 
 // Scenarios compare with podman's --network none unless they name a network.
 await using var engine = ContainerEngine.Create(new ContainersOptions { Root = root, DefaultNetwork = "none" }, b => b.AddLinuxRuntime());

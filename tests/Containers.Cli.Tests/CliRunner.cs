@@ -5,8 +5,8 @@ namespace Containers.Cli.Tests;
 /// <summary>Runs the <c>containers</c> program in-process (fast) or as a real child process (for concurrency tests).</summary>
 internal static class CliRunner
 {
-    /// <summary>The built program, copied beside the tests because the test project references it.</summary>
-    public static string ProgramPath => Path.Combine(AppContext.BaseDirectory, "containers.dll");
+    /// <summary>The native (AOT) program, published beside the tests by the build (tests/NativeExecutables.targets), as users run it.</summary>
+    public static string ProgramPath => Path.Combine(AppContext.BaseDirectory, "native", "containers");
 
     public static async Task<ToolResult> RunAsync(string root, params string[] args)
     {
@@ -28,5 +28,5 @@ internal static class CliRunner
     }
 
     public static Task<ToolResult> RunProcessAsync(string root, params string[] args) =>
-        ExternalTool.RunAsync("dotnet", [ProgramPath, "--root", root, .. args]);
+        ExternalTool.RunAsync(ProgramPath, ["--root", root, .. args]);
 }

@@ -90,8 +90,8 @@ public sealed class ContainerCommandTests : IAsyncLifetime
     [Fact]
     public async Task Killing_the_owning_process_with_SIGKILL_leaves_no_container_process_and_the_next_start_cleans_up()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { CliRunner.ProgramPath, "--root", _root.Path, "run", "--name", "orphan", "busybox", "sleep", "600" })
+        var start = new ProcessStartInfo(CliRunner.ProgramPath) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "--root", _root.Path, "run", "--name", "orphan", "busybox", "sleep", "600" })
         {
             start.ArgumentList.Add(arg);
         }

@@ -15,8 +15,8 @@ public sealed class CrashRecoveryTests
         await before.DisposeAsync();
         var snapshot = StoreSnapshot.Take(root.Path);
 
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in new[] { CliRunner.ProgramPath, "--root", root.Path, "import", "-", "crash:1" })
+        var start = new ProcessStartInfo(CliRunner.ProgramPath) { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in new[] { "--root", root.Path, "import", "-", "crash:1" })
         {
             start.ArgumentList.Add(arg);
         }

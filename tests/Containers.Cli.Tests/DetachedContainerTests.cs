@@ -114,8 +114,8 @@ public sealed class DetachedContainerTests : IAsyncLifetime
         (await Process("run", "-d", "-i", "--name", "echoer", "busybox", "sh", "-c", "echo before; while read line; do echo got $line; done")).ExitCode.Should().Be(0);
         await EventuallyAsync(async () => (await Process("logs", "echoer")).Stdout == "before\n", "the container runs");
 
-        var start = new global::System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { CliRunner.ProgramPath, "--root", _root.Path, "attach", "echoer" })
+        var start = new global::System.Diagnostics.ProcessStartInfo(CliRunner.ProgramPath) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "--root", _root.Path, "attach", "echoer" })
         {
             start.ArgumentList.Add(arg);
         }

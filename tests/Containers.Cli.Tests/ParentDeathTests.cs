@@ -81,8 +81,8 @@ public sealed class ParentDeathTests : IAsyncLifetime
 
     private Process StartHost(string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])[CliRunner.ProgramPath, "--root", _root.Path, .. args])
+        var start = new ProcessStartInfo(CliRunner.ProgramPath) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in (string[])["--root", _root.Path, .. args])
         {
             start.ArgumentList.Add(arg);
         }

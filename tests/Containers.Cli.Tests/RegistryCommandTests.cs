@@ -57,7 +57,7 @@ public sealed class RegistryCommandTests : IAsyncLifetime
 
         // script(1) gives the real program a pseudo-terminal as its standard output.
         static Task<ToolResult> OnTerminalAsync(string root, params string[] args) => ExternalTool.RunAsync("script",
-            ["-qec", string.Join(' ', new[] { "dotnet", CliRunner.ProgramPath, "--root", root }.Concat(args).Select(a => "'" + a + "'")), "/dev/null"]);
+            ["-qec", string.Join(' ', new[] { CliRunner.ProgramPath, "--root", root }.Concat(args).Select(a => "'" + a + "'")), "/dev/null"]);
 
         var push = await OnTerminalAsync(_root.Path, "push", "busybox", reference);
         push.ExitCode.Should().Be(0, push.Stdout + push.Stderr);

@@ -67,7 +67,7 @@ internal sealed partial class RootObjects(string root)
                 var commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
                 var inCgroup = File.ReadAllText(Path.Combine(directory, "cgroup")).Contains(CgroupParent + "/", StringComparison.Ordinal);
                 var isZombie = File.ReadAllText(Path.Combine(directory, "stat")).Split(") ")[^1].StartsWith('Z');
-                if (!isZombie && (inCgroup || (commandLine.Contains(root + "/", StringComparison.Ordinal) && !commandLine.Contains("containers.dll", StringComparison.Ordinal))))
+                if (!isZombie && (inCgroup || (commandLine.Contains(root + "/", StringComparison.Ordinal) && !commandLine.StartsWith(CliRunner.ProgramPath + " ", StringComparison.Ordinal))))
                 {
                     found.Add($"{pid}: {commandLine.Trim()}");
                 }
@@ -90,8 +90,8 @@ internal sealed partial class RootObjects(string root)
     /// <summary>Starts the program as a real process, its output collected.</summary>
     public Process Start(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { CliRunner.ProgramPath, "--root", root }.Concat(args))
+        var start = new ProcessStartInfo(CliRunner.ProgramPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "--root", root }.Concat(args))
         {
             start.ArgumentList.Add(arg);
         }
@@ -104,7 +104,7 @@ internal sealed partial class RootObjects(string root)
     {
         try
         {
-            return await ExternalTool.RunAsync("dotnet", [CliRunner.ProgramPath, "--root", root, .. args], timeout: CommandBound);
+            return await ExternalTool.RunAsync(CliRunner.ProgramPath, ["--root", root, .. args], timeout: CommandBound);
         }
         catch (TimeoutException)
         {

@@ -17,7 +17,7 @@ public sealed class UnprivilegedUserTests : IDisposable
         // A root nobody may write, so the old failure (deeper: a chown, a mount) is what the check must come before.
         File.SetUnixFileMode(_root.Path, (UnixFileMode)0x1FF);
 
-        var result = await ExternalTool.RunAsync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "dotnet", CliRunner.ProgramPath, "--root", _root.Path, .. command]);
+        var result = await ExternalTool.RunAsync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", CliRunner.ProgramPath, "--root", _root.Path, .. command]);
 
         result.ExitCode.Should().Be(1, result.Stdout + result.Stderr);
         result.Stderr.Trim().Should().Be("Error: The Linux container runtime needs root: this process runs as uid 65534 without CAP_SYS_ADMIN. Run it as root (sudo) or in a privileged container; rootless mode does not exist yet.");

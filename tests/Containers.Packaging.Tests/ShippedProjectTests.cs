@@ -15,7 +15,7 @@ public sealed class ShippedProjectTests : IDisposable
     [InlineData("src/Containers.Core/Containers.Core.csproj", "true", "true")]
     [InlineData("src/Containers.Linux/Containers.Linux.csproj", "true", "true")]
     [InlineData("tests/Containers.Core.Tests/Containers.Core.Tests.csproj", "false", "")]
-    [InlineData("samples/Containers.Cli/Containers.Cli.csproj", "false", "")]
+    [InlineData("samples/Containers.Runtime/Containers.Runtime.csproj", "false", "")]
     [InlineData("bench/Containers.Benchmarks/Containers.Benchmarks.csproj", "false", "")]
     public async Task Only_projects_under_the_repository_src_are_shipped_even_in_a_clone_under_a_src_directory(string project, string packable, string aot)
     {

@@ -16,17 +16,12 @@ internal sealed class RuntimeCli : IDisposable
     {
         _scratch = scratch;
         StateRoot = scratch.Combine("state");
-        ProgramPath = scratch.Combine("containers-runtime");
-
-        // Engines exec the runtime by path; a two-line script stands in for an installed apphost.
-        var dotnet = ExternalTool.Require("dotnet");
-        var dll = Path.Combine(AppContext.BaseDirectory, "containers-runtime.dll");
-        File.WriteAllText(ProgramPath, $"#!/bin/sh\nexec {dotnet} {dll} \"$@\"\n");
-        File.SetUnixFileMode(ProgramPath, (UnixFileMode)0x1ED);
+        // The native (AOT) executable, published beside the tests by the build (tests/NativeExecutables.targets).
+        ProgramPath = Path.Combine(AppContext.BaseDirectory, "native", "containers-runtime");
 
         // podman's cleanup process (conmon's exit command) does not repeat --runtime-flag, so the state root is fixed here.
         EnginePath = scratch.Combine("containers-runtime-for-engines");
-        File.WriteAllText(EnginePath, $"#!/bin/sh\nexec {dotnet} {dll} --root {StateRoot} \"$@\"\n");
+        File.WriteAllText(EnginePath, $"#!/bin/sh\nexec {ProgramPath} --root {StateRoot} \"$@\"\n");
         File.SetUnixFileMode(EnginePath, (UnixFileMode)0x1ED);
     }
 
@@ -48,7 +43,7 @@ internal sealed class RuntimeCli : IDisposable
     /// <summary>Gets the runtime's state directory for this test (its <c>--root</c>).</summary>
     public string StateRoot { get; }
 
-    /// <summary>Gets the executable script that runs the runtime.</summary>
+    /// <summary>Gets the native runtime executable.</summary>
     public string ProgramPath { get; }
 
     /// <summary>Runs the runtime with <c>--root</c> and the arguments; returns its exit code, stdout and stderr (and the stdout file's path).</summary>

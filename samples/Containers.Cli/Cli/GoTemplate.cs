@@ -206,7 +206,7 @@ internal sealed class GoTemplate
         {
             case "json":
                 Arity(1);
-                return new RawText(args[0] is JsonElement element ? element.GetRawText() : JsonSerializer.Serialize(args[0]));
+                return new RawText(args[0] is JsonElement element ? element.GetRawText() : JsonOutput.Compact(args[0]));
             case "index":
                 var current = args.Count > 0 ? args[0] : throw new GoTemplateException($"template: :{Line(function.Position)}: wrong number of args for index: want at least 1 got 0");
                 foreach (var key in args.Skip(1))

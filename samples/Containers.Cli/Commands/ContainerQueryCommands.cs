@@ -39,18 +39,16 @@ internal static class ContainerQueryCommands
         if (GoTemplate.IsTemplate(context.Args.Value("format")))
         {
             // docker ps's template fields: short ID, quoted command, labels as k=v,...
-            FormattedOutput.Write(context.Out, context.Args.Value("format"), containers.Select(c => new
-            {
-                ID = noTrunc ? c.Id : c.Id[..12], c.Image, Command = Quote(string.Join(' ', c.Command), noTrunc), CreatedAt = c.Created.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture),
-                RunningFor = Humanize.Ago(c.Created), c.Status, State = c.State.Status.ToString().ToLowerInvariant(), Names = c.Name,
-                Labels = string.Join(',', c.Labels.Select(l => l.Key + "=" + l.Value)),
-            }).ToList());
+            FormattedOutput.Write(context.Out, context.Args.Value("format"), containers.Select(c => new ContainerTemplateRow(
+                noTrunc ? c.Id : c.Id[..12], c.Image, Quote(string.Join(' ', c.Command), noTrunc), c.Created.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture),
+                Humanize.Ago(c.Created), c.Status, c.State.Status.ToString().ToLowerInvariant(), c.Name,
+                string.Join(',', c.Labels.Select(l => l.Key + "=" + l.Value)))).ToList());
             return 0;
         }
 
         if (context.Json)
         {
-            JsonOutput.Write(context.Out, containers.Select(c => new { c.Id, Names = c.Name, c.Image, Command = string.Join(' ', c.Command), c.Created, State = c.State.Status.ToString().ToLowerInvariant(), c.Status, c.Labels }).ToList());
+            JsonOutput.Write(context.Out, containers.Select(c => new ContainerListItem(c.Id, c.Name, c.Image, string.Join(' ', c.Command), c.Created, c.State.Status.ToString().ToLowerInvariant(), c.Status, c.Labels)).ToList());
             return 0;
         }
 
@@ -137,7 +135,7 @@ internal static class ContainerQueryCommands
         // CPU use is a rate: sample twice, as docker stats does.
         await Task.Delay(TimeSpan.FromMilliseconds(500), context.CancellationToken);
         var rows = new List<IReadOnlyList<string>>();
-        var json = new List<object>();
+        var json = new List<ContainerStatsItem>();
         foreach (var name in names)
         {
             var details = await context.Engine.Containers.InspectAsync(name, context.CancellationToken);
@@ -145,7 +143,7 @@ internal static class ContainerQueryCommands
             var elapsed = (second.Read - first[name].Read).TotalSeconds;
             var cpu = elapsed <= 0 ? 0 : (second.CpuUsageNanoseconds - first[name].CpuUsageNanoseconds) / 1e9 / elapsed * 100;
             var memory = second.MemoryLimit == 0 ? 0 : second.MemoryUsage * 100.0 / second.MemoryLimit;
-            json.Add(new { Container = details.Id, details.Name, CpuPercent = cpu, second.MemoryUsage, second.MemoryLimit, second.Pids, second.BlockRead, second.BlockWrite });
+            json.Add(new ContainerStatsItem(details.Id, details.Name, cpu, second.MemoryUsage, second.MemoryLimit, second.Pids, second.BlockRead, second.BlockWrite));
             rows.Add(
             [
                 details.Id[..12], details.Name, cpu.ToString("0.00", CultureInfo.InvariantCulture) + "%",
@@ -189,13 +187,13 @@ internal static class ContainerQueryCommands
     }
 
     /// <summary>Shapes a container as docker's <c>inspect</c> does.</summary>
-    internal static object Describe(ContainerDetails container) => new
+    internal static ContainerInspectDocument Describe(ContainerDetails container) => new()
     {
-        container.Id,
-        container.Created,
+        Id = container.Id,
+        Created = container.Created,
         Path = container.Args.Count > 0 ? container.Args[0] : string.Empty,
         Args = container.Args.Skip(1).ToList(),
-        State = new
+        State = new()
         {
             Status = container.State.Status.ToString().ToLowerInvariant(),
             Running = container.State.Status == ContainerStatus.Running,
@@ -203,21 +201,21 @@ internal static class ContainerQueryCommands
             Restarting = container.State.Status == ContainerStatus.Restarting,
             OOMKilled = container.State.OomKilled,
             Dead = container.State.Status == ContainerStatus.Dead,
-            container.State.Pid,
-            container.State.ExitCode,
+            Pid = container.State.Pid,
+            ExitCode = container.State.ExitCode,
             Error = container.State.Error ?? string.Empty,
-            container.State.StartedAt,
-            container.State.FinishedAt,
+            StartedAt = container.State.StartedAt,
+            FinishedAt = container.State.FinishedAt,
             Health = HealthCheckCommands.Describe(container.Health),
         },
         Image = container.ImageId.ToString(),
         Name = "/" + container.Name,
-        container.State.RestartCount,
-        container.LogPath,
-        Config = new
+        RestartCount = container.State.RestartCount,
+        LogPath = container.LogPath,
+        Config = new()
         {
             Hostname = container.Options.Hostname ?? container.Id[..12],
-            container.Options.User,
+            User = container.Options.User,
             Env = container.Spec?.Process?.Env,
             Cmd = container.Options.Command,
             Image = container.Image,
@@ -226,18 +224,18 @@ internal static class ContainerQueryCommands
             Labels = container.Labels,
             Healthcheck = HealthCheckCommands.Describe(container.HealthCheck),
         },
-        HostConfig = new
+        HostConfig = new()
         {
-            container.Options.AutoRemove,
-            container.Options.Privileged,
+            AutoRemove = container.Options.AutoRemove,
+            Privileged = container.Options.Privileged,
             ReadonlyRootfs = container.Options.ReadOnlyRootfs,
-            container.Options.Memory,
+            Memory = container.Options.Memory,
             NanoCpus = container.Options.Cpus is { } cpus ? (long)(cpus * 1e9) : 0,
-            container.Options.PidsLimit,
+            PidsLimit = container.Options.PidsLimit,
             CapAdd = container.Options.CapAdd,
             CapDrop = container.Options.CapDrop,
             SecurityOpt = container.Options.SecurityOptions,
-            RestartPolicy = new { container.Options.RestartPolicy.Name, MaximumRetryCount = container.Options.RestartPolicy.MaximumRetryCount },
+            RestartPolicy = new(container.Options.RestartPolicy.Name, container.Options.RestartPolicy.MaximumRetryCount),
             NetworkMode = container.Options.Network ?? "none",
         },
     };

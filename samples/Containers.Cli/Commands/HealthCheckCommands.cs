@@ -78,23 +78,19 @@ internal static class HealthCheckCommands
     }
 
     /// <summary>Shapes the health as Docker's <c>State.Health</c>.</summary>
-    public static object? Describe(ContainerHealth? health) => health is null ? null : new
-    {
-        Status = health.StatusText,
+    public static HealthShape? Describe(ContainerHealth? health) => health is null ? null : new(
+        health.StatusText,
         health.FailingStreak,
-        Log = health.Log.Select(r => new { r.Start, r.End, r.ExitCode, r.Output }).ToList(),
-    };
+        health.Log.Select(r => new HealthResultShape(r.Start, r.End, r.ExitCode, r.Output)).ToList());
 
     /// <summary>Shapes the effective check as Docker's <c>Config.Healthcheck</c> (durations in nanoseconds).</summary>
-    public static object? Describe(HealthCheckConfig? check) => check is null ? null : new
-    {
+    public static HealthcheckShape? Describe(HealthCheckConfig? check) => check is null ? null : new(
         check.Test,
-        Interval = Nanoseconds(check.Interval),
-        Timeout = Nanoseconds(check.Timeout),
-        StartPeriod = Nanoseconds(check.StartPeriod),
-        StartInterval = Nanoseconds(check.StartInterval),
-        check.Retries,
-    };
+        Nanoseconds(check.Interval),
+        Nanoseconds(check.Timeout),
+        Nanoseconds(check.StartPeriod),
+        Nanoseconds(check.StartInterval),
+        check.Retries);
 
     private static long Nanoseconds(TimeSpan? value) => (value ?? TimeSpan.Zero).Ticks * 100;
 }

@@ -44,14 +44,12 @@ internal static class ImageCommands
 
         if (context.Json)
         {
-            JsonOutput.Write(context.Out, images.Select(i => new
-            {
-                Id = i.Id.ToString(),
-                ManifestDigest = i.ManifestDigest.ToString(),
-                RepoTags = i.Names.Where(n => n.Tag is not null).Select(n => n.FamiliarName).ToList(),
+            JsonOutput.Write(context.Out, images.Select(i => new ImageListItem(
+                i.Id.ToString(),
+                i.ManifestDigest.ToString(),
+                i.Names.Where(n => n.Tag is not null).Select(n => n.FamiliarName).ToList(),
                 i.Created,
-                i.Size,
-            }).ToList());
+                i.Size)).ToList());
             return 0;
         }
 
@@ -94,21 +92,21 @@ internal static class ImageCommands
     }
 
     /// <summary>Shapes an image as docker's <c>image inspect</c> does, with the OCI documents alongside.</summary>
-    internal static object Describe(ImageDetails image) => new
+    internal static ImageInspectDocument Describe(ImageDetails image) => new()
     {
         Id = image.Id.ToString(),
         RepoTags = image.Names.Where(n => n.Tag is not null).Select(n => n.FamiliarName).ToList(),
-        image.RepoDigests,
+        RepoDigests = image.RepoDigests,
         Created = image.Configuration.Created,
         Author = image.Configuration.Author,
         Config = image.Configuration.Config,
-        image.Platform.Architecture,
-        image.Platform.Variant,
+        Architecture = image.Platform.Architecture,
+        Variant = image.Platform.Variant,
         Os = image.Platform.OS,
-        image.Size,
-        RootFS = new { Type = "layers", Layers = image.Layers.Select(l => l.DiffId.ToString()).ToList() },
-        Manifest = new { image.ManifestDescriptor.MediaType, Digest = image.ManifestDescriptor.Digest.ToString(), image.ManifestDescriptor.Size },
-        Layers = image.Layers.Select(l => new { l.Descriptor.MediaType, Digest = l.Descriptor.Digest.ToString(), l.Descriptor.Size, DiffId = l.DiffId.ToString() }).ToList(),
+        Size = image.Size,
+        RootFS = new("layers", image.Layers.Select(l => l.DiffId.ToString()).ToList()),
+        Manifest = new(image.ManifestDescriptor.MediaType, image.ManifestDescriptor.Digest.ToString(), image.ManifestDescriptor.Size),
+        Layers = image.Layers.Select(l => new ImageLayerShape(l.Descriptor.MediaType, l.Descriptor.Digest.ToString(), l.Descriptor.Size, l.DiffId.ToString())).ToList(),
         History = image.Configuration.History,
     };
 

@@ -87,26 +87,26 @@ internal static class NetworkCommands
     }
 
     /// <summary>Shapes a network as docker's <c>network inspect</c> does.</summary>
-    private static object Describe(NetworkDetails network) => new
+    private static NetworkInspectDocument Describe(NetworkDetails network) => new()
     {
-        network.Name,
-        network.Id,
-        network.Created,
+        Name = network.Name,
+        Id = network.Id,
+        Created = network.Created,
         Scope = "local",
-        network.Driver,
-        IPAM = new { Driver = "default", Config = new[] { new { network.Subnet, network.Gateway } } },
-        network.Internal,
+        Driver = network.Driver,
+        IPAM = new("default", [new(network.Subnet, network.Gateway)]),
+        Internal = network.Internal,
         Containers = network.Endpoints.ToDictionary(
             e => e.ContainerId,
-            e => new { Name = e.ContainerName, IPv4Address = e.Address is null ? string.Empty : e.Address + "/" + network.Subnet.Split('/')[1], e.Aliases }),
+            e => new NetworkContainerShape(e.ContainerName, e.Address is null ? string.Empty : e.Address + "/" + network.Subnet.Split('/')[1], e.Aliases)),
         Options = new Dictionary<string, string> { ["com.docker.network.bridge.name"] = network.BridgeName },
-        network.Labels,
+        Labels = network.Labels,
     };
 
     /// <summary>Adds docker's <c>NetworkSettings</c> (networks with addresses, published ports) to a container's inspect output.</summary>
-    internal static async Task<object> WithNetworkSettingsAsync(CommandContext context, string containerId, object described)
+    internal static async Task<System.Text.Json.Nodes.JsonObject> WithNetworkSettingsAsync(CommandContext context, string containerId, ContainerInspectDocument described)
     {
-        var node = System.Text.Json.JsonSerializer.SerializeToNode(described)!.AsObject();
+        var node = JsonOutput.ToNode(described);
         var networks = new System.Text.Json.Nodes.JsonObject();
         var ports = new System.Text.Json.Nodes.JsonObject();
         foreach (var network in await context.Engine.Networks.ListAsync(context.CancellationToken))
@@ -125,7 +125,7 @@ internal static class NetworkCommands
                 {
                     var key = string.Create(CultureInfo.InvariantCulture, $"{port.ContainerPort}/{port.Protocol}");
                     var list = ports[key]?.AsArray() ?? [];
-                    list.Add(new System.Text.Json.Nodes.JsonObject { ["HostIp"] = port.HostIp, ["HostPort"] = port.HostPort.ToString(CultureInfo.InvariantCulture) });
+                    list.Add((System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["HostIp"] = port.HostIp, ["HostPort"] = port.HostPort.ToString(CultureInfo.InvariantCulture) });
                     ports[key] = list;
                 }
             }

@@ -29,12 +29,12 @@ internal static class SystemCommands
         var volumes = await context.Engine.Volumes.GetDiskUsageAsync(context.CancellationToken);
         if (context.Json)
         {
-            JsonOutput.Write(context.Out, new object[]
+            JsonOutput.Write(context.Out, new DiskUsageRow[]
             {
-                new { Type = "Images", TotalCount = images.Images, Active = images.ActiveImages, Size = images.ContentSize, Reclaimable = images.ReclaimableSize },
-                new { Type = "Layers", TotalCount = layers?.Layers ?? 0, Active = 0, Size = layers?.Size ?? 0, Reclaimable = 0L },
-                new { Type = "Containers", TotalCount = containers.Count, Active = running, Size = 0L, Reclaimable = 0L },
-                new { Type = "Local Volumes", TotalCount = volumes.Volumes, Active = volumes.ActiveVolumes, volumes.Size, Reclaimable = volumes.ReclaimableSize },
+                new("Images", images.Images, images.ActiveImages, images.ContentSize, images.ReclaimableSize),
+                new("Layers", layers?.Layers ?? 0, 0, layers?.Size ?? 0, 0L),
+                new("Containers", containers.Count, running, 0L, 0L),
+                new("Local Volumes", volumes.Volumes, volumes.ActiveVolumes, volumes.Size, volumes.ReclaimableSize),
             });
             return 0;
         }

@@ -144,16 +144,14 @@ internal static class VolumeCommands
     }
 
     /// <summary>Shapes a volume as <c>docker volume inspect</c> prints it.</summary>
-    private static object Describe(VolumeDetails volume) => new
-    {
-        CreatedAt = volume.CreatedAt.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+    private static VolumeInspectDocument Describe(VolumeDetails volume) => new(
+        volume.CreatedAt.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
         volume.Driver,
         volume.Labels,
         volume.Mountpoint,
         volume.Name,
         volume.Options,
-        volume.Scope,
-    };
+        volume.Scope);
 
     private static Dictionary<string, string> Pairs(IReadOnlyList<string> values) =>
         values.Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : string.Empty, StringComparer.Ordinal);

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Containers.Content;
 using Containers.Hosting;
 using Containers.Images;
-using Containers.Internal;
 using Containers.Registry.Auth;
 using Containers.Registry.Pull;
 using Containers.Registry.Push;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Containers.Hosting;
 using Containers.Images;
 using Containers.Internal;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Containers.Hosting;
 using Containers.Images;
 using Containers.Internal;
 using Containers.Oci;

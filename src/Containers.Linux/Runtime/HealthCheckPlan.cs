@@ -1,5 +1,6 @@
 using System.Text;
 using Containers.Containers;
+using Containers.Hosting;
 using Containers.Linux.Native;
 using Containers.Linux.Security;
 using Containers.Oci.Runtime;
@@ -94,7 +95,7 @@ internal static class HealthCheckPlan
             WriteStrings(writer, plan.Environment);
         }
 
-        return global::Containers.Internal.AtomicFile.WriteAllBytesAsync(check.PlanPath, stream.ToArray(), cancellationToken);
+        return AtomicFile.WriteAllBytesAsync(check.PlanPath, stream.ToArray(), cancellationToken);
     }
 
     private static long Nanoseconds(TimeSpan value) => value.Ticks * 100;

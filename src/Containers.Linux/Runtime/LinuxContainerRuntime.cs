@@ -5,6 +5,7 @@ using Containers.Linux.Native;
 using Containers.Linux.Security;
 using Containers.Oci.Runtime;
 using Microsoft.Extensions.Logging;
+using Containers.Storage;
 
 namespace Containers.Linux.Runtime;
 
@@ -133,7 +134,7 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
         }
 
         var executable = ExecutableResolver.Resolve(root, process.Args[0], process.Env, process.Cwd, spec.Mounts);
-        Directory.CreateDirectory(Internal.InRootPath.Resolve(root, process.Cwd));
+        Directory.CreateDirectory(InRootPath.Resolve(root, process.Cwd));
         var seccomp = spec.Linux?.Seccomp is { } profile ? SeccompCompiler.Compile(profile) : ((byte[], int)?)null;
         var cgroupsPath = spec.Linux?.CgroupsPath;
         if (cgroupsPath is not null)

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Containers.Content;
+using Containers.Hosting;
 using Containers.Images;
-using Containers.Internal;
 using Containers.Oci;
 using Containers.Registry.Transport;
 using Microsoft.Extensions.Logging;

@@ -280,9 +280,10 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
     private Task DeleteCgroupAsync(string? cgroupsPath, CancellationToken cancellationToken) =>
         cgroupsPath is null ? Task.CompletedTask : cgroups.DeleteAsync(cgroupsPath, cancellationToken);
 
-    public IReadOnlyList<string> ListCgroups(string parent) => cgroups.List(parent);
+    // A sandbox is a container's cgroup, and a scope the store's parent cgroup.
+    public IReadOnlyList<string> ListSandboxes(string scope) => cgroups.List(scope);
 
-    public void RemoveCgroupIfEmpty(string cgroupsPath) => cgroups.RemoveIfEmpty(cgroupsPath);
+    public void RemoveScopeIfEmpty(string scope) => cgroups.RemoveIfEmpty(scope);
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Created container {Id} as process {Pid}")]
     private static partial void LogCreated(ILogger logger, string id, int pid);

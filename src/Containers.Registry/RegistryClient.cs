@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Containers.Content;
 using Containers.Hosting;
 using Containers.Images;
-using Containers.Internal;
 using Containers.Registry.Auth;
 using Containers.Registry.Pull;
 using Containers.Registry.Push;
@@ -17,7 +16,7 @@ namespace Containers.Registry;
 internal sealed class RegistryClient : IRegistryClient, IDisposable
 {
     private readonly RegistryTransport _transport;
-    private readonly OciLayoutContentStore _content;
+    private readonly IContentStore _content;
     private readonly IImageService _images;
     private readonly StoreLayout _layout;
     private readonly ContainersOptions _engineOptions;
@@ -25,7 +24,7 @@ internal sealed class RegistryClient : IRegistryClient, IDisposable
     private readonly ILogger _logger;
 
     // unpacker: the storage driver's, when a runtime is registered, so layers are unpacked as they arrive.
-    public RegistryClient(RegistryClientOptions options, OciLayoutContentStore content, IImageService images, StoreLayout layout, ContainersOptions engineOptions, Storage.ILayerUnpacker? unpacker = null, ILogger<RegistryClient>? logger = null)
+    public RegistryClient(RegistryClientOptions options, IContentStore content, IImageService images, StoreLayout layout, ContainersOptions engineOptions, Storage.ILayerUnpacker? unpacker = null, ILogger<RegistryClient>? logger = null)
     {
         _unpacker = unpacker;
         _logger = logger ?? (ILogger)NullLogger.Instance;

@@ -72,7 +72,7 @@ public sealed class ContainerCommandTests : IAsyncLifetime
     {
         await using var engine = Engine();
         var container = await engine.Containers.RunAsync(new ContainerCreateOptions { Image = "busybox", Name = "shared", Command = ["sh", "-c", "echo hello from shared; trap 'exit 5' TERM; while true; do sleep 0.1; done"] });
-        await RuntimeEventually(async () => (await engine.Containers.LogsAsync("shared").CountAsync()) > 0);
+        await Eventually.UntilAsync(async () => (await engine.Containers.LogsAsync("shared").CountAsync()) > 0, "the shared container logged");
 
         var ps = await CliRunner.RunProcessAsync(_root.Path, "ps");
         ps.Stdout.Should().Contain("shared").And.Contain("Up ");
@@ -100,7 +100,7 @@ public sealed class ContainerCommandTests : IAsyncLifetime
         int pid;
         await using (var engine = Engine())
         {
-            await RuntimeEventually(async () => (await engine.Containers.ListAsync()).Any(c => c.Name == "orphan"));
+            await Eventually.UntilAsync(async () => (await engine.Containers.ListAsync()).Any(c => c.Name == "orphan"), "the orphan is listed");
             pid = (await engine.Containers.InspectAsync("orphan")).State.Pid;
         }
 
@@ -108,7 +108,7 @@ public sealed class ContainerCommandTests : IAsyncLifetime
         owner.Kill(); // SIGKILL: the owner runs no cleanup
         await owner.WaitForExitAsync();
 
-        await RuntimeEventually(() => Task.FromResult(!Directory.Exists($"/proc/{pid}")));
+        await Eventually.UntilAsync(() => Task.FromResult(!Directory.Exists($"/proc/{pid}")), "the process is gone");
         await using (var engine = Engine())
         {
             var details = await engine.Containers.InspectAsync("orphan");
@@ -133,15 +133,5 @@ public sealed class ContainerCommandTests : IAsyncLifetime
         Directory.Exists(path).Should().BeFalse();
 
         (await Run("system", "df")).Stdout.Should().MatchRegex(@"Unpacked layers \(shared\)\s+1\s");
-    }
-
-    private static async Task RuntimeEventually(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline);
-            await Task.Delay(20);
-        }
     }
 }

@@ -28,16 +28,6 @@ public sealed class DetachedContainerTests : IAsyncLifetime
 
     private Task<ToolResult> Process(params string[] args) => CliRunner.RunProcessAsync(_root.Path, args);
 
-    private async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline, $"{what} should happen");
-            await Task.Delay(50);
-        }
-    }
-
     private bool MountedUnderRoot() => File.ReadAllText("/proc/self/mountinfo").Contains(_root.Path, StringComparison.Ordinal);
 
     [Fact]
@@ -49,7 +39,7 @@ public sealed class DetachedContainerTests : IAsyncLifetime
         id.Should().HaveLength(64);
 
         (await Process("ps")).Stdout.Should().Contain("web").And.Contain("Up");
-        await EventuallyAsync(async () => (await Process("logs", "web")).Stdout == "hello\n", "the log shows the first line");
+        await Eventually.UntilAsync(async () => (await Process("logs", "web")).Stdout == "hello\n", "the log shows the first line");
         var follow = Process("logs", "-f", "web");
 
         var exec = await Process("exec", "web", "sh", "-c", "cat /proc/1/cmdline | tr '\\0' ' '; exit 5");
@@ -82,7 +72,7 @@ public sealed class DetachedContainerTests : IAsyncLifetime
 
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         string? body = null;
-        await EventuallyAsync(async () =>
+        await Eventually.UntilAsync(async () =>
         {
             try
             {
@@ -112,7 +102,7 @@ public sealed class DetachedContainerTests : IAsyncLifetime
     public async Task Attach_sends_input_shows_later_output_and_ends_with_the_container()
     {
         (await Process("run", "-d", "-i", "--name", "echoer", "busybox", "sh", "-c", "echo before; while read line; do echo got $line; done")).ExitCode.Should().Be(0);
-        await EventuallyAsync(async () => (await Process("logs", "echoer")).Stdout == "before\n", "the container runs");
+        await Eventually.UntilAsync(async () => (await Process("logs", "echoer")).Stdout == "before\n", "the container runs");
 
         var start = new global::System.Diagnostics.ProcessStartInfo(CliRunner.ProgramPath) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { "--root", _root.Path, "attach", "echoer" })
@@ -124,7 +114,7 @@ public sealed class DetachedContainerTests : IAsyncLifetime
         var output = attach.StandardOutput.ReadToEndAsync();
         await attach.StandardInput.WriteLineAsync("hi");
         await attach.StandardInput.FlushAsync();
-        await EventuallyAsync(async () => (await Process("logs", "echoer")).Stdout.Contains("got hi", StringComparison.Ordinal), "the input reaches the container");
+        await Eventually.UntilAsync(async () => (await Process("logs", "echoer")).Stdout.Contains("got hi", StringComparison.Ordinal), "the input reaches the container");
         attach.StandardInput.Close();
 
         (await Process("kill", "echoer")).ExitCode.Should().Be(0);
@@ -148,7 +138,7 @@ public sealed class DetachedContainerTests : IAsyncLifetime
         (await Process("rm", "hog")).ExitCode.Should().Be(0);
 
         (await Process("run", "-d", "--rm", "--name", "gone", "busybox", "true")).ExitCode.Should().Be(0);
-        await EventuallyAsync(async () => !(await Process("ps", "-a")).Stdout.Contains("gone", StringComparison.Ordinal), "the --rm container is removed");
+        await Eventually.UntilAsync(async () => !(await Process("ps", "-a")).Stdout.Contains("gone", StringComparison.Ordinal), "the --rm container is removed");
     }
 
     [Fact]
@@ -167,7 +157,7 @@ public sealed class DetachedContainerTests : IAsyncLifetime
         rss.Should().BeLessThan(1024, "the monitor's resident memory (kB) stays under 1 MiB");
 
         global::System.Diagnostics.Process.GetProcessById(state.MonitorPid).Kill();
-        await EventuallyAsync(() => Task.FromResult(!Directory.Exists($"/proc/{state.Pid}")), "the container dies with its monitor");
+        await Eventually.UntilAsync(() => Task.FromResult(!Directory.Exists($"/proc/{state.Pid}")), "the container dies with its monitor");
 
         await using (var engine = Engine())
         {

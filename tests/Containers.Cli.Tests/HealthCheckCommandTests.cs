@@ -40,16 +40,6 @@ public sealed class HealthCheckCommandTests : IAsyncLifetime
 
     private Task<ToolResult> Cli(params string[] args) => CliRunner.RunAsync(_root.Path, args);
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline, $"{what} should happen");
-            await Task.Delay(100);
-        }
-    }
-
     private async Task<JsonElement> HealthAsync(string name)
     {
         var inspect = await Cli("inspect", name);
@@ -80,7 +70,7 @@ public sealed class HealthCheckCommandTests : IAsyncLifetime
         run.ExitCode.Should().Be(0, run.Stderr);
         (await Cli("ps")).Stdout.Should().Contain("(health: starting)");
 
-        await EventuallyAsync(async () => (await HealthAsync("hc-ok")) is { ValueKind: JsonValueKind.Object } h && h.GetProperty("FailingStreak").GetInt32() >= 2, "the monitor ran failing checks");
+        await Eventually.UntilAsync(async () => (await HealthAsync("hc-ok")) is { ValueKind: JsonValueKind.Object } h && h.GetProperty("FailingStreak").GetInt32() >= 2, "the monitor ran failing checks");
         var starting = await HealthAsync("hc-ok");
         starting.GetProperty("Status").GetString().Should().Be("starting");
         var last = starting.GetProperty("Log").EnumerateArray().Last();
@@ -88,7 +78,7 @@ public sealed class HealthCheckCommandTests : IAsyncLifetime
         last.GetProperty("Output").GetString().Should().Be("probing\n");
 
         (await Process("exec", "hc-ok", "touch", "/tmp/ready")).ExitCode.Should().Be(0);
-        await EventuallyAsync(async () => (await HealthAsync("hc-ok")).GetProperty("Status").GetString() == "healthy", "the container turns healthy");
+        await Eventually.UntilAsync(async () => (await HealthAsync("hc-ok")).GetProperty("Status").GetString() == "healthy", "the container turns healthy");
         (await Cli("ps")).Stdout.Should().Contain("(healthy)");
         var inspect = (await Cli("inspect", "hc-ok")).Stdout;
         inspect.Should().Contain("\"Healthcheck\": {").And.Contain("\"CMD-SHELL\"").And.Contain("\"Interval\": 100000000");
@@ -114,18 +104,18 @@ public sealed class HealthCheckCommandTests : IAsyncLifetime
         (await Process("run", "-d", "--name", "hc-bad", "--health-cmd", "echo nope; exit 1", "--health-interval", "100ms", "--health-retries", "2", "busybox", "sleep", "600")).ExitCode.Should().Be(0);
         (await Process("run", "-d", "--name", "hc-slow", "--health-cmd", "sleep 3581 & sleep 3582", "--health-interval", "100ms", "--health-timeout", "300ms", "--health-retries", "1000", "busybox", "sleep", "600")).ExitCode.Should().Be(0);
 
-        await EventuallyAsync(async () => (await HealthAsync("hc-bad")).GetProperty("Status").GetString() == "unhealthy", "the failing container turns unhealthy");
+        await Eventually.UntilAsync(async () => (await HealthAsync("hc-bad")).GetProperty("Status").GetString() == "unhealthy", "the failing container turns unhealthy");
         var bad = await HealthAsync("hc-bad");
         bad.GetProperty("FailingStreak").GetInt32().Should().BeGreaterThanOrEqualTo(2);
         bad.GetProperty("Log").EnumerateArray().Last().GetProperty("Output").GetString().Should().Be("nope\n");
         (await Cli("ps")).Stdout.Should().Contain("(unhealthy)");
 
-        await EventuallyAsync(async () => (await HealthAsync("hc-slow")).GetProperty("Log").EnumerateArray().Count(r => r.GetProperty("ExitCode").GetInt32() == -1) >= 3, "three checks timed out");
+        await Eventually.UntilAsync(async () => (await HealthAsync("hc-slow")).GetProperty("Log").EnumerateArray().Count(r => r.GetProperty("ExitCode").GetInt32() == -1) >= 3, "three checks timed out");
         (await HealthAsync("hc-slow")).GetProperty("Log").EnumerateArray().Should().OnlyContain(r => r.GetProperty("Output").GetString() == "Health check exceeded timeout (300ms)");
         HostProcesses("sleep 3581").Count().Should().BeLessThanOrEqualTo(1, "each timed-out check was killed with the process it started");
 
         (await Process("rm", "-f", "hc-slow")).ExitCode.Should().Be(0);
-        await EventuallyAsync(() => Task.FromResult(!HostProcesses("sleep 3581").Any() && !HostProcesses("sleep 3582").Any()), "no check outlives its container");
+        await Eventually.UntilAsync(() => Task.FromResult(!HostProcesses("sleep 3581").Any() && !HostProcesses("sleep 3582").Any()), "no check outlives its container");
     }
 
     [Fact]
@@ -135,7 +125,7 @@ public sealed class HealthCheckCommandTests : IAsyncLifetime
         (await Process("run", "-d", "--name", "hc-none", "--no-healthcheck", "busybox-healthy")).ExitCode.Should().Be(0);
         (await Cli("run", "--no-healthcheck", "--health-cmd", "true", "busybox", "true")).Stderr.Should().Contain("--no-healthcheck conflicts with --health-* options");
 
-        await EventuallyAsync(async () => (await HealthAsync("hc-image")).GetProperty("Status").GetString() == "healthy", "the image's check made it healthy");
+        await Eventually.UntilAsync(async () => (await HealthAsync("hc-image")).GetProperty("Status").GetString() == "healthy", "the image's check made it healthy");
         (await HealthAsync("hc-none")).ValueKind.Should().BeOneOf([JsonValueKind.Undefined, JsonValueKind.Null], "--no-healthcheck disables the image's check");
         (await Cli("ps")).Stdout.Split('\n').Single(l => l.Contains("hc-none", StringComparison.Ordinal)).Should().NotContainAny("(health", "(healthy)", "(unhealthy)");
     }

@@ -44,19 +44,4 @@ public sealed class RuntimeFixture : IAsyncLifetime
 
     public Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] command) =>
         RunAsync(new ContainerCreateOptions { Image = "busybox", Command = command });
-
-    /// <summary>Waits (up to 30 s) until a condition holds, for states another thread or process changes.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"timed out waiting until {what}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
 }

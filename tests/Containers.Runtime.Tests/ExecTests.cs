@@ -43,7 +43,7 @@ public sealed class ExecTests : IDisposable
         notYet.ExitCode.Should().Be(1);
         notYet.Stderr.Should().Contain("cannot exec in a created container");
         (await _cli.RunAsync("start", id)).ExitCode.Should().Be(0);
-        await RuntimeBundle.WaitUntilAsync(() => Task.FromResult(File.Exists(Path.Combine(bundle, "rootfs/tmp/mark"))), "the container to start");
+        await Eventually.UntilAsync(() => Task.FromResult(File.Exists(Path.Combine(bundle, "rootfs/tmp/mark"))), "the container to start");
 
         var exec = await _cli.RunAsync("exec", "--process", ProcessFile("sh", "-c", "pwd; cat mark; cat /proc/1/cmdline | tr '\\0' ' '; grep CapEff /proc/self/status; exit 4"), id);
         exec.ExitCode.Should().Be(4, exec.Stderr);

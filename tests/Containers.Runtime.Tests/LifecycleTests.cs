@@ -49,7 +49,7 @@ public sealed class LifecycleTests : IDisposable
 
         var start = await _cli.RunAsync("start", id);
         start.ExitCode.Should().Be(0, start.Stderr);
-        await RuntimeBundle.WaitUntilAsync(async () => (await File.ReadAllTextAsync(create.StdoutPath)).Contains("started as 1", StringComparison.Ordinal), "the container's output");
+        await Eventually.UntilAsync(async () => (await File.ReadAllTextAsync(create.StdoutPath)).Contains("started as 1", StringComparison.Ordinal), "the container's output");
         (await StateAsync(id)).GetProperty("status").GetString().Should().Be("running");
 
         var again = await _cli.RunAsync("start", id);
@@ -61,7 +61,7 @@ public sealed class LifecycleTests : IDisposable
 
         var kill = await _cli.RunAsync("kill", id, "SIGKILL");
         kill.ExitCode.Should().Be(0, kill.Stderr);
-        await RuntimeBundle.WaitUntilAsync(async () => (await StateAsync(id)).GetProperty("status").GetString() == "stopped", "the container to stop");
+        await Eventually.UntilAsync(async () => (await StateAsync(id)).GetProperty("status").GetString() == "stopped", "the container to stop");
         (await StateAsync(id)).GetProperty("pid").GetInt32().Should().Be(0);
         var killStopped = await _cli.RunAsync("kill", id, "KILL");
         killStopped.ExitCode.Should().Be(1);
@@ -81,7 +81,7 @@ public sealed class LifecycleTests : IDisposable
         var bundle = await RuntimeBundle.CreateAsync(_scratch, ["echo", "hello from the bundle"]);
         var create = (await _cli.RunAsync("create", "--bundle", bundle, id)).StdoutPath;
         (await _cli.RunAsync("start", id)).ExitCode.Should().Be(0);
-        await RuntimeBundle.WaitUntilAsync(async () => (await StateAsync(id)).GetProperty("status").GetString() == "stopped", "the program to finish");
+        await Eventually.UntilAsync(async () => (await StateAsync(id)).GetProperty("status").GetString() == "stopped", "the program to finish");
         (await File.ReadAllTextAsync(create)).Should().Be("hello from the bundle\n");
         (await _cli.RunAsync("start", id)).Stderr.Should().Contain("cannot start a container that has stopped");
         (await _cli.RunAsync("delete", id)).ExitCode.Should().Be(0);
@@ -101,7 +101,7 @@ public sealed class LifecycleTests : IDisposable
         (await _cli.RunAsync("start", id)).ExitCode.Should().Be(0);
         var kill = all ? await _cli.RunAsync("kill", "--all", id, signal) : await _cli.RunAsync("kill", id, signal);
         kill.ExitCode.Should().Be(0, kill.Stderr);
-        await RuntimeBundle.WaitUntilAsync(async () => (await StateAsync(id)).GetProperty("status").GetString() == "stopped", "the container to stop");
+        await Eventually.UntilAsync(async () => (await StateAsync(id)).GetProperty("status").GetString() == "stopped", "the container to stop");
         (await _cli.RunAsync("delete", id)).ExitCode.Should().Be(0);
         RuntimeBundle.CgroupExists(id).Should().BeFalse("delete kills what is left and removes the cgroup");
     }

@@ -32,20 +32,4 @@ internal static class RuntimeBundle
 
     /// <summary>Tells whether the container's cgroup still exists in the memory hierarchy (our default parent), on whichever cgroup version the host runs.</summary>
     public static bool CgroupExists(string id) => Directory.Exists(global::Containers.Testing.HostCgroups.Directory("memory", $"containers-runtime/{id}"));
-
-    /// <summary>Waits until <paramref name="condition"/> holds; fails after a generous limit rather than asserting a timing.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"gave up waiting for {what}");
-    }
 }

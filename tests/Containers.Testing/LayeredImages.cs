@@ -1,3 +1,4 @@
+using Containers.Content;
 using Containers.Hosting;
 using Containers.Images;
 using Containers.Oci;

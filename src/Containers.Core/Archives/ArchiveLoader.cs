@@ -11,7 +11,7 @@ internal static class ArchiveLoader
     /// <summary>Works out the images an archive holds, writing a manifest for each docker-archive image.</summary>
     /// <exception cref="InvalidArchiveException">The archive's metadata is missing or inconsistent.</exception>
     /// <exception cref="DigestMismatchException">A layer does not match the diff ID its configuration gives.</exception>
-    public static async Task<List<(Descriptor Manifest, List<ImageReference> Names)>> PlanAsync(ArchiveMembers members, OciLayoutContentStore store, CancellationToken cancellationToken)
+    public static async Task<List<(Descriptor Manifest, List<ImageReference> Names)>> PlanAsync(ArchiveMembers members, IContentStore store, CancellationToken cancellationToken)
     {
         if (members.Metadata.TryGetValue("manifest.json", out var dockerManifest))
         {
@@ -38,7 +38,7 @@ internal static class ArchiveLoader
             .Select(g => (ImageNames.WithName(g.First(), null), g.Select(ImageNames.FromEntry).OfType<ImageReference>().Distinct().ToList()))
             .ToList();
 
-    private static async Task<List<(Descriptor, List<ImageReference>)>> PlanDockerArchiveAsync(byte[] json, ArchiveMembers members, OciLayoutContentStore store, CancellationToken cancellationToken)
+    private static async Task<List<(Descriptor, List<ImageReference>)>> PlanDockerArchiveAsync(byte[] json, ArchiveMembers members, IContentStore store, CancellationToken cancellationToken)
     {
         List<DockerArchiveManifestEntry> entries;
         try

@@ -22,7 +22,7 @@ internal sealed class ArchiveMembers
     public List<Digest> Added { get; } = [];
 
     /// <summary>Stores a small blob (a manifest or configuration the load made), remembering it as added when it is new.</summary>
-    public async Task<BlobInfo> WriteBlobAsync(OciLayoutContentStore store, byte[] bytes, CancellationToken cancellationToken)
+    public async Task<BlobInfo> WriteBlobAsync(IContentStore store, byte[] bytes, CancellationToken cancellationToken)
     {
         var existed = await store.GetInfoAsync(Digest.Compute(bytes), cancellationToken).ConfigureAwait(false) is not null;
         var info = await store.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);

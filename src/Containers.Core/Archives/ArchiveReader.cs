@@ -15,7 +15,7 @@ internal static class ArchiveReader
 
     /// <summary>Reads the archive; on any failure removes the blobs it added and throws.</summary>
     /// <exception cref="InvalidArchiveException">The archive is not a tar, is truncated, or has members that escape it.</exception>
-    public static async Task<ArchiveMembers> ReadAsync(Stream archive, OciLayoutContentStore store, CancellationToken cancellationToken)
+    public static async Task<ArchiveMembers> ReadAsync(Stream archive, IContentStore store, CancellationToken cancellationToken)
     {
         var members = new ArchiveMembers();
         try
@@ -47,7 +47,7 @@ internal static class ArchiveReader
     }
 
     /// <summary>Deletes the blobs a failed load added, leaving the store as it was.</summary>
-    public static async Task RemoveAddedAsync(OciLayoutContentStore store, ArchiveMembers members)
+    public static async Task RemoveAddedAsync(IContentStore store, ArchiveMembers members)
     {
         foreach (var digest in members.Added)
         {
@@ -57,7 +57,7 @@ internal static class ArchiveReader
         members.Added.Clear();
     }
 
-    private static async Task ReadEntriesAsync(Stream tar, OciLayoutContentStore store, ArchiveMembers members, CancellationToken cancellationToken)
+    private static async Task ReadEntriesAsync(Stream tar, IContentStore store, ArchiveMembers members, CancellationToken cancellationToken)
     {
         using var reader = new TarReader(tar, leaveOpen: true);
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -106,7 +106,7 @@ internal static class ArchiveReader
         }
     }
 
-    private static async Task ReadFileAsync(string name, TarEntry entry, OciLayoutContentStore store, ArchiveMembers members, CancellationToken cancellationToken)
+    private static async Task ReadFileAsync(string name, TarEntry entry, IContentStore store, ArchiveMembers members, CancellationToken cancellationToken)
     {
         var data = entry.DataStream ?? Stream.Null;
         if (MetadataNames.Contains(name))
@@ -137,7 +137,7 @@ internal static class ArchiveReader
             }
         }
 
-        var writer = store.BeginWrite(expected?.Algorithm ?? DigestAlgorithm.Sha256);
+        var writer = await store.BeginWriteAsync(expected?.Algorithm, cancellationToken).ConfigureAwait(false);
         await using (writer.ConfigureAwait(false))
         {
             await writer.CopyFromAsync(data, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using Containers.Content;
+using Containers.Hosting;
 using Containers.Images;
 using Containers.Internal;
 using Containers.Oci;

@@ -12,7 +12,7 @@ namespace Containers.Archives;
 /// </summary>
 internal static class RootfsImporter
 {
-    public static async Task<Descriptor> ImportAsync(Stream input, ImportOptions options, Platform platform, OciLayoutContentStore store, ArchiveMembers added, CancellationToken cancellationToken)
+    public static async Task<Descriptor> ImportAsync(Stream input, ImportOptions options, Platform platform, IContentStore store, ArchiveMembers added, CancellationToken cancellationToken)
     {
         var (head, stream) = await PrefixedStream.PeekAsync(input, 512, cancellationToken).ConfigureAwait(false);
         if (head.Length == 0)
@@ -21,13 +21,14 @@ internal static class RootfsImporter
         }
 
         var compression = CompressionDetector.Detect(head);
-        var layerWriter = store.BeginWrite(DigestAlgorithm.Sha256);
+        var layerWriter = await store.BeginWriteAsync(DigestAlgorithm.Sha256, cancellationToken).ConfigureAwait(false);
         BlobInfo layer;
         Digest diffId;
         await using (layerWriter.ConfigureAwait(false))
         {
             using var diffHash = new DigestVerifier();
-            var tee = new ObservingReadStream(stream, layerWriter.Write, leaveOpen: true);
+            var layerSink = layerWriter.AsStream();
+            var tee = new ObservingReadStream(stream, layerSink.Write, leaveOpen: true);
             try
             {
                 var uncompressed = Decompression.Open(tee, compression, leaveOpen: true);

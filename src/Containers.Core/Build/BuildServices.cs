@@ -6,7 +6,7 @@ namespace Containers.Build;
 
 /// <summary>What a build uses from the engine: the content store, the image and container services, the root's directories.</summary>
 internal sealed record BuildServices(
-    OciLayoutContentStore Content,
+    IContentStore Content,
     IImageService Images,
     Func<IContainerService> Containers,
     Func<IContainerRootfs> Rootfs,

@@ -241,7 +241,7 @@ internal sealed partial class BuildSession
         try
         {
             var extracted = from is null ? [] : await from.ExtractAsync(Content, items.Where(i => i.ImagePath is not null).Select(i => i.ImagePath!).ToHashSet(), scratch, cancellationToken).ConfigureAwait(false);
-            var layer = new LayerWriter(Content);
+            var layer = new LayerWriter(await Content.BeginWriteAsync(DigestAlgorithm.Sha256, cancellationToken).ConfigureAwait(false));
             await using (layer.ConfigureAwait(false))
             {
                 var now = DateTimeOffset.UtcNow;

@@ -1,3 +1,4 @@
+using Containers.Content;
 using Containers.Containers;
 using Containers.Images;
 using Containers.Oci;
@@ -80,7 +81,7 @@ internal sealed partial class BuildSession
             }
 
             await RemoveMountPointsAsync(container.Id, image, state, cancellationToken).ConfigureAwait(false);
-            var writer = Content.BeginWrite(DigestAlgorithm.Sha256);
+            var writer = await Content.BeginWriteAsync(DigestAlgorithm.Sha256, cancellationToken).ConfigureAwait(false);
             await using (writer.ConfigureAwait(false))
             {
                 await _services.Rootfs().WriteDiffAsync(container.Id, writer.AsStream(), cancellationToken).ConfigureAwait(false);

@@ -38,7 +38,7 @@ internal sealed partial class BuildSession
         _platform = options.Platform ?? services.Platform;
     }
 
-    private OciLayoutContentStore Content => _services.Content;
+    private IContentStore Content => _services.Content;
 
     public async Task<ImageDetails> RunAsync(CancellationToken cancellationToken)
     {

@@ -12,9 +12,9 @@ internal sealed class LayerWriter : IAsyncDisposable
     private readonly TarWriter _tar;
     private readonly HashSet<string> _written = new(StringComparer.Ordinal);
 
-    public LayerWriter(OciLayoutContentStore content)
+    public LayerWriter(BlobWriter blob)
     {
-        _blob = content.BeginWrite(DigestAlgorithm.Sha256);
+        _blob = blob;
         _tar = new TarWriter(_blob.AsStream(), TarEntryFormat.Pax, leaveOpen: true);
     }
 

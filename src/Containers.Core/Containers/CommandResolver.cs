@@ -3,7 +3,7 @@ using Containers.Oci;
 namespace Containers.Containers;
 
 /// <summary>Merges the image's and the caller's entrypoint, command and environment as Docker does.</summary>
-internal static class CommandResolver
+public static class CommandResolver
 {
     /// <summary>The <c>PATH</c> a container gets when neither the image nor the caller sets one.</summary>
     public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";

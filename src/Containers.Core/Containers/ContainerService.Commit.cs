@@ -14,10 +14,10 @@ internal sealed partial class ContainerService
         var name = options.Reference is null ? null : ImageReference.Parse(options.Reference);
         var record = await _store.FindAsync(nameOrId, cancellationToken).ConfigureAwait(false);
         var image = await _images.InspectAsync(record.ImageId.ToString(), cancellationToken).ConfigureAwait(false);
-        var content = (OciLayoutContentStore)_content;
+        var content = _content;
         using var collectionLock = await content.AcquireCollectionLockAsync(exclusive: false, cancellationToken).ConfigureAwait(false);
 
-        var writer = content.BeginWrite(Images.DigestAlgorithm.Sha256);
+        var writer = await content.BeginWriteAsync(Images.DigestAlgorithm.Sha256, cancellationToken).ConfigureAwait(false);
         BlobInfo layer;
         await using (writer.ConfigureAwait(false))
         {

@@ -109,7 +109,7 @@ internal sealed partial class ContainerService
     /// </summary>
     private async Task<int> ReleaseLeftoversAsync(CancellationToken cancellationToken)
     {
-        var cgroups = _runtime.ListCgroups(CgroupParent).ToHashSet(StringComparer.Ordinal);
+        var cgroups = _runtime.ListSandboxes(CgroupParent).ToHashSet(StringComparer.Ordinal);
         var mounts = File.Exists("/proc/self/mountinfo") ? await File.ReadAllTextAsync("/proc/self/mountinfo", cancellationToken).ConfigureAwait(false) : string.Empty;
         var count = 0;
         foreach (var record in await _store.ListAsync(cancellationToken).ConfigureAwait(false))

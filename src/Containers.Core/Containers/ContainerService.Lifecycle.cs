@@ -1,3 +1,4 @@
+using Containers.Hosting;
 using Containers.Oci;
 using Containers.Oci.Runtime;
 using Microsoft.Extensions.Logging;
@@ -123,7 +124,7 @@ internal sealed partial class ContainerService
             EngineFiles = files,
             UserMounts = await _volumes.ResolveAsync(record.Options.Mounts, rootfs, cancellationToken).ConfigureAwait(false),
         });
-        await Internal.AtomicFile.WriteAllBytesAsync(Path.Combine(directory, "config.json"), OciSerializer.Serialize(spec), cancellationToken).ConfigureAwait(false);
+        await AtomicFile.WriteAllBytesAsync(Path.Combine(directory, "config.json"), OciSerializer.Serialize(spec), cancellationToken).ConfigureAwait(false);
         return spec;
     }
 

@@ -146,7 +146,7 @@ internal sealed partial class ContainerService
             await _volumes.ReleaseAsync(record.Options.Mounts, cancellationToken).ConfigureAwait(false);
         }
 
-        _runtime.RemoveCgroupIfEmpty(CgroupParent);
+        _runtime.RemoveScopeIfEmpty(CgroupParent);
     }
 
     private async Task<ContainerRecord> RunningRecordAsync(string nameOrId, CancellationToken cancellationToken)

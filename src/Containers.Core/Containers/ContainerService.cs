@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Containers.Hosting;
 using Containers.Images;
 using Containers.Internal;
 using Microsoft.Extensions.Logging;
@@ -181,12 +182,12 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
 
         fixedCount += await ReleaseLeftoversAsync(cancellationToken).ConfigureAwait(false);
         var known = records.Select(r => CgroupsPath(r.Id)).ToHashSet(StringComparer.Ordinal);
-        foreach (var cgroup in _runtime.ListCgroups(CgroupParent).Where(c => !known.Contains(c)))
+        foreach (var cgroup in _runtime.ListSandboxes(CgroupParent).Where(c => !known.Contains(c)))
         {
             fixedCount += await DeleteOrphanCgroupAsync(cgroup, cancellationToken).ConfigureAwait(false) ? 1 : 0;
         }
 
-        _runtime.RemoveCgroupIfEmpty(CgroupParent);
+        _runtime.RemoveScopeIfEmpty(CgroupParent);
         return fixedCount + await RestartAfterRebootAsync(records, cancellationToken).ConfigureAwait(false);
     }
 

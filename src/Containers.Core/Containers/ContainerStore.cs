@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Containers.Hosting;
 using Containers.Internal;
 
 namespace Containers.Containers;
@@ -106,14 +107,14 @@ internal sealed class ContainerStore
 
     /// <summary>Takes the lock that serialises one container's state changes across processes.</summary>
     public Task<FileLock> LockAsync(string id, CancellationToken cancellationToken) =>
-        FileLock.AcquireAsync(_layout.Lock("container-" + id), exclusive: true, cancellationToken, _layout.LockTimeout);
+        FileLock.AcquireAsync(_layout.Lock("container-" + id), exclusive: true, _layout.LockTimeout, cancellationToken);
 
     /// <summary>Takes the container's lock when it is free; <see langword="null"/> while another operation holds it.</summary>
     public FileLock? TryLock(string id) => FileLock.TryAcquire(_layout.Lock("container-" + id), exclusive: true);
 
     /// <summary>Takes the lock that keeps container names unique across processes.</summary>
     public Task<FileLock> LockNamesAsync(CancellationToken cancellationToken) =>
-        FileLock.AcquireAsync(_layout.Lock("container-names"), exclusive: true, cancellationToken, _layout.LockTimeout);
+        FileLock.AcquireAsync(_layout.Lock("container-names"), exclusive: true, _layout.LockTimeout, cancellationToken);
 
     public void Delete(string id)
     {

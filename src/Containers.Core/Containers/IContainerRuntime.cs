@@ -4,9 +4,13 @@ namespace Containers.Containers;
 
 /// <summary>
 /// Runs containers from OCI runtime specifications: creates the isolated process (stopped before it runs the
-/// container's program), and acts on it through its process ID and cgroup.
+/// container's program), and acts on it through its process ID and its sandbox.
 /// </summary>
-/// <remarks>The Linux package implements this; the container service holds the policy and the state.</remarks>
+/// <remarks>
+/// The Linux package implements this; the container service holds the policy and the state. A container's sandbox is
+/// named by its spec's <see cref="RuntimeLinux.CgroupsPath"/> (the OCI runtime spec is the contract, as for runc), and
+/// the methods that take a <c>cgroupsPath</c> take that name; what it stands for (a cgroup on Linux) is the runtime's concern.
+/// </remarks>
 public interface IContainerRuntime
 {
     /// <summary>
@@ -61,12 +65,20 @@ public interface IContainerRuntime
     /// <summary>Removes the container's cgroup once its processes are gone.</summary>
     Task DeleteAsync(string cgroupsPath, CancellationToken cancellationToken = default);
 
-    /// <summary>Returns the cgroups directly under <paramref name="parent"/>, to reclaim those of containers that no longer exist.</summary>
-    IReadOnlyList<string> ListCgroups(string parent);
+    /// <summary>
+    /// Returns the sandboxes that exist in <paramref name="scope"/>, named as the specs that created them name them, so
+    /// a store can reclaim those of containers it no longer knows.
+    /// </summary>
+    /// <remarks>
+    /// A sandbox is what the runtime keeps for a container beyond its processes, and a scope groups the sandboxes of one
+    /// store. On Linux they are the container's cgroup (<see cref="RuntimeLinux.CgroupsPath"/>) and the
+    /// store's parent cgroup; another runtime may hold nothing and return an empty list.
+    /// </remarks>
+    IReadOnlyList<string> ListSandboxes(string scope);
 
     /// <summary>
-    /// Removes a cgroup (a store root's parent of container cgroups) if nothing is left in it; leaves it when another
-    /// container's cgroup is there, or is being created there by another process.
+    /// Removes <paramref name="scope"/> if no sandbox is left in it; leaves it when another container's sandbox is
+    /// there, or is being created there by another process.
     /// </summary>
-    void RemoveCgroupIfEmpty(string cgroupsPath);
+    void RemoveScopeIfEmpty(string scope);
 }

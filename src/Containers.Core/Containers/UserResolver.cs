@@ -1,5 +1,6 @@
 using System.Globalization;
 using Containers.Internal;
+using Containers.Storage;
 
 namespace Containers.Containers;
 

@@ -3,65 +3,36 @@ using Containers.Images;
 namespace Containers.Content;
 
 /// <summary>
-/// Streams one blob into the content store. The bytes go to a private temporary file and are hashed on the way;
-/// <see cref="CommitAsync"/> verifies them and makes the blob visible atomically. Disposing without committing discards it.
+/// Streams one blob into a content store. The bytes are hashed on the way; <see cref="CommitAsync"/> verifies them and
+/// makes the blob visible atomically. Disposing without committing discards it.
 /// </summary>
 /// <remarks>
-/// The temporary file stays exclusively locked while the writer lives, so a later engine start can tell
-/// an abandoned write (its process died) from one in progress and reclaim only the former.
+/// This base class does the hashing and the verification, so every store refuses a blob whose digest or size does not
+/// match; a store implements only where the bytes go (<see cref="WriteCoreAsync"/>, <see cref="WriteCore"/>), how a
+/// verified blob becomes visible (<see cref="PublishAsync"/>) and how an abandoned one is discarded (<see cref="DisposeCoreAsync"/>).
 /// </remarks>
-public sealed class BlobWriter : IAsyncDisposable
+public abstract class BlobWriter : IAsyncDisposable
 {
-    private readonly OciLayoutContentStore _store;
-    private readonly FileStream _file;
     private readonly DigestVerifier _verifier;
     private bool _committed;
+    private bool _disposed;
 
-    internal BlobWriter(OciLayoutContentStore store, string tempPath, FileStream file, DigestAlgorithm algorithm)
+    /// <summary>Initializes a writer that hashes with <paramref name="algorithm"/>.</summary>
+    protected BlobWriter(DigestAlgorithm algorithm)
     {
-        _store = store;
-        TempPath = tempPath;
-        _file = file;
         _verifier = new DigestVerifier(algorithm);
     }
 
     /// <summary>Gets the number of bytes written so far; a resumed download continues from here.</summary>
     public long Length => _verifier.Length;
 
-    internal string TempPath { get; }
-
     /// <summary>Appends bytes.</summary>
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(_committed, this);
+        ObjectDisposedException.ThrowIf(_committed || _disposed, this);
         _verifier.Append(data.Span);
-        try
-        {
-            await _file.WriteAsync(data, cancellationToken).ConfigureAwait(false);
-        }
-        catch (IOException e) when (StorageFullException.IsDiskFull(e))
-        {
-            throw Full(e);
-        }
+        await WriteCoreAsync(data, cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>Appends bytes synchronously, for callers that observe a stream as it is read.</summary>
-    internal void Write(ReadOnlySpan<byte> data)
-    {
-        ObjectDisposedException.ThrowIf(_committed, this);
-        _verifier.Append(data);
-        try
-        {
-            _file.Write(data);
-        }
-        catch (IOException e) when (StorageFullException.IsDiskFull(e))
-        {
-            throw Full(e);
-        }
-    }
-
-    /// <summary>The disk filled while writing: the caller's dispose deletes the partial file, so nothing half-written stays.</summary>
-    private StorageFullException Full(IOException e) => new(TempPath, "writing image content (a blob of a pull, import, commit or build) to", e);
 
     /// <summary>Returns a write-only stream over this writer, for producers that write to streams (a tar writer).</summary>
     public Stream AsStream() => new WriterStream(this);
@@ -90,12 +61,12 @@ public sealed class BlobWriter : IAsyncDisposable
 
     /// <summary>
     /// Verifies the content against <paramref name="expected"/> and <paramref name="expectedSize"/> when given,
-    /// flushes it to disk and moves it to its place in the store.
+    /// and makes it visible in the store under its digest.
     /// </summary>
     /// <exception cref="DigestMismatchException">The content does not match; it is discarded.</exception>
     public async Task<BlobInfo> CommitAsync(Digest? expected = null, long? expectedSize = null, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(_committed, this);
+        ObjectDisposedException.ThrowIf(_committed || _disposed, this);
         if (expected is not null)
         {
             _verifier.Verify(expected, expectedSize);
@@ -105,32 +76,42 @@ public sealed class BlobWriter : IAsyncDisposable
             throw new DigestMismatchException(_verifier.GetDigest(), size, Length);
         }
 
-        var digest = _verifier.GetDigest();
-        try
-        {
-            await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
-            _file.Flush(flushToDisk: true);
-        }
-        catch (IOException e) when (StorageFullException.IsDiskFull(e))
-        {
-            throw Full(e);
-        }
-
-        var info = _store.Publish(TempPath, digest, Length);
+        var info = await PublishAsync(_verifier.GetDigest(), Length, cancellationToken).ConfigureAwait(false);
         _committed = true;
-        await _file.DisposeAsync().ConfigureAwait(false);
         return info;
     }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        _verifier.Dispose();
-        await _file.DisposeAsync().ConfigureAwait(false);
-        if (!_committed)
+        if (_disposed)
         {
-            File.Delete(TempPath);
+            return;
         }
+
+        _disposed = true;
+        _verifier.Dispose();
+        await DisposeCoreAsync(_committed).ConfigureAwait(false);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Stores bytes that were just hashed.</summary>
+    protected abstract ValueTask WriteCoreAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
+
+    /// <summary>Stores bytes that were just hashed, synchronously (a producer that writes to a stream synchronously).</summary>
+    protected abstract void WriteCore(ReadOnlySpan<byte> data);
+
+    /// <summary>Makes the verified content visible under <paramref name="digest"/>, durably; another writer of the same digest may have published it meanwhile.</summary>
+    protected abstract Task<BlobInfo> PublishAsync(Digest digest, long size, CancellationToken cancellationToken);
+
+    /// <summary>Releases what the writer holds; when <paramref name="committed"/> is <see langword="false"/>, discards everything written so nothing stays visible.</summary>
+    protected abstract ValueTask DisposeCoreAsync(bool committed);
+
+    private void Write(ReadOnlySpan<byte> data)
+    {
+        ObjectDisposedException.ThrowIf(_committed || _disposed, this);
+        _verifier.Append(data);
+        WriteCore(data);
     }
 
     /// <summary>Presents the writer as a forward-only, write-only stream.</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Containers.Hosting;
 using Containers.Images;
 using Containers.Internal;
 using Containers.Oci;
@@ -70,70 +71,12 @@ public sealed class OciLayoutContentStore : IContentStore
         }
     }
 
-    /// <summary>Reads a whole blob into memory, refusing blobs larger than <paramref name="maxSize"/>.</summary>
-    /// <exception cref="BlobNotFoundException">The store does not hold the blob.</exception>
-    /// <exception cref="ContentTooLargeException">The blob is larger than allowed.</exception>
-    public async Task<byte[]> ReadAllBytesAsync(Digest digest, int maxSize, CancellationToken cancellationToken = default)
-    {
-        var stream = await OpenReadAsync(digest, cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            if (stream.Length > maxSize)
-            {
-                throw new ContentTooLargeException("blob " + digest, stream.Length, maxSize);
-            }
-
-            var bytes = new byte[stream.Length];
-            await stream.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
-            return bytes;
-        }
-    }
-
     /// <inheritdoc/>
-    public ValueTask<BlobWriter> BeginWriteAsync(CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(BeginWrite(DigestAlgorithm.Sha256));
-
-    /// <summary>Starts writing a blob hashed with the given algorithm.</summary>
-    public BlobWriter BeginWrite(DigestAlgorithm algorithm)
+    public ValueTask<BlobWriter> BeginWriteAsync(DigestAlgorithm? algorithm = null, CancellationToken cancellationToken = default)
     {
         var path = Path.Combine(_tempDirectory, "ingest-" + Guid.NewGuid().ToString("N"));
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
-        return new BlobWriter(this, path, file, algorithm);
-    }
-
-    /// <inheritdoc/>
-    public async Task<BlobInfo> WriteAsync(Stream content, Digest? expected = null, long? expectedSize = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(content);
-        if (expected is not null && await GetInfoAsync(expected, cancellationToken).ConfigureAwait(false) is { } existing
-            && (expectedSize is null || existing.Size == expectedSize))
-        {
-            return existing;
-        }
-
-        var writer = BeginWrite(expected?.Algorithm ?? DigestAlgorithm.Sha256);
-        await using (writer.ConfigureAwait(false))
-        {
-            await writer.CopyFromAsync(content, cancellationToken).ConfigureAwait(false);
-            return await writer.CommitAsync(expected, expectedSize, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Stores a small blob held in memory.</summary>
-    public async Task<BlobInfo> WriteAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
-    {
-        var digest = Digest.Compute(content.Span);
-        if (await GetInfoAsync(digest, cancellationToken).ConfigureAwait(false) is { } existing)
-        {
-            return existing;
-        }
-
-        var writer = BeginWrite(DigestAlgorithm.Sha256);
-        await using (writer.ConfigureAwait(false))
-        {
-            await writer.WriteAsync(content, cancellationToken).ConfigureAwait(false);
-            return await writer.CommitAsync(digest, content.Length, cancellationToken).ConfigureAwait(false);
-        }
+        return ValueTask.FromResult<BlobWriter>(new OciLayoutBlobWriter(this, path, file, algorithm ?? DigestAlgorithm.Sha256));
     }
 
     /// <inheritdoc/>
@@ -163,17 +106,15 @@ public sealed class OciLayoutContentStore : IContentStore
         return Task.FromResult(existed);
     }
 
-    /// <summary>Reads <c>index.json</c>: the named and unnamed images the store holds.</summary>
+    /// <inheritdoc/>
     public async Task<ImageIndex> ReadIndexAsync(CancellationToken cancellationToken = default)
     {
         var bytes = await File.ReadAllBytesAsync(IndexPath, cancellationToken).ConfigureAwait(false);
         return OciSerializer.ReadIndex(bytes, maxSize: ContentLimits.MaxMetadataSize);
     }
 
-    /// <summary>
-    /// Changes <c>index.json</c> under the exclusive index lock: <paramref name="update"/> gets the current entries and
-    /// returns the new ones, or <see langword="null"/> to leave the file untouched.
-    /// </summary>
+    /// <inheritdoc/>
+    /// <remarks>Takes an exclusive file lock, then reads, modifies and replaces <c>index.json</c> atomically.</remarks>
     public async Task<T> UpdateIndexAsync<T>(Func<IReadOnlyList<Descriptor>, (IReadOnlyList<Descriptor>? Entries, T Result)> update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
@@ -189,10 +130,7 @@ public sealed class OciLayoutContentStore : IContentStore
         return result;
     }
 
-    /// <summary>
-    /// Takes the collection lock: shared by writers that add content and then reference it, exclusive for garbage collection,
-    /// so a collection never deletes a blob between its write and the reference to it.
-    /// </summary>
+    /// <inheritdoc/>
     public async Task<IDisposable> AcquireCollectionLockAsync(bool exclusive, CancellationToken cancellationToken = default) =>
         await FileLock.AcquireAsync(_collectionLockPath, exclusive, cancellationToken).ConfigureAwait(false);
 

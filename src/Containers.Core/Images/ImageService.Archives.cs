@@ -1,4 +1,5 @@
 using Containers.Archives;
+using Containers.Content;
 using Containers.Oci;
 
 namespace Containers.Images;

@@ -31,7 +31,7 @@ internal sealed partial class ImageService
             : _services.GetRequiredService<IContainerService>(),
         () => _services.GetService<IContainerRootfs>() ?? throw new BuildException("RUN needs a storage driver that can produce a diff: add the Linux runtime to the engine"),
         () => _services.GetService<IImageSource>(),
-        Path.Combine(Path.GetDirectoryName(_content.LayoutDirectory)!, "build-cache"),
+        _buildCacheDirectory,
         _tempDirectory,
         _platform);
 }

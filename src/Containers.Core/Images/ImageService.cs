@@ -11,16 +11,17 @@ internal sealed partial class ImageService : IImageService
 {
     private const int MaxIndexDepth = 4;
 
-    private readonly OciLayoutContentStore _content;
+    private readonly IContentStore _content;
     private readonly IEnumerable<IImageUsageSource> _usageSources;
     private readonly Platform _platform;
     private readonly string _tempDirectory;
+    private readonly string _buildCacheDirectory;
     private readonly IEnumerable<Storage.ILayerStore> _layerStores;
     private readonly ILogger _logger;
     private readonly ImageUseLock _useLock;
     private readonly IServiceProvider _services;
 
-    public ImageService(OciLayoutContentStore content, IEnumerable<IImageUsageSource> usageSources, IEnumerable<Storage.ILayerStore> layerStores, ContainersOptions options, StoreLayout layout, ILogger<ImageService> logger, IServiceProvider services)
+    public ImageService(IContentStore content, IEnumerable<IImageUsageSource> usageSources, IEnumerable<Storage.ILayerStore> layerStores, ContainersOptions options, StoreLayout layout, ILogger<ImageService> logger, IServiceProvider services)
     {
         _services = services;
         _content = content;
@@ -28,6 +29,7 @@ internal sealed partial class ImageService : IImageService
         _usageSources = usageSources;
         _platform = options.Platform;
         _tempDirectory = layout.Temp;
+        _buildCacheDirectory = Path.Combine(layout.Root, "build-cache");
         _useLock = new ImageUseLock(layout);
         _logger = logger;
     }

@@ -1,3 +1,4 @@
+using Containers.Hosting;
 using Containers.Internal;
 
 namespace Containers.Images;

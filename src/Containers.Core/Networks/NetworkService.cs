@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Containers.Containers;
+using Containers.Hosting;
 using Containers.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Containers.Hosting;
 using Containers.Internal;
 
 namespace Containers.Networks;

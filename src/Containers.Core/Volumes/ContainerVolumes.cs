@@ -1,7 +1,9 @@
+using Containers.Hosting;
 using Containers.Internal;
 using Containers.Oci;
 using Containers.Oci.Runtime;
 using Microsoft.Extensions.Logging;
+using Containers.Storage;
 
 namespace Containers.Volumes;
 

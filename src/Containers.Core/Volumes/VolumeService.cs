@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Containers.Containers;
+using Containers.Hosting;
 using Containers.Internal;
 using Microsoft.Extensions.Logging;
+using Containers.Storage;
 
 namespace Containers.Volumes;
 

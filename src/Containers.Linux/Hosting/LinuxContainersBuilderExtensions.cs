@@ -1,6 +1,5 @@
 using Containers.Containers;
 using Containers.Hosting;
-using Containers.Internal;
 using Containers.Storage;
 using Containers.Volumes;
 using Containers.Linux.Cgroups;

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
-using Containers.Internal;
+using Containers.Hosting;
 using Containers.Linux.Interop;
 using Containers.Networks;
 

@@ -1,5 +1,5 @@
 using Containers.Containers;
-using Containers.Internal;
+using Containers.Storage;
 
 namespace Containers.Linux.Runtime;
 

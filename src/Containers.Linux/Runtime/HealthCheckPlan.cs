@@ -1,5 +1,6 @@
 using System.Text;
 using Containers.Containers;
+using Containers.Hosting;
 using Containers.Linux.Native;
 using Containers.Linux.Security;
 using Containers.Oci.Runtime;
@@ -76,6 +77,6 @@ internal static class HealthCheckPlan
             MonitorPlanWriter.WriteProgram(writer, plan);
         }
 
-        return global::Containers.Internal.AtomicFile.WriteAllBytesAsync(check.PlanPath, stream.ToArray(), cancellationToken);
+        return AtomicFile.WriteAllBytesAsync(check.PlanPath, stream.ToArray(), cancellationToken);
     }
 }

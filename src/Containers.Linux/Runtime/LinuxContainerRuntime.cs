@@ -5,6 +5,7 @@ using Containers.Linux.Native;
 using Containers.Linux.Security;
 using Containers.Oci.Runtime;
 using Microsoft.Extensions.Logging;
+using Containers.Storage;
 
 namespace Containers.Linux.Runtime;
 
@@ -163,7 +164,7 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
         }
 
         var executable = ExecutableResolver.Resolve(root, process.Args[0], process.Env, process.Cwd, spec.Mounts);
-        Directory.CreateDirectory(Internal.InRootPath.Resolve(root, process.Cwd));
+        Directory.CreateDirectory(InRootPath.Resolve(root, process.Cwd));
         var seccomp = spec.Linux?.Seccomp is { } profile ? SeccompCompiler.Compile(profile) : ((byte[], int)?)null;
         var cgroupsPath = spec.Linux?.CgroupsPath;
         if (cgroupsPath is not null)
@@ -321,9 +322,10 @@ internal sealed partial class LinuxContainerRuntime(ICgroupManager cgroups, ILog
     private Task DeleteCgroupAsync(string? cgroupsPath, CancellationToken cancellationToken) =>
         cgroupsPath is null ? Task.CompletedTask : cgroups.DeleteAsync(cgroupsPath, cancellationToken);
 
-    public IReadOnlyList<string> ListCgroups(string parent) => cgroups.List(parent);
+    // A sandbox is a container's cgroup, and a scope the store's parent cgroup.
+    public IReadOnlyList<string> ListSandboxes(string scope) => cgroups.List(scope);
 
-    public void RemoveCgroupIfEmpty(string cgroupsPath) => cgroups.RemoveIfEmpty(cgroupsPath);
+    public void RemoveScopeIfEmpty(string scope) => cgroups.RemoveIfEmpty(scope);
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Created container {Id} as process {Pid}")]
     private static partial void LogCreated(ILogger logger, string id, int pid);

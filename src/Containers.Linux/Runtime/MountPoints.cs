@@ -1,6 +1,6 @@
 using Containers.Containers;
-using Containers.Internal;
 using Containers.Linux.Interop;
+using Containers.Storage;
 
 namespace Containers.Linux.Runtime;
 

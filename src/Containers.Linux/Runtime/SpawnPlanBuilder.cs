@@ -1,8 +1,8 @@
 using Containers.Containers;
 using Containers.Containers.Security;
-using Containers.Internal;
 using Containers.Linux.Native;
 using Containers.Oci.Runtime;
+using Containers.Storage;
 
 namespace Containers.Linux.Runtime;
 

@@ -1,4 +1,4 @@
-using Containers.Internal;
+using Containers.Hosting;
 using Containers.Storage;
 
 namespace Containers.Linux.Storage;

@@ -1,5 +1,5 @@
+using Containers.Hosting;
 using Containers.Images;
-using Containers.Internal;
 using Containers.Oci;
 using Containers.Storage;
 

@@ -1,4 +1,5 @@
-using Containers.Internal;
+using Containers.Hosting;
+
 
 namespace Containers.Linux.Storage;
 

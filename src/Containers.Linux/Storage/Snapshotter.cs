@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Containers.Images;
-using Containers.Internal;
 using Containers.Storage;
 
 namespace Containers.Linux.Storage;

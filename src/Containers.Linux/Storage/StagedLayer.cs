@@ -1,5 +1,5 @@
+using Containers.Hosting;
 using Containers.Images;
-using Containers.Internal;
 
 namespace Containers.Linux.Storage;
 

@@ -1,7 +1,7 @@
 using Containers.Containers;
 using Containers.Content;
+using Containers.Hosting;
 using Containers.Images;
-using Containers.Internal;
 
 namespace Containers.Linux.Storage;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Containers.Internal;
+using Containers.Hosting;
 using Containers.Storage;
 
 namespace Containers.Linux.Storage;

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Containers.Content;
+using Containers.Hosting;
 using Containers.Images;
-using Containers.Internal;
 using Containers.Oci;
 using Containers.Registry.Transport;
 using Microsoft.Extensions.Logging;
@@ -14,7 +14,7 @@ namespace Containers.Registry.Pull;
 /// Pulls an image into the content store: negotiates the manifest with an explicit Accept list, picks the platform from
 /// an index, verifies every manifest and blob by digest, downloads blobs in parallel (resuming with Range), and names it.
 /// </summary>
-internal sealed class ImagePuller(RegistryTransport transport, OciLayoutContentStore content, IImageService images, StoreLayout layout, Storage.ILayerUnpacker? unpacker = null, ILogger? logger = null)
+internal sealed class ImagePuller(RegistryTransport transport, IContentStore content, IImageService images, StoreLayout layout, Storage.ILayerUnpacker? unpacker = null, ILogger? logger = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
@@ -211,7 +211,7 @@ internal sealed class ImagePuller(RegistryTransport transport, OciLayoutContentS
         }
 
         var url = new Uri(await transport.BaseUriAsync(host, cancellationToken).ConfigureAwait(false), $"v2/{repository}/blobs/{blob.Digest}");
-        var writer = content.BeginWrite(blob.Digest.Algorithm);
+        var writer = await content.BeginWriteAsync(blob.Digest.Algorithm, cancellationToken).ConfigureAwait(false);
         try
         {
             for (var attempt = 0; ; attempt++)
@@ -232,7 +232,7 @@ internal sealed class ImagePuller(RegistryTransport transport, OciLayoutContentS
                 {
                     // The registry ignored the range: start over with a fresh file.
                     await writer.DisposeAsync().ConfigureAwait(false);
-                    writer = content.BeginWrite(blob.Digest.Algorithm);
+                    writer = await content.BeginWriteAsync(blob.Digest.Algorithm, cancellationToken).ConfigureAwait(false);
                     if (response.StatusCode != HttpStatusCode.OK)
                     {
                         continue;

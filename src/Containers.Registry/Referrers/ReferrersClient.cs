@@ -18,7 +18,7 @@ namespace Containers.Registry.Referrers;
 /// The fallback index is read, changed and written back without a lock the registry could offer, so two clients
 /// attaching to one subject at the same moment may lose one entry, as with every client of the tag schema.
 /// </remarks>
-internal sealed class ReferrersClient(RegistryTransport transport, ImagePuller puller, ImagePusher pusher, OciLayoutContentStore content)
+internal sealed class ReferrersClient(RegistryTransport transport, ImagePuller puller, ImagePusher pusher, IContentStore content)
 {
     private static readonly byte[] EmptyJson = "{}"u8.ToArray();
 

@@ -5,6 +5,7 @@ using Containers.Testing;
 
 namespace Containers.Core.Tests.Content;
 
+/// <summary>What is particular to the OCI-layout store; the contract every store keeps is in <see cref="OciLayoutContentStoreConformanceTests"/>.</summary>
 public sealed class ContentStoreTests : IDisposable
 {
     private readonly TempDirectory _root = new();
@@ -54,14 +55,6 @@ public sealed class ContentStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task A_blob_of_the_wrong_size_is_refused()
-    {
-        var data = "12345"u8.ToArray();
-        var act = () => _store.WriteAsync(new MemoryStream(data), Digest.Compute(data), expectedSize: 4);
-        (await act.Should().ThrowAsync<DigestMismatchException>()).Which.ExpectedSize.Should().Be(4);
-    }
-
-    [Fact]
     public async Task An_abandoned_writer_leaves_nothing()
     {
         await using (var writer = await _store.BeginWriteAsync())
@@ -70,22 +63,6 @@ public sealed class ContentStoreTests : IDisposable
         }
 
         Directory.EnumerateFiles(_root.Combine("tmp")).Should().BeEmpty();
-    }
-
-    [Fact]
-    public async Task OpenReadAsync_reports_a_missing_blob()
-    {
-        var missing = Digest.Compute("nothing"u8);
-        var act = async () => await _store.OpenReadAsync(missing);
-        (await act.Should().ThrowAsync<BlobNotFoundException>()).Which.Digest.Should().Be(missing);
-    }
-
-    [Fact]
-    public async Task ReadAllBytesAsync_refuses_blobs_over_the_limit()
-    {
-        var info = await _store.WriteAsync(new byte[1000]);
-        var act = () => _store.ReadAllBytesAsync(info.Digest, 999);
-        await act.Should().ThrowAsync<ContentTooLargeException>();
     }
 
     [Fact]
@@ -100,31 +77,5 @@ public sealed class ContentStoreTests : IDisposable
 
         File.Exists(dead).Should().BeFalse();
         Directory.EnumerateFiles(_root.Combine("tmp")).Should().ContainSingle("the live writer's file stays");
-    }
-
-    [Fact]
-    public async Task Concurrent_index_updates_are_never_lost()
-    {
-        var updates = Enumerable.Range(0, 40).Select(i => Task.Run(() => _store.UpdateIndexAsync(entries =>
-        {
-            var entry = new Descriptor { MediaType = MediaTypes.OciManifest, Digest = Digest.Compute(BitConverter.GetBytes(i)), Size = i };
-            return ((IReadOnlyList<Descriptor>?)entries.Append(entry).ToList(), 0);
-        })));
-
-        await Task.WhenAll(updates);
-
-        (await _store.ReadIndexAsync()).Manifests.Should().HaveCount(40);
-    }
-
-    [Fact]
-    public async Task The_collection_lock_is_shared_by_writers_and_exclusive_for_collection()
-    {
-        using var writer1 = await _store.AcquireCollectionLockAsync(exclusive: false);
-        using var writer2 = await _store.AcquireCollectionLockAsync(exclusive: false);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-
-        var collect = () => _store.AcquireCollectionLockAsync(exclusive: true, timeout.Token);
-
-        await collect.Should().ThrowAsync<OperationCanceledException>("writers hold it");
     }
 }

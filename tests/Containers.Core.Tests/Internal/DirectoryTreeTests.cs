@@ -1,4 +1,5 @@
 using Containers.Internal;
+using Containers.Storage;
 using Containers.Testing;
 
 namespace Containers.Core.Tests.Internal;

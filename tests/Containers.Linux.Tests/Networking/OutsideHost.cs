@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Containers.Hosting;
 using Containers.Linux.Networking;
 using Containers.Networks;
 using Containers.Testing;
@@ -37,7 +38,7 @@ internal sealed class OutsideHost : IAsyncDisposable
     public static async Task<OutsideHost> StartAsync()
     {
         // A machine's own network may well be a documentation range (this one's is 192.0.2.0/24): never take a routed one.
-        var taken = new BridgeDriver(new global::Containers.Internal.StoreLayout("/nonexistent")).HostSubnets();
+        var taken = new BridgeDriver(new global::Containers.Hosting.StoreLayout("/nonexistent")).HostSubnets();
         var subnet = Enumerable.Range(0, 512).Select(i => Ipv4Subnet.Create(Ipv4Subnet.ParseAddress("198.18.0.0") + ((uint)Random.Shared.Next(512) << 8), 24))
             .First(candidate => !taken.Any(candidate.Overlaps));
         var hostAddress = Ipv4Subnet.FormatAddress(subnet.Network + 1);

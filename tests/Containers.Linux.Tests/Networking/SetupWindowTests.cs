@@ -1,4 +1,5 @@
 using Containers.Containers;
+using Containers.Hosting;
 using Containers.Internal;
 using Containers.Linux.Hosting;
 using Containers.Linux.Networking;

@@ -1,6 +1,7 @@
 using Containers.Containers;
 using Containers.Hosting;
 using Containers.Linux.Hosting;
+using Containers.Testing;
 
 namespace Containers.Linux.Tests.Runtime;
 
@@ -37,7 +38,7 @@ public sealed class DetachedInputTests(RuntimeFixture fixture) : IClassFixture<R
             await second!.WriteAsync("again\n"u8.ToArray());
         }
 
-        await RuntimeFixture.EventuallyAsync(async () => await LogAsync(container.Id) == "got hello\ngot again\n", "both lines arrive and the input stays open");
+        await Eventually.UntilAsync(async () => await LogAsync(container.Id) == "got hello\ngot again\n", "both lines arrive and the input stays open");
         (await Containers.InspectAsync(container.Id)).State.Status.Should().Be(ContainerStatus.Running);
         await Containers.RemoveAsync(container.Id, force: true);
     }
@@ -47,7 +48,7 @@ public sealed class DetachedInputTests(RuntimeFixture fixture) : IClassFixture<R
     {
         var container = await Containers.RunAsync(new ContainerCreateOptions { Image = "busybox", Command = ["sh", "-c", "cat; echo input ended; sleep 600"], Detached = true });
         (await Containers.GetStandardInputAsync(container.Id)).Should().BeNull();
-        await RuntimeFixture.EventuallyAsync(async () => await LogAsync(container.Id) == "input ended\n", "cat reads end of file from /dev/null");
+        await Eventually.UntilAsync(async () => await LogAsync(container.Id) == "input ended\n", "cat reads end of file from /dev/null");
         await Containers.RemoveAsync(container.Id, force: true);
     }
 

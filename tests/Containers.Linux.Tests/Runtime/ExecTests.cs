@@ -1,4 +1,5 @@
 using Containers.Containers;
+using Containers.Testing;
 
 namespace Containers.Linux.Tests.Runtime;
 
@@ -10,7 +11,7 @@ public sealed class ExecTests(RuntimeFixture fixture) : IClassFixture<RuntimeFix
     private async Task<ContainerDetails> StartAsync(ContainerCreateOptions? options = null)
     {
         var container = await Containers.RunAsync(options ?? new ContainerCreateOptions { Image = "busybox", Command = ["sleep", "600"] });
-        await RuntimeFixture.EventuallyAsync(async () => (await Containers.TopAsync(container.Id)).Count > 0, "the container runs");
+        await Eventually.UntilAsync(async () => (await Containers.TopAsync(container.Id)).Count > 0, "the container runs");
         return container;
     }
 
@@ -18,7 +19,7 @@ public sealed class ExecTests(RuntimeFixture fixture) : IClassFixture<RuntimeFix
     public async Task Exec_joins_the_containers_namespaces_cgroup_and_filesystem()
     {
         var container = await StartAsync(new ContainerCreateOptions { Image = "busybox", Command = ["sh", "-c", "echo from-the-container > /marker; sleep 600"], Hostname = "exec-host" });
-        await RuntimeFixture.EventuallyAsync(async () => (await Containers.ExecAsync(container.Id, ["cat", "/marker"])).Stdout == "from-the-container\n", "the marker exists");
+        await Eventually.UntilAsync(async () => (await Containers.ExecAsync(container.Id, ["cat", "/marker"])).Stdout == "from-the-container\n", "the marker exists");
 
         var result = await Containers.ExecAsync(container.Id, ["sh", "-c", "hostname; cat /proc/1/cmdline | tr '\\0' ' '; echo; echo $$; cat /proc/self/cgroup"]);
 
@@ -100,7 +101,7 @@ public sealed class ExecTests(RuntimeFixture fixture) : IClassFixture<RuntimeFix
         var container = await StartAsync();
         var execution = await Containers.StartExecAsync(container.Id, new ExecOptions { Command = ["sh", "-c", "echo detached > /from-exec"], Detached = true });
         await execution.DisposeAsync();
-        await RuntimeFixture.EventuallyAsync(async () => (await Containers.ExecAsync(container.Id, ["cat", "/from-exec"])).Stdout == "detached\n", "the detached exec wrote its file");
+        await Eventually.UntilAsync(async () => (await Containers.ExecAsync(container.Id, ["cat", "/from-exec"])).Stdout == "detached\n", "the detached exec wrote its file");
         await Containers.RemoveAsync(container.Id, force: true);
     }
 }

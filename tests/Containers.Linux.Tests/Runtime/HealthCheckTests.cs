@@ -1,4 +1,5 @@
 using Containers.Containers;
+using Containers.Testing;
 
 namespace Containers.Linux.Tests.Runtime;
 
@@ -15,7 +16,7 @@ public sealed class HealthCheckTests(RuntimeFixture fixture) : IClassFixture<Run
     private async Task<ContainerHealth> HealthWhenAsync(string id, Func<ContainerHealth, bool> condition, string what)
     {
         ContainerHealth? health = null;
-        await RuntimeFixture.EventuallyAsync(async () => (health = (await Containers.InspectAsync(id)).Health) is { } h && condition(h), what);
+        await Eventually.UntilAsync(async () => (health = (await Containers.InspectAsync(id)).Health) is { } h && condition(h), what);
         return health!;
     }
 

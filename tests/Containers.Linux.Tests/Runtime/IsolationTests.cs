@@ -1,4 +1,5 @@
 using Containers.Containers;
+using Containers.Testing;
 
 namespace Containers.Linux.Tests.Runtime;
 
@@ -170,7 +171,7 @@ public sealed class IsolationTests(RuntimeFixture fixture) : IClassFixture<Runti
         });
         try
         {
-            await RuntimeFixture.EventuallyAsync(async () => (await fixture.Containers.LogsAsync(container.Id).CountAsync()) >= 3, "the container reports its IDs");
+            await Eventually.UntilAsync(async () => (await fixture.Containers.LogsAsync(container.Id).CountAsync()) >= 3, "the container reports its IDs");
             var pid = (await fixture.Containers.InspectAsync(container.Id)).State.Pid;
             File.ReadLines($"/proc/{pid}/status").Single(l => l.StartsWith("Uid:", StringComparison.Ordinal)).Should().Contain("200000", "on the host the container's root is uid 200000");
             var lines = (await fixture.Containers.LogsAsync(container.Id).ToListAsync()).Select(e => string.Join(' ', e.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Trim()).ToList();

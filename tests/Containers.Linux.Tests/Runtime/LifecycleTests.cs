@@ -1,5 +1,6 @@
 using Containers.Containers;
 using Containers.Images;
+using Containers.Testing;
 
 namespace Containers.Linux.Tests.Runtime;
 
@@ -18,7 +19,7 @@ public sealed class LifecycleTests(RuntimeFixture fixture) : IClassFixture<Runti
     public async Task Stop_sends_the_stop_signal_first()
     {
         var container = await Containers.RunAsync(new ContainerCreateOptions { Image = "busybox", Command = ["sh", "-c", "trap 'exit 42' TERM; while true; do sleep 0.1; done"] });
-        await RuntimeFixture.EventuallyAsync(async () => (await Containers.TopAsync(container.Id)).Count > 1, "the loop runs");
+        await Eventually.UntilAsync(async () => (await Containers.TopAsync(container.Id)).Count > 1, "the loop runs");
 
         await Containers.StopAsync(container.Id, TimeSpan.FromSeconds(20));
 
@@ -44,7 +45,7 @@ public sealed class LifecycleTests(RuntimeFixture fixture) : IClassFixture<Runti
     public async Task Kill_sends_a_signal_and_refuses_a_stopped_container()
     {
         var container = await Containers.RunAsync(new ContainerCreateOptions { Image = "busybox", Command = ["sh", "-c", "trap 'exit 7' USR1; while true; do sleep 0.1; done"] });
-        await RuntimeFixture.EventuallyAsync(async () => (await Containers.TopAsync(container.Id)).Count > 1, "the loop runs");
+        await Eventually.UntilAsync(async () => (await Containers.TopAsync(container.Id)).Count > 1, "the loop runs");
 
         await Containers.KillAsync(container.Id, "SIGUSR1");
 
@@ -76,7 +77,7 @@ public sealed class LifecycleTests(RuntimeFixture fixture) : IClassFixture<Runti
     {
         var container = await Containers.RunAsync(new ContainerCreateOptions { Image = "busybox", RestartPolicy = RestartPolicy.Parse("on-failure:2"), Command = ["sh", "-c", "echo run; exit 3"] });
 
-        await RuntimeFixture.EventuallyAsync(async () => (await Containers.InspectAsync(container.Id)) is { State: { RestartCount: 2, IsRunning: false } }, "the restarts are done");
+        await Eventually.UntilAsync(async () => (await Containers.InspectAsync(container.Id)) is { State: { RestartCount: 2, IsRunning: false } }, "the restarts are done");
 
         (await Containers.LogsAsync(container.Id).CountAsync()).Should().Be(3);
         await Containers.RemoveAsync(container.Id);

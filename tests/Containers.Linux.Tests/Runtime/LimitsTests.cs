@@ -75,7 +75,7 @@ public sealed class LimitsTests(RuntimeFixture fixture) : IClassFixture<RuntimeF
         var container = await fixture.Containers.RunAsync(new ContainerCreateOptions { Image = "busybox", Command = ["sh", "-c", "while true; do echo tick; sleep 0.05; done"] });
         try
         {
-            await RuntimeFixture.EventuallyAsync(async () => (await fixture.Containers.LogsAsync(container.Id).CountAsync()) > 2, "the container ticks");
+            await Eventually.UntilAsync(async () => (await fixture.Containers.LogsAsync(container.Id).CountAsync()) > 2, "the container ticks");
             await fixture.Containers.PauseAsync(container.Id);
 
             if (HostCgroups.Version == 1)
@@ -90,7 +90,7 @@ public sealed class LimitsTests(RuntimeFixture fixture) : IClassFixture<RuntimeF
             (await fixture.Containers.InspectAsync(container.Id)).State.Status.Should().Be(ContainerStatus.Paused);
             // Lines written just before the freeze may still be in the pipe; once they are drained the log stops growing.
             var frozenCount = -1;
-            await RuntimeFixture.EventuallyAsync(async () =>
+            await Eventually.UntilAsync(async () =>
             {
                 var before = await fixture.Containers.LogsAsync(container.Id).CountAsync();
                 await Task.Delay(300);
@@ -101,7 +101,7 @@ public sealed class LimitsTests(RuntimeFixture fixture) : IClassFixture<RuntimeF
             await act.Should().ThrowAsync<ContainerStateException>().WithMessage("*already paused*");
 
             await fixture.Containers.UnpauseAsync(container.Id);
-            await RuntimeFixture.EventuallyAsync(async () => (await fixture.Containers.LogsAsync(container.Id).CountAsync()) > frozenCount, "the container ticks again");
+            await Eventually.UntilAsync(async () => (await fixture.Containers.LogsAsync(container.Id).CountAsync()) > frozenCount, "the container ticks again");
         }
         finally
         {

@@ -1,4 +1,5 @@
 using Containers.Containers;
+using Containers.Content;
 using Containers.Images;
 using Containers.Linux.Hosting;
 using Containers.Storage;

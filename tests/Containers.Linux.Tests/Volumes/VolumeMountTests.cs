@@ -192,7 +192,7 @@ public sealed class VolumeMountTests(RuntimeFixture fixture) : IClassFixture<Run
         var auto = await fixture.Containers.RunAsync(new ContainerCreateOptions { Image = "declares-volume:1", Command = ["sh", "-c", "echo x > /cache/f"], AutoRemove = true });
         var third = auto.Options.Mounts.Single(m => m.Target == "/cache").Source!;
         (await fixture.Containers.WaitAsync(auto.Id)).Should().Be(0);
-        await RuntimeFixture.EventuallyAsync(async () => (await Volumes.ListAsync()).All(v => v.Name != third), "the --rm container's anonymous volume is removed");
+        await Eventually.UntilAsync(async () => (await Volumes.ListAsync()).All(v => v.Name != third), "the --rm container's anonymous volume is removed");
 
         (await Volumes.PruneAsync()).Removed.Should().Contain(anonymous);
     }

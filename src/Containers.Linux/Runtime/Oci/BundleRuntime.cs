@@ -7,6 +7,7 @@ using Containers.Linux.Native;
 using Containers.Linux.Security;
 using Containers.Oci;
 using Containers.Oci.Runtime;
+using Containers.Storage;
 
 namespace Containers.Linux.Runtime.Oci;
 
@@ -83,7 +84,7 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
             }
 
             var executable = ExecutableResolver.Resolve(root, process.Args[0], process.Env, process.Cwd, spec.Mounts);
-            Directory.CreateDirectory(Internal.InRootPath.Resolve(root, process.Cwd));
+            Directory.CreateDirectory(InRootPath.Resolve(root, process.Cwd));
             var seccomp = spec.Linux?.Seccomp is { } profile ? SeccompCompiler.Compile(profile) : ((byte[], int)?)null;
             var joins = JoinNamespaces(spec, joined, out var pidNamespace);
 

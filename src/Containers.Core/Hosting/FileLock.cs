@@ -1,4 +1,6 @@
-namespace Containers.Internal;
+using Containers.Internal;
+
+namespace Containers.Hosting;
 
 /// <summary>
 /// Holds an advisory lock on a file, shared or exclusive, across threads and processes.
@@ -9,7 +11,7 @@ namespace Containers.Internal;
 /// description, so two opens in one process exclude each other as two processes do. Acquisition polls with a short
 /// back-off because the BCL only offers non-blocking attempts; that keeps waiting asynchronous and cancellable.
 /// </remarks>
-internal sealed class FileLock : IDisposable
+public sealed class FileLock : IDisposable
 {
     private readonly FileStream _stream;
 
@@ -31,20 +33,29 @@ internal sealed class FileLock : IDisposable
     /// <summary>Gets a value indicating whether the process turned off .NET file locking, which the store needs.</summary>
     public static bool LockingDisabled { get; }
 
+    /// <summary>Gets the lock file.</summary>
     public string Path { get; }
 
     /// <summary>Gets how long a wait lasts when the caller gives no timeout: long enough for any holder that works, finite for one that is stuck.</summary>
     public static TimeSpan DefaultTimeout { get; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Waits for the lock; throws <see cref="LockTimeoutException"/>, naming the holders, when <paramref name="timeout"/> (default <see cref="DefaultTimeout"/>) passes first.</summary>
-    public static async Task<FileLock> AcquireAsync(string path, bool exclusive, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    /// <summary>Waits for the lock, at most <see cref="DefaultTimeout"/>.</summary>
+    /// <exception cref="LockTimeoutException">The lock stayed held for <see cref="DefaultTimeout"/>; the message names the holders.</exception>
+    /// <exception cref="InvalidOperationException">The process turned off .NET file locking.</exception>
+    public static Task<FileLock> AcquireAsync(string path, bool exclusive, CancellationToken cancellationToken = default) =>
+        AcquireAsync(path, exclusive, DefaultTimeout, cancellationToken);
+
+    /// <summary>Waits for the lock, at most <paramref name="timeout"/>.</summary>
+    /// <exception cref="LockTimeoutException">The lock stayed held for <paramref name="timeout"/>; the message names the holders.</exception>
+    /// <exception cref="InvalidOperationException">The process turned off .NET file locking.</exception>
+    public static async Task<FileLock> AcquireAsync(string path, bool exclusive, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         if (LockingDisabled)
         {
             throw new InvalidOperationException("File locking is disabled for this process (DOTNET_SYSTEM_IO_DISABLEFILELOCKING); the store cannot be shared safely.");
         }
 
-        var wait = timeout ?? DefaultTimeout;
+        var wait = timeout;
         var deadline = DateTime.UtcNow + wait;
         var delay = 1;
         while (true)
@@ -85,5 +96,6 @@ internal sealed class FileLock : IDisposable
     private static bool IsContention(IOException e) =>
         e.GetType() == typeof(IOException) && (e.HResult & 0xFFFF) is 32 or 33 or 11;
 
+    /// <summary>Releases the lock.</summary>
     public void Dispose() => _stream.Dispose();
 }

@@ -1,7 +1,9 @@
-namespace Containers.Internal;
+using Containers.Internal;
+
+namespace Containers.Hosting;
 
 /// <summary>Replaces files so that readers see either the old or the new content, never a mix, even after a crash.</summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
     /// <summary>Writes to a temporary file beside <paramref name="path"/>, flushes it to disk, then renames it over the target.</summary>
     /// <exception cref="StorageFullException">The file system is full, and the directory's <see cref="SpaceReserve"/> (if any) is spent.</exception>

@@ -1,4 +1,4 @@
-namespace Containers.Internal;
+namespace Containers.Storage;
 
 /// <summary>
 /// Resolves a path as a process chrooted into <c>root</c> would see it: symbolic links are followed, but absolute
@@ -8,7 +8,7 @@ namespace Containers.Internal;
 /// This is a userspace walk; it is safe for content nobody changes concurrently (an image or a stopped container's
 /// root). Code that writes into a root that a running container may change uses kernel-enforced resolution instead.
 /// </remarks>
-internal static class InRootPath
+public static class InRootPath
 {
     private const int MaxLinks = 40;
 

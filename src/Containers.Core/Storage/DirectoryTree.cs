@@ -1,6 +1,6 @@
 using System.IO.Enumeration;
 
-namespace Containers.Internal;
+namespace Containers.Storage;
 
 /// <summary>Walks a directory tree without ever following a symbolic link.</summary>
 /// <remarks>
@@ -8,7 +8,7 @@ namespace Containers.Internal;
 /// <c>/dev/fd</c> points at <c>/proc/self/fd</c>), so a walk that follows them loops until the path is too long, or
 /// leaves the tree altogether.
 /// </remarks>
-internal static class DirectoryTree
+public static class DirectoryTree
 {
     /// <summary>Returns the size of every regular file under <paramref name="directory"/>; 0 when it does not exist.</summary>
     public static long Size(string directory) => Entries(directory).Sum();

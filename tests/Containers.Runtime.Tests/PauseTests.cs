@@ -43,7 +43,7 @@ public sealed class PauseTests : IDisposable
         var resume = await _cli.RunAsync("resume", id);
         resume.ExitCode.Should().Be(0, resume.Stderr);
         (await StatusAsync(id)).Should().Be("running");
-        await RuntimeBundle.WaitUntilAsync(() => Task.FromResult(new FileInfo(run.StdoutPath).Length > frozen), "output after resume");
+        await Eventually.UntilAsync(() => Task.FromResult(new FileInfo(run.StdoutPath).Length > frozen), "output after resume");
 
         (await _cli.RunAsync("pause", id)).ExitCode.Should().Be(0);
         var delete = await _cli.RunAsync("delete", "--force", id);

@@ -148,7 +148,7 @@ public sealed class SpecFindingsTests : IDisposable
         try
         {
             var child = 0;
-            await RuntimeBundle.WaitUntilAsync(() =>
+            await Eventually.UntilAsync(() =>
             {
                 var children = File.ReadAllText($"/proc/{holder.Id}/task/{holder.Id}/children").Trim();
                 child = children.Length > 0 ? int.Parse(children.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) : 0;

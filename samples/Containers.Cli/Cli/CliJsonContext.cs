@@ -32,4 +32,8 @@ namespace Containers.Cli.Cli;
 [JsonSerializable(typeof(NetworkInspectDocument))]
 [JsonSerializable(typeof(List<VolumeInspectDocument>))]
 [JsonSerializable(typeof(VolumeInspectDocument))]
+[JsonSerializable(typeof(List<SnapshotListItem>))]
+[JsonSerializable(typeof(List<ComposePsRow>))]
+[JsonSerializable(typeof(IReadOnlyList<ComposePsRow>))]
+[JsonSerializable(typeof(ComposePsRow))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -216,11 +216,11 @@ internal static class ComposeCommands
             return 0;
         }
 
-        var rows = new List<PsRow>();
+        var rows = new List<ComposePsRow>();
         foreach (var c in containers)
         {
             var ports = c.Summary.State.IsRunning ? await orchestrator.GetPortsAsync(c, context.CancellationToken) : [];
-            rows.Add(new PsRow(
+            rows.Add(new ComposePsRow(
                 c.Name, c.Summary.Image, c.Service, c.Summary.State.Status.ToString().ToLowerInvariant(), c.Summary.Health?.StatusText ?? string.Empty,
                 c.Summary.State.ExitCode, c.Summary.Status, string.Join(", ", ports.Select(p => $"{p.HostIp}:{p.HostPort}->{p.ContainerPort}/{p.Protocol}"))));
         }
@@ -374,5 +374,4 @@ internal static class ComposeCommands
     }
 
     /// <summary>One line of <c>compose ps</c>, also its <c>--format</c> fields.</summary>
-    private sealed record PsRow(string Name, string Image, string Service, string State, string Health, int ExitCode, string Status, string Ports);
 }

@@ -152,3 +152,9 @@ internal sealed record NetworkContainerShape(string Name, string IPv4Address, IR
 /// <summary>A volume as <c>docker volume inspect</c> shows it.</summary>
 internal sealed record VolumeInspectDocument(
     string CreatedAt, string Driver, IReadOnlyDictionary<string, string> Labels, string Mountpoint, string Name, IReadOnlyDictionary<string, string> Options, string Scope);
+
+/// <summary>A ready snapshot as <c>snapshot ls --json</c> shows it.</summary>
+internal sealed record SnapshotListItem(string Key, string SourceImage, string ImageId, string Reference, DateTimeOffset? Created, long Size, long TotalSize);
+
+/// <summary>A service container as <c>compose ps --format</c> shows it (the fields docker compose's templates name).</summary>
+internal sealed record ComposePsRow(string Name, string Image, string Service, string State, string Health, int ExitCode, string Status, string Ports);

@@ -80,14 +80,6 @@ internal static class SnapshotCommands
         return 0;
     }
 
-    private static object Describe(ReadySnapshot snapshot) => new
-    {
-        snapshot.Key,
-        snapshot.SourceImage,
-        ImageId = snapshot.ImageId.ToString(),
-        Reference = snapshot.Reference.ToString(),
-        snapshot.Created,
-        snapshot.Size,
-        snapshot.TotalSize,
-    };
+    private static SnapshotListItem Describe(ReadySnapshot snapshot) =>
+        new(snapshot.Key, snapshot.SourceImage, snapshot.ImageId.ToString(), snapshot.Reference.ToString(), snapshot.Created, snapshot.Size, snapshot.TotalSize);
 }

@@ -40,7 +40,7 @@ internal sealed partial class ContainerService
     {
         if (_runtime.BootId is { Length: > 0 } boot && (!File.Exists(_bootIdPath) || (await File.ReadAllTextAsync(_bootIdPath, cancellationToken).ConfigureAwait(false)).Trim() != boot))
         {
-            await Internal.AtomicFile.WriteAllBytesAsync(_bootIdPath, System.Text.Encoding.UTF8.GetBytes(boot + "\n"), cancellationToken).ConfigureAwait(false);
+            await Hosting.AtomicFile.WriteAllBytesAsync(_bootIdPath, System.Text.Encoding.UTF8.GetBytes(boot + "\n"), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -104,7 +104,7 @@ internal sealed partial class ContainerService
             return 0;
         }
 
-        await Internal.AtomicFile.WriteAllBytesAsync(path, System.Text.Encoding.UTF8.GetBytes(boot + "\n"), cancellationToken).ConfigureAwait(false);
+        await Hosting.AtomicFile.WriteAllBytesAsync(path, System.Text.Encoding.UTF8.GetBytes(boot + "\n"), cancellationToken).ConfigureAwait(false);
 
         var started = 0;
         foreach (var record in records.Where(r => r.Options.Detached && !r.Options.AutoRemove))

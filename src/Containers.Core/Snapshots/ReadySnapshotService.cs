@@ -1,5 +1,6 @@
 using Containers.Containers;
 using Containers.Images;
+using Containers.Hosting;
 using Containers.Internal;
 using Containers.Oci;
 using Containers.Volumes;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Containers.Internal;
+using Containers.Hosting;
 using Containers.Linux.Cgroups;
 using Containers.Linux.Interop;
 using Containers.Linux.Networking;
@@ -45,7 +45,7 @@ public static class OrphanedRoots
         FileLock held;
         try
         {
-            held = await FileLock.AcquireAsync(LockPath, exclusive: true, cancellationToken, wait).ConfigureAwait(false);
+            held = await FileLock.AcquireAsync(LockPath, exclusive: true, wait, cancellationToken).ConfigureAwait(false);
         }
         catch (LockTimeoutException)
         {

@@ -76,6 +76,6 @@ internal static class RestartPlan
             MonitorPlanWriter.WriteProgram(writer, plan);
         }
 
-        return global::Containers.Internal.AtomicFile.WriteAllBytesAsync(restart.Paths.PlanPath, stream.ToArray(), cancellationToken);
+        return global::Containers.Hosting.AtomicFile.WriteAllBytesAsync(restart.Paths.PlanPath, stream.ToArray(), cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using Containers.Testing;
 using Containers.Containers;
 using Containers.Hosting;
 using Containers.Linux.Hosting;
@@ -25,19 +26,19 @@ public sealed class DetachedRestartTests(RuntimeFixture fixture) : IClassFixture
             RestartPolicy = RestartPolicy.Parse("unless-stopped"),
             HealthCheck = HealthCheckConfig.Shell("test -f /tmp/marker") with { Interval = TimeSpan.FromMilliseconds(200), Retries = 1000 },
         });
-        await RuntimeFixture.EventuallyAsync(async () => (await Containers.InspectAsync(container.Id)).Health?.Status == HealthStatus.Healthy, "the first run is healthy");
+        await Eventually.UntilAsync(async () => (await Containers.InspectAsync(container.Id)).Health?.Status == HealthStatus.Healthy, "the first run is healthy");
         var first = (await Containers.InspectAsync(container.Id)).State;
         var address = (await Containers.ExecAsync(container.Id, ["ip", "-4", "-o", "addr", "show", "eth0"])).Stdout;
         address.Should().Contain("inet ");
 
         global::System.Diagnostics.Process.GetProcessById(first.Pid).Kill();
         ContainerDetails restarted = null!;
-        await RuntimeFixture.EventuallyAsync(
+        await Eventually.UntilAsync(
             async () => (restarted = await Containers.InspectAsync(container.Id)).State is { Status: ContainerStatus.Running, RestartCount: 1 } && restarted.State.Pid != first.Pid,
             "the monitor restarts the container");
         restarted.State.StartedAt.Should().BeAfter(first.StartedAt!.Value);
         restarted.Health!.Log.Where(r => r.Start < restarted.State.StartedAt!.Value).Should().BeEmpty("the health of the new run starts over");
-        await RuntimeFixture.EventuallyAsync(async () => (await Containers.InspectAsync(container.Id)).Health?.Status == HealthStatus.Healthy, "the checks go on in the new run");
+        await Eventually.UntilAsync(async () => (await Containers.InspectAsync(container.Id)).Health?.Status == HealthStatus.Healthy, "the checks go on in the new run");
 
         (await Containers.ExecAsync(container.Id, ["ip", "-4", "-o", "addr", "show", "eth0"])).Stdout.Should().Be(address, "the network namespace and its address are the first run's");
         var input = await Containers.GetStandardInputAsync(container.Id);
@@ -46,7 +47,7 @@ public sealed class DetachedRestartTests(RuntimeFixture fixture) : IClassFixture
             await input!.WriteAsync("hello\n"u8.ToArray());
         }
 
-        await RuntimeFixture.EventuallyAsync(async () => await LogAsync(container.Id) == "run\nrun /tmp/marker\ngot hello\n", "the log goes on, the filesystem is kept and the input reaches the new run");
+        await Eventually.UntilAsync(async () => await LogAsync(container.Id) == "run\nrun /tmp/marker\ngot hello\n", "the log goes on, the filesystem is kept and the input reaches the new run");
 
         await Containers.StopAsync(container.Id, TimeSpan.FromSeconds(1));
         var stopped = (await Containers.InspectAsync(container.Id)).State;
@@ -72,7 +73,7 @@ public sealed class DetachedRestartTests(RuntimeFixture fixture) : IClassFixture
         {
             var monitor = (await Containers.InspectAsync(id)).State.MonitorPid;
             global::System.Diagnostics.Process.GetProcessById(monitor).Kill();
-            await RuntimeFixture.EventuallyAsync(async () => (await Containers.InspectAsync(id)).State.Status == ContainerStatus.Exited, "the container is down");
+            await Eventually.UntilAsync(async () => (await Containers.InspectAsync(id)).State.Status == ContainerStatus.Exited, "the container is down");
         }
 
         var bootId = Path.Combine(fixture.Test.Root, "boot-id");

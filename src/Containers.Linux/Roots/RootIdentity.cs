@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Containers.Hosting;
+namespace Containers.Linux.Roots;
 
 /// <summary>
 /// Names one store root for the kernel objects it owns: its absolute path and a random ID kept in <c>root-id</c> inside

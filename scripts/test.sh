@@ -7,7 +7,10 @@ cd "$(dirname "$0")/.."
 
 ./scripts/install-deps.sh
 source scripts/leak-check.sh
-run_tmp=$(mktemp -d /tmp/containers-tests.XXXXXX)
+# Lowercase (buildah names oci: images after their path) and 0755 (user-namespace containers and non-root users of
+# the tests traverse it), unlike mktemp -d's.
+run_tmp=/tmp/containers-tests.$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+mkdir -m 755 "$run_tmp"
 export TMPDIR=$run_tmp
 kernel_objects() {
     { ls /sys/class/net | grep '^dc' || true; nft list tables 2>/dev/null | grep -o 'dotnet_containers_[0-9a-z_]*' || true; } | sort

@@ -9,7 +9,7 @@ namespace Containers.Cli.Tests;
 /// </summary>
 internal sealed class PodmanScratch : IDisposable
 {
-    private readonly TempDirectory _scratch = new("podman");
+    private readonly TempDirectory _scratch = TempDirectory.ShortPath("podman"); // podman limits the runroot path to 50 characters
     private readonly string _wrapper;
 
     public PodmanScratch()

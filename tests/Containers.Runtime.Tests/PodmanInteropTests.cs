@@ -10,7 +10,7 @@ namespace Containers.Runtime.Tests;
 public sealed class PodmanInteropTests : IAsyncLifetime
 {
     private const string Image = "localhost/ocirt-busybox:latest";
-    private readonly TempDirectory _scratch = new("ocirt-podman");
+    private readonly TempDirectory _scratch = TempDirectory.ShortPath("ocirt-podman"); // podman limits the runroot path to 50 characters
     private readonly RuntimeCli _cli;
 
     public PodmanInteropTests() => _cli = new RuntimeCli(_scratch);

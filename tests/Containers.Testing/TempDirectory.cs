@@ -4,10 +4,21 @@ namespace Containers.Testing;
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory(string prefix = "containers-test")
+        : this(System.IO.Path.GetTempPath(), prefix)
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)]);
+    }
+
+    private TempDirectory(string parent, string prefix)
+    {
+        Path = System.IO.Path.Combine(parent, $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)]);
         Directory.CreateDirectory(Path);
     }
+
+    /// <summary>
+    /// A scratch directory directly under /tmp, whatever $TMPDIR says, for tools that limit a path's length
+    /// (podman refuses a runroot longer than 50 characters: it holds sockets).
+    /// </summary>
+    public static TempDirectory ShortPath(string prefix) => new("/tmp", prefix);
 
     public string Path { get; }
 

@@ -6,7 +6,7 @@ namespace Containers.Core.Tests.Interop;
 /// <summary>podman loads what we save, and we load what podman saves, in its own scratch storage.</summary>
 public sealed class PodmanInteropTests : IAsyncLifetime
 {
-    private readonly TempDirectory _scratch = new("podman");
+    private readonly TempDirectory _scratch = TempDirectory.ShortPath("podman"); // podman limits the runroot path to 50 characters
     private TestEngine _test = null!;
 
     public Task InitializeAsync()

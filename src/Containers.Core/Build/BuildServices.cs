@@ -13,4 +13,5 @@ internal sealed record BuildServices(
     Func<IImageSource?> Puller,
     string CacheDirectory,
     string TempDirectory,
-    Platform Platform);
+    Platform Platform,
+    RootfsIndexCache Indexes);

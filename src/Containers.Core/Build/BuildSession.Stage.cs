@@ -117,19 +117,20 @@ internal sealed partial class BuildSession
         return new StageState(image, layer is { } added ? [.. state.Layers, added.Layer] : state.Layers, key, plan.Args ?? state.Args) { CmdSet = state.CmdSet || instruction is CmdInstruction };
     }
 
-    /// <summary>Gets the merged file tree of a stage's layers, reusing the tree of its longest already-indexed prefix.</summary>
+    /// <summary>Gets the merged file tree of a stage's layers, reusing the tree of its longest prefix this engine already indexed.</summary>
     private Task<RootfsIndex> IndexAsync(IReadOnlyList<Descriptor> layers, CancellationToken cancellationToken)
     {
-        var key = string.Join(',', layers.Select(l => l.Digest.Encoded[..16]));
-        return _indexes.GetOrAdd(key, _ => Task.Run(async () =>
+        if (layers.Count == 0)
         {
-            if (layers.Count == 0)
-            {
-                return RootfsIndex.Empty;
-            }
+            return Task.FromResult(RootfsIndex.Empty);
+        }
 
-            var parent = await IndexAsync(layers.Take(layers.Count - 1).ToList(), cancellationToken).ConfigureAwait(false);
-            return await parent.AddLayerAsync(Content, layers[^1], cancellationToken).ConfigureAwait(false);
-        }, cancellationToken));
+        // Shared with other builds of this engine: the indexing itself is not cancelled with this build, only the wait.
+        var key = string.Join(',', layers.Select(l => l.Digest.ToString()));
+        return _services.Indexes.GetOrAddAsync(key, () => Task.Run(async () =>
+        {
+            var parent = await IndexAsync(layers.Take(layers.Count - 1).ToList(), CancellationToken.None).ConfigureAwait(false);
+            return await parent.AddLayerAsync(Content, layers[^1], CancellationToken.None).ConfigureAwait(false);
+        })).WaitAsync(cancellationToken);
     }
 }

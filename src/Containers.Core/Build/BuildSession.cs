@@ -24,7 +24,6 @@ internal sealed partial class BuildSession
     private readonly BuildCache _cache;
     private readonly Platform _platform;
     private readonly ConcurrentDictionary<int, Lazy<Task<StageState>>> _stages = new();
-    private readonly ConcurrentDictionary<string, Task<RootfsIndex>> _indexes = new(StringComparer.Ordinal);
     private Dockerfile _dockerfile = null!;
     private Dictionary<string, string?> _globalArgs = null!;
 

@@ -7,6 +7,8 @@ namespace Containers.Images;
 /// <summary>Building images from Dockerfiles; the work is in <see cref="BuildSession"/>.</summary>
 internal sealed partial class ImageService
 {
+    private readonly RootfsIndexCache _rootfsIndexes = new();
+
     public async Task<ImageDetails> BuildAsync(string contextDirectory, BuildOptions options, IProgress<BuildProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(contextDirectory);
@@ -33,5 +35,6 @@ internal sealed partial class ImageService
         () => _services.GetService<IImageSource>(),
         _buildCacheDirectory,
         _tempDirectory,
-        _platform);
+        _platform,
+        _rootfsIndexes);
 }

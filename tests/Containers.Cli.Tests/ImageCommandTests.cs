@@ -42,6 +42,7 @@ public sealed class ImageCommandTests : IDisposable
         using var json = JsonDocument.Parse((await Run("images", "--format", "json")).Stdout);
         json.RootElement[0].GetProperty("Id").GetString().Should().Be(id);
         json.RootElement[0].GetProperty("RepoTags")[0].GetString().Should().Be("busybox:latest");
+        (await Run("images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}")).Stdout.Should().Be($"busybox:latest {id[7..19]}\n");
     }
 
     [Fact]

@@ -125,8 +125,8 @@ public sealed class OrphanedRootTests : IAsyncLifetime
 
     private static Process StartCli(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { CliRunner.ProgramPath }.Concat(args))
+        var start = new ProcessStartInfo(CliRunner.ProgramPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }

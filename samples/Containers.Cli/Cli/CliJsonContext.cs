@@ -36,4 +36,6 @@ namespace Containers.Cli.Cli;
 [JsonSerializable(typeof(List<ComposePsRow>))]
 [JsonSerializable(typeof(IReadOnlyList<ComposePsRow>))]
 [JsonSerializable(typeof(ComposePsRow))]
+[JsonSerializable(typeof(ImageTemplateRow))]
+[JsonSerializable(typeof(List<ImageTemplateRow>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

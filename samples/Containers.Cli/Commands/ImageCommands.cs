@@ -6,7 +6,7 @@ namespace Containers.Cli.Commands;
 /// <summary>The image commands: <c>images</c>, <c>image inspect</c>, <c>tag</c>, <c>rmi</c>, <c>image prune</c>.</summary>
 internal static class ImageCommands
 {
-    private static readonly OptionSpec Format = OptionSpec.Value("format", 'f', "string", "Output format: table (default) or json");
+    private static readonly OptionSpec Format = OptionSpec.Value("format", 'f', "string", "Output format: table (default), json, or a Go template ({{.Repository}}:{{.Tag}})");
 
     public static IReadOnlyList<CommandSpec> All { get; } =
     [
@@ -39,6 +39,15 @@ internal static class ImageCommands
                 context.Out.WriteLine(id);
             }
 
+            return 0;
+        }
+
+        if (GoTemplate.IsTemplate(context.Args.Value("format")))
+        {
+            // docker images' template fields, one row per name as in the table.
+            FormattedOutput.Write(context.Out, context.Args.Value("format"), images.SelectMany(i => (i.Names.Count == 0 ? [(Repository: "<none>", Tag: "<none>")] : i.Names.Select(Split))
+                .Select(n => new ImageTemplateRow(n.Repository, n.Tag, Id(i.Id), i.ManifestDigest.ToString(), Humanize.Ago(i.Created),
+                    i.Created?.ToString("yyyy-MM-dd HH:mm:ss zzz", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, Humanize.Size(i.Size)))).ToList());
             return 0;
         }
 

@@ -158,3 +158,6 @@ internal sealed record SnapshotListItem(string Key, string SourceImage, string I
 
 /// <summary>A service container as <c>compose ps --format</c> shows it (the fields docker compose's templates name).</summary>
 internal sealed record ComposePsRow(string Name, string Image, string Service, string State, string Health, int ExitCode, string Status, string Ports);
+
+/// <summary>An image name as <c>images --format</c> templates see it (docker's field names).</summary>
+internal sealed record ImageTemplateRow(string Repository, string Tag, string ID, string Digest, string CreatedSince, string CreatedAt, string Size);

@@ -106,18 +106,25 @@ public sealed class FullDiskWriteTests
         {
             (await CliRunner.RunAsync(root.Path, "import", rootfs, "busybox:latest")).ExitCode.Should().Be(0);
             // Lines that still fit in the log's last page are written; the rest are counted, and the counts add up.
-            const string Script = "echo before; dd if=/dev/zero of=/fill bs=1M 2>/dev/null; i=0; while [ $i -lt 300 ]; do echo \"during $i $(printf '%0100d' 0)\"; i=$((i+1)); done; rm /fill; echo after";
+            // The container writes lines until the test gives the space back. It signals (through a bind mount on
+            // another file system) once it has written more lines than a pipe holds: by then the engine has read, and
+            // met the full disk with, some of them, however slowly it runs.
+            const string Script = "echo before; dd if=/dev/zero of=/fill bs=1M 2>/dev/null; i=0; "
+                + "while [ ! -e /signal/go ]; do echo \"during $i $(printf '%0100d' 0)\"; i=$((i+1)); [ $i = 700 ] && touch /signal/past; done; "
+                + "echo $i > /signal/total; rm /fill; echo after";
+            Directory.CreateDirectory(files.Combine("signal"));
+            string[] runArgs = ["--network", "none", "--name", "talker", "-v", files.Combine("signal") + ":/signal", "busybox", "sh", "-c", Script];
+            var run = CliRunner.RunProcessAsync(root.Path, ["run", .. detached ? ["-d"] : Array.Empty<string>(), .. runArgs]);
+            await Eventually.UntilAsync(() => Task.FromResult(File.Exists(files.Combine("signal", "past")) || (!detached && run.IsCompleted)), "the container wrote more lines than a pipe holds", Bound);
+            await File.WriteAllTextAsync(files.Combine("signal", "go"), string.Empty);
+            var ran = await run.WaitAsync(Bound);
+            ran.ExitCode.Should().Be(0, ran.Stderr);
             if (detached)
             {
-                (await CliRunner.RunProcessAsync(root.Path, "run", "-d", "--network", "none", "--name", "talker", "busybox", "sh", "-c", Script).WaitAsync(Bound)).ExitCode.Should().Be(0);
                 (await CliRunner.RunProcessAsync(root.Path, "wait", "talker").WaitAsync(Bound)).Stdout.Trim().Should().Be("0");
             }
-            else
-            {
-                var run = await CliRunner.RunAsync(root.Path, "run", "--network", "none", "--name", "talker", "busybox", "sh", "-c", Script).WaitAsync(Bound);
-                run.ExitCode.Should().Be(0, run.Stderr);
-            }
 
+            var total = int.Parse(File.ReadAllText(files.Combine("signal", "total")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
             var logs = await CliRunner.RunAsync(root.Path, "logs", "talker");
             logs.ExitCode.Should().Be(0, logs.Stderr);
             var text = logs.Stdout + logs.Stderr;
@@ -125,7 +132,7 @@ public sealed class FullDiskWriteTests
             var notice = System.Text.RegularExpressions.Regex.Match(text, @"containers: (\d+) log line\(s\) dropped: no space left on device while writing " + System.Text.RegularExpressions.Regex.Escape(root.Path) + @"\S*container\S*");
             notice.Success.Should().BeTrue(text[^Math.Min(text.Length, 2000)..]);
             var written = text.Split('\n').Count(l => l.StartsWith("during ", StringComparison.Ordinal));
-            (written + int.Parse(notice.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).Should().Be(300, "every line is either in the log or counted as dropped");
+            (written + int.Parse(notice.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).Should().Be(total, "every line is either in the log or counted as dropped");
         }
         finally
         {

@@ -20,7 +20,8 @@ namespace Containers.Linux.Networking;
 /// </remarks>
 internal sealed class BridgeDriver : INetworkDriver, IDisposable
 {
-    private const string HostLockPath = "/run/dotnet-containers/networks.lock";
+    /// <summary>The host-wide lock that network creation holds from choosing a subnet until its bridge is labelled.</summary>
+    internal const string HostLockPath = "/run/dotnet-containers/networks.lock";
     private static readonly SemaphoreSlim NetlinkGate = new(1, 1);
     private readonly Nftables _nftables = new();
     private readonly Roots.RootOwner _owner;

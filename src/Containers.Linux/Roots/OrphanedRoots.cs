@@ -128,6 +128,9 @@ public static class OrphanedRoots
             }
         }
 
+        // Bridges a process was killed while creating, before it could label them.
+        interfaces += await UnlabelledBridges.ReclaimAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+
         var tables = 0;
         foreach (var (name, handle, _) in scan.Tables.Where(t => Gone(t.Owner)))
         {

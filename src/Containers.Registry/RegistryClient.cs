@@ -15,7 +15,9 @@ namespace Containers.Registry;
 /// <summary>The engine's <see cref="IRegistryClient"/> over the OCI distribution API.</summary>
 internal sealed class RegistryClient : IRegistryClient, IDisposable
 {
-    private readonly RegistryTransport _transport;
+    // Made on first use: its HTTP handler and Polly pipeline (which validates its options by reflection) cost a
+    // command that never talks to a registry (images, ps, run of a present image) milliseconds of start-up.
+    private readonly Lazy<RegistryTransport> _lazyTransport;
     private readonly IContentStore _content;
     private readonly IImageService _images;
     private readonly StoreLayout _layout;
@@ -28,15 +30,17 @@ internal sealed class RegistryClient : IRegistryClient, IDisposable
     {
         _unpacker = unpacker;
         _logger = logger ?? (ILogger)NullLogger.Instance;
-        _transport = new RegistryTransport(options, _logger);
+        _lazyTransport = new Lazy<RegistryTransport>(() => new RegistryTransport(options, _logger), LazyThreadSafetyMode.ExecutionAndPublication);
         _content = content;
         _images = images;
         _layout = layout;
         _engineOptions = engineOptions;
     }
 
+    private RegistryTransport Transport => _lazyTransport.Value;
+
     public Task<ImageDetails> PullAsync(string reference, PullOptions? options = null, CancellationToken cancellationToken = default) =>
-        new ImagePuller(_transport, _content, _images, _layout, _unpacker, _logger).PullAsync(ImageReference.Parse(reference), options ?? new PullOptions(), _engineOptions.Platform, cancellationToken);
+        new ImagePuller(Transport, _content, _images, _layout, _unpacker, _logger).PullAsync(ImageReference.Parse(reference), options ?? new PullOptions(), _engineOptions.Platform, cancellationToken);
 
     public Task<Digest> PushAsync(string image, string? destination = null, CancellationToken cancellationToken = default) =>
         PushAsync(image, destination, null, cancellationToken);
@@ -46,7 +50,7 @@ internal sealed class RegistryClient : IRegistryClient, IDisposable
         var details = await _images.InspectAsync(image, cancellationToken).ConfigureAwait(false);
         var target = ImageReference.Parse(destination ?? (details.Names.FirstOrDefault(n => n.FamiliarName == image || n.ToString() == image) ?? details.Names.FirstOrDefault())?.ToString()
             ?? throw new ArgumentException($"Image {image} has no name to push to; give a destination.", nameof(destination)));
-        return await new ImagePusher(_transport, _content).PushAsync(details, target, options ?? new PushOptions(), cancellationToken).ConfigureAwait(false);
+        return await new ImagePusher(Transport, _content).PushAsync(details, target, options ?? new PushOptions(), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<string>> ListTagsAsync(string repository, CancellationToken cancellationToken = default)
@@ -54,12 +58,12 @@ internal sealed class RegistryClient : IRegistryClient, IDisposable
         var reference = ImageReference.Parse(repository);
         var host = reference.Registry;
         var scope = $"repository:{reference.Repository}:pull";
-        var baseUri = await _transport.BaseUriAsync(host, cancellationToken).ConfigureAwait(false);
-        var url = new Uri(baseUri, $"v2/{reference.Repository}/tags/list?n={_transport.Options.TagPageSize}");
+        var baseUri = await Transport.BaseUriAsync(host, cancellationToken).ConfigureAwait(false);
+        var url = new Uri(baseUri, $"v2/{reference.Repository}/tags/list?n={Transport.Options.TagPageSize}");
         var tags = new List<string>();
         while (true)
         {
-            using var response = await _transport.SendAsync(host, scope, url, u => new HttpRequestMessage(HttpMethod.Get, u), cancellationToken).ConfigureAwait(false);
+            using var response = await Transport.SendAsync(host, scope, url, u => new HttpRequestMessage(HttpMethod.Get, u), cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 throw response.StatusCode == HttpStatusCode.NotFound
@@ -107,16 +111,16 @@ internal sealed class RegistryClient : IRegistryClient, IDisposable
         Referrers().AttachAsync(ImageReference.Parse(subject), artifactType, content, contentMediaType, annotations, cancellationToken);
 
     private Referrers.ReferrersClient Referrers() =>
-        new(_transport, new ImagePuller(_transport, _content, _images, _layout, _unpacker, _logger), new ImagePusher(_transport, _content), _content);
+        new(Transport, new ImagePuller(Transport, _content, _images, _layout, _unpacker, _logger), new ImagePusher(Transport, _content), _content);
 
     public async Task DeleteAsync(string reference, CancellationToken cancellationToken = default)
     {
         var parsed = ImageReference.Parse(reference);
         var host = parsed.Registry;
         var scope = $"repository:{parsed.Repository}:delete";
-        var baseUri = await _transport.BaseUriAsync(host, cancellationToken).ConfigureAwait(false);
+        var baseUri = await Transport.BaseUriAsync(host, cancellationToken).ConfigureAwait(false);
         var target = parsed.Digest?.ToString() ?? parsed.Tag!;
-        using var response = await _transport.SendAsync(host, scope, new Uri(baseUri, $"v2/{parsed.Repository}/manifests/{target}"), u => new HttpRequestMessage(HttpMethod.Delete, u), cancellationToken).ConfigureAwait(false);
+        using var response = await Transport.SendAsync(host, scope, new Uri(baseUri, $"v2/{parsed.Repository}/manifests/{target}"), u => new HttpRequestMessage(HttpMethod.Delete, u), cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Accepted)
         {
             throw await RegistryErrors.ReadAsync(response, $"manifest {reference}", cancellationToken).ConfigureAwait(false);
@@ -127,26 +131,32 @@ internal sealed class RegistryClient : IRegistryClient, IDisposable
     {
         ArgumentNullException.ThrowIfNull(credential);
         var host = registry.Trim().TrimEnd('/');
-        _transport.Options.Credentials[host] = credential;
-        _transport.Authenticator.Forget(host);
-        var url = new Uri(await _transport.BaseUriAsync(host, cancellationToken).ConfigureAwait(false), "v2/");
-        using var response = await _transport.SendAsync(host, string.Empty, url, u => new HttpRequestMessage(HttpMethod.Get, u), cancellationToken).ConfigureAwait(false);
+        Transport.Options.Credentials[host] = credential;
+        Transport.Authenticator.Forget(host);
+        var url = new Uri(await Transport.BaseUriAsync(host, cancellationToken).ConfigureAwait(false), "v2/");
+        using var response = await Transport.SendAsync(host, string.Empty, url, u => new HttpRequestMessage(HttpMethod.Get, u), cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            _transport.Options.Credentials.Remove(host);
+            Transport.Options.Credentials.Remove(host);
             throw await RegistryErrors.ReadAsync(response, $"logging in to {host}", cancellationToken).ConfigureAwait(false);
         }
 
-        await new CredentialStore(_transport.Options).SaveAsync(host, credential, cancellationToken).ConfigureAwait(false);
+        await new CredentialStore(Transport.Options).SaveAsync(host, credential, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<bool> LogoutAsync(string registry, CancellationToken cancellationToken = default)
     {
         var host = registry.Trim().TrimEnd('/');
-        _transport.Options.Credentials.Remove(host);
-        _transport.Authenticator.Forget(host);
-        return new CredentialStore(_transport.Options).RemoveAsync(host, cancellationToken);
+        Transport.Options.Credentials.Remove(host);
+        Transport.Authenticator.Forget(host);
+        return new CredentialStore(Transport.Options).RemoveAsync(host, cancellationToken);
     }
 
-    public void Dispose() => _transport.Dispose();
+    public void Dispose()
+    {
+        if (_lazyTransport.IsValueCreated)
+        {
+            _lazyTransport.Value.Dispose();
+        }
+    }
 }

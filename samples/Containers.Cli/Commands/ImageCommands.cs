@@ -23,7 +23,7 @@ internal static class ImageCommands
 
     private static async Task<int> ListAsync(CommandContext context)
     {
-        var images = await context.Engine.Images.ListAsync(context.CancellationToken);
+        var images = await context.ImageReader.Images.ListAsync(context.CancellationToken);
         if (context.Args.Positionals.Count > 0)
         {
             var filter = context.Args.Positionals[0];

@@ -110,7 +110,7 @@ internal sealed partial class ContainerService
     private async Task<int> ReleaseLeftoversAsync(CancellationToken cancellationToken)
     {
         var cgroups = _runtime.ListSandboxes(CgroupParent).ToHashSet(StringComparer.Ordinal);
-        var mounts = File.Exists("/proc/self/mountinfo") ? await File.ReadAllTextAsync("/proc/self/mountinfo", cancellationToken).ConfigureAwait(false) : string.Empty;
+        var mounts = File.Exists("/proc/self/mountinfo") ? File.ReadAllText("/proc/self/mountinfo") : string.Empty; // small: no thread-pool hop
         var count = 0;
         foreach (var record in await _store.ListAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -32,31 +32,33 @@ internal sealed class ContainerStore
             .OfType<string>()
             .Where(id => id.Length == 64 && File.Exists(Path.Combine(_layout.Containers, id, "container.json")));
 
-    public async Task<ContainerRecord?> ReadRecordAsync(string id, CancellationToken cancellationToken)
+    // The records are a few hundred bytes: read synchronously. An asynchronous read on Linux runs on a thread-pool thread,
+    // so every command paid a thread hop (and its first, the pool's start) per container file.
+    public Task<ContainerRecord?> ReadRecordAsync(string id, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var path = Path.Combine(DirectoryOf(id), "container.json");
         try
         {
-            var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-            return JsonSerializer.Deserialize(bytes, StateJsonContext.Default.ContainerRecord);
+            return Task.FromResult(JsonSerializer.Deserialize(File.ReadAllBytes(path), StateJsonContext.Default.ContainerRecord));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            return null;
+            return Task.FromResult<ContainerRecord?>(null);
         }
     }
 
-    public async Task<ContainerState> ReadStateAsync(string id, CancellationToken cancellationToken)
+    public Task<ContainerState> ReadStateAsync(string id, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var path = Path.Combine(DirectoryOf(id), "state.json");
         try
         {
-            var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-            return JsonSerializer.Deserialize(bytes, StateJsonContext.Default.ContainerState) ?? new ContainerState();
+            return Task.FromResult(JsonSerializer.Deserialize(File.ReadAllBytes(path), StateJsonContext.Default.ContainerState) ?? new ContainerState());
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            return new ContainerState();
+            return Task.FromResult(new ContainerState());
         }
     }
 

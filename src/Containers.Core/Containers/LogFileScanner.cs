@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Containers.Internal;
 using Microsoft.Win32.SafeHandles;
@@ -10,6 +11,8 @@ namespace Containers.Containers;
 /// </summary>
 internal static class LogFileScanner
 {
+    // Chunks come from the shared pool: a follower (an attached run, logs -f) reads on every poll, and a fresh 64 KiB
+    // array each time was most of its allocation, zeroed by the GC and faulted in page by page.
     private const int ChunkSize = 64 * 1024;
 
     /// <summary>
@@ -18,7 +21,19 @@ internal static class LogFileScanner
     /// </summary>
     public static bool ReadForward(SafeFileHandle file, ref long position, LogOptions options, List<LogEntry> into)
     {
-        var buffer = new byte[ChunkSize];
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            return ReadForward(file, ref position, options, into, ref buffer);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static bool ReadForward(SafeFileHandle file, ref long position, LogOptions options, List<LogEntry> into, ref byte[] buffer)
+    {
         var filled = 0;
         while (true)
         {
@@ -50,7 +65,11 @@ internal static class LogFileScanner
 
             if (filled == buffer.Length)
             {
-                Array.Resize(ref buffer, buffer.Length * 2); // a line longer than a chunk
+                // A line longer than a chunk.
+                var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                buffer.AsSpan(0, filled).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = larger;
             }
         }
     }
@@ -87,10 +106,17 @@ internal static class LogFileScanner
     /// <summary>Returns the first line of a file (its identity: every line carries a 100 ns timestamp, and files are never rewritten).</summary>
     public static byte[] FirstLine(SafeFileHandle file)
     {
-        var buffer = new byte[ChunkSize];
-        var read = RandomAccess.Read(file, buffer, 0);
-        var newline = buffer.AsSpan(0, read).IndexOf((byte)'\n');
-        return newline < 0 ? [] : buffer[..newline];
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            var read = RandomAccess.Read(file, buffer.AsSpan(0, ChunkSize), 0);
+            var newline = buffer.AsSpan(0, read).IndexOf((byte)'\n');
+            return newline < 0 ? [] : buffer.AsSpan(0, newline).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Returns the offset just past the file's last newline: a last line without one is still being written.</summary>

@@ -124,7 +124,7 @@ public static class OciSerializer
     /// <summary>Parses an OCI runtime specification (<c>config.json</c>).</summary>
     /// <exception cref="InvalidManifestException">The document is malformed.</exception>
     public static Runtime.RuntimeSpec ReadRuntimeSpec(ReadOnlySpan<byte> json) =>
-        Read(json, OciJsonContext.Default.RuntimeSpec, "runtime specification", null, ContentLimits.MaxMetadataSize);
+        Read(json, OciJsonContext.Writer.RuntimeSpec, "runtime specification", null, ContentLimits.MaxMetadataSize); // the context it was written with
 
     /// <summary>Serializes a runtime specification as indented UTF-8 JSON, as runtimes expect <c>config.json</c>.</summary>
     public static byte[] Serialize(Runtime.RuntimeSpec spec) => JsonSerializer.SerializeToUtf8Bytes(spec, OciJsonContext.Writer.RuntimeSpec);

@@ -254,9 +254,8 @@ public static class OrphanedRoots
 
                 try
                 {
-                    // argv[0] first: only monitors have their environment read.
-                    var command = File.ReadAllText(Path.Combine(directory, "cmdline"));
-                    if (!command.StartsWith("containers-monitor\0", StringComparison.Ordinal))
+                    // argv[0] first, its bytes only (every engine start reads every process's): only monitors have their environment read.
+                    if (!SmallFile.StartsWith(Path.Combine(directory, "cmdline"), "containers-monitor\0"u8))
                     {
                         continue;
                     }

@@ -48,7 +48,7 @@ public sealed class FullDiskWriteTests
         using var root = new TmpfsRoot("fulldisk-import", 50);
         try
         {
-            (await CliRunner.RunAsync(root.Path, "images")).ExitCode.Should().Be(0); // lays the store out first
+            (await CliRunner.RunAsync(root.Path, "ps", "-a")).ExitCode.Should().Be(0); // lays the store out first (an engine start: images reads without one)
             Fill(Path.Combine(root.Path, "fill"));
             var import = await CliRunner.RunAsync(root.Path, "import", rootfs, "busybox:latest").WaitAsync(Bound);
             import.ExitCode.Should().NotBe(0);

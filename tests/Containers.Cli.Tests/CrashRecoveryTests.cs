@@ -12,7 +12,7 @@ public sealed class CrashRecoveryTests
     {
         using var root = new TempDirectory("cli-crash");
         // The store as the CLI leaves it (with the files its Linux runtime adds: the root's ID, the overlay probe).
-        (await CliRunner.RunProcessAsync(root.Path, "images")).ExitCode.Should().Be(0);
+        (await CliRunner.RunProcessAsync(root.Path, "ps", "-a")).ExitCode.Should().Be(0);
         var snapshot = StoreSnapshot.Take(root.Path);
 
         var start = new ProcessStartInfo(CliRunner.ProgramPath) { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true };

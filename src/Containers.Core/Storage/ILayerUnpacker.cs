@@ -14,8 +14,8 @@ namespace Containers.Storage;
 /// concurrently and in any order: each layer's content is unpacked at once, and it is committed when its parent is.
 /// </para>
 /// <para>
-/// With a storage driver that keeps no shared layers (vfs copies every image into each container), calls only compute
-/// the chain ID.
+/// With the vfs storage driver, whose layers are full copies of the ones below, calls only compute the chain ID: its
+/// layers are imported when a container first needs them.
 /// </para>
 /// </remarks>
 /// <example>

@@ -13,6 +13,8 @@ namespace Containers.Storage;
 /// possible parent; the active key is gone afterwards.</item>
 /// <item><see cref="ViewAsync"/> creates a read-only snapshot of a committed one, to look inside.</item>
 /// <item><see cref="RemoveAsync"/> deletes a snapshot; a committed one only when no other snapshot has it as parent.</item>
+/// <item>Active and view snapshots are never parents; committed snapshots never change. A key names one snapshot at a
+/// time: preparing or viewing a key in use fails, and a removed key may be used again.</item>
 /// </list>
 /// <para>
 /// Keys are chain IDs (<c>sha256:…</c>) or names of letters, digits, <c>_</c>, <c>.</c> and <c>-</c>. Processes sharing
@@ -50,7 +52,11 @@ public interface IStorageDriver
     /// <exception cref="InvalidOperationException">The snapshot is the parent of another one: remove that first.</exception>
     Task RemoveAsync(string key, CancellationToken cancellationToken = default);
 
-    /// <summary>Measures the space a snapshot's own content takes (not its parents').</summary>
+    /// <summary>Describes the snapshot <paramref name="key"/>: its kind and its parent.</summary>
+    /// <exception cref="SnapshotNotFoundException">No snapshot has this key.</exception>
+    Task<SnapshotInfo> StatAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Measures the space a snapshot's own directory takes: overlay counts its layer alone, vfs its full copy.</summary>
     /// <exception cref="SnapshotNotFoundException">No snapshot has this key.</exception>
     Task<SnapshotUsage> UsageAsync(string key, CancellationToken cancellationToken = default);
 

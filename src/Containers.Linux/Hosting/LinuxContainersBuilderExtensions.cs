@@ -36,22 +36,10 @@ public static class LinuxContainersBuilderExtensions
         builder.Services.TryAddSingleton<IContainerRuntime, LinuxContainerRuntime>();
         builder.Services.TryAddSingleton<Networks.INetworkDriver, Networking.BridgeDriver>();
         builder.Services.TryAddSingleton<OverlayStorage>();
-        builder.Services.TryAddSingleton<VfsContainerRootfs>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IVolumeContentCopier, VolumeContentCopier>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IArchiveExtractor, ArchiveExtractor>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreRecovery, StorageRecovery>());
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILayerStore, OverlayStorage>(sp => sp.GetRequiredService<OverlayStorage>()));
-        builder.Services.TryAddSingleton<IImageMounter>(sp => sp.GetRequiredService<OverlayStorage>());
-        builder.Services.TryAddSingleton<IContainerRootfs>(sp => (options.StorageDriver ?? (OverlaySupport.IsSupported(sp.GetRequiredService<StoreLayout>()) ? "overlay" : "vfs")) switch
-        {
-            "overlay" => sp.GetRequiredService<OverlayStorage>(),
-            "vfs" => sp.GetRequiredService<VfsContainerRootfs>(),
-            var other => throw new ArgumentException($"Unknown storage driver '{other}': use overlay or vfs.", nameof(configure)),
-        });
-        builder.Services.TryAddSingleton<ILayerUnpacker>(sp => sp.GetRequiredService<IContainerRootfs>() is OverlayStorage overlay ? overlay : new CopyingLayerUnpacker());
-        builder.Services.TryAddSingleton<IStorageDriver>(sp => sp.GetRequiredService<IContainerRootfs>() is OverlayStorage
-            ? new OverlaySnapshotter(sp.GetRequiredService<StoreLayout>())
-            : new VfsSnapshotter(sp.GetRequiredService<StoreLayout>()));
+        StorageDrivers.Add(builder.Services, options, nameof(configure));
         return builder;
     }
 }

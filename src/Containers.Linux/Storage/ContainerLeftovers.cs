@@ -13,7 +13,7 @@ internal static class ContainerLeftovers
     /// <summary>How old a half-prepared snapshot that no container owns must be before it counts as a crash's leftover.</summary>
     private static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
 
-    /// <summary>Removes the leftovers under the overlay driver's <paramref name="root"/>; returns how many.</summary>
+    /// <summary>Removes the leftovers under a storage driver's <paramref name="root"/>; returns how many.</summary>
     public static int Reclaim(StoreLayout layout, string root)
     {
         var removed = 0;

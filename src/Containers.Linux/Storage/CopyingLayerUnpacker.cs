@@ -4,7 +4,10 @@ using Containers.Storage;
 
 namespace Containers.Linux.Storage;
 
-/// <summary>The layer unpacker of the vfs driver, which copies every image into each container and so keeps no layers to unpack ahead.</summary>
+/// <summary>
+/// The layer unpacker of the vfs driver: a pull only computes chain IDs, since each vfs layer is a full copy of the ones
+/// below; <see cref="SnapshotLayerImporter"/> imports the layers when a container or a mount first needs them.
+/// </summary>
 internal sealed class CopyingLayerUnpacker : ILayerUnpacker
 {
     public Task<Digest> ApplyLayerAsync(Descriptor layer, Digest diffId, Digest? parentChainId, CancellationToken cancellationToken = default)

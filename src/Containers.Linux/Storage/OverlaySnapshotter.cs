@@ -5,16 +5,36 @@ namespace Containers.Linux.Storage;
 
 /// <summary>
 /// The overlay storage driver as a snapshotter: committed snapshots are the unpacked image layers of
-/// <see cref="OverlayStorage"/> (shared by chain ID); an active snapshot is an upper and work directory over them.
+/// <see cref="OverlayStorage"/> (shared by chain ID); an active snapshot is an upper and work directory over them, whose
+/// upper directory holds exactly its changes.
 /// </summary>
-internal sealed class OverlaySnapshotter(StoreLayout layout) : Snapshotter(Path.Combine(layout.Storage, "overlay"))
+internal sealed class OverlaySnapshotter(StoreLayout layout) : Snapshotter(layout, "overlay"), ISnapshotDiffer
 {
-    public override string Name => "overlay";
-
-    protected override Task CreateContentAsync(string directory, IReadOnlyList<string> chain, CancellationToken cancellationToken)
+    public async Task WriteDiffAsync(string key, Stream destination, CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(Path.Combine(directory, "upper"));
+        var upper = Path.Combine(SnapshotDirectory(key), "upper");
+        if (!Directory.Exists(upper))
+        {
+            throw new SnapshotNotFoundException(key, "active");
+        }
+
+        await OverlayDiff.WriteAsync(upper, destination, cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override Task CreateContentAsync(string directory, IReadOnlyList<string> chain, SnapshotKind kind, CancellationToken cancellationToken)
+    {
+        var upper = Directory.CreateDirectory(Path.Combine(directory, "upper")).FullName;
         Directory.CreateDirectory(Path.Combine(directory, "work"));
+        if (chain.Count > 0)
+        {
+            // The overlay's root shows the upper directory's owner and mode: take the parent's, as containerd does.
+            RootAttributes.Copy(Path.Combine(chain[^1], "diff"), upper);
+        }
+        else
+        {
+            RootAttributes.SetDefault(upper);
+        }
+
         return Task.CompletedTask;
     }
 

@@ -1,4 +1,3 @@
-using Containers.Containers;
 using Containers.Content;
 using Containers.Hosting;
 using Containers.Images;
@@ -9,8 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace Containers.Linux.Storage;
 
 /// <summary>
-/// Keeps image layers unpacked once each, keyed by chain ID, and gives every container an overlayfs root made of its
-/// image's layers and a private writable upper directory.
+/// Keeps image layers unpacked once each, keyed by chain ID: the committed snapshots of <see cref="OverlaySnapshotter"/>,
+/// on which containers' writable layers and image views sit (<see cref="SnapshotContainerRootfs"/>, <see cref="SnapshotImageMounter"/>).
 /// </summary>
 /// <remarks>
 /// Layout under <c>storage/overlay/</c>: <c>layers/&lt;chain-id&gt;/diff</c> (committed when a <c>committed</c> file
@@ -20,93 +19,17 @@ namespace Containers.Linux.Storage;
 /// marked with <c>trusted.overlay.opaque</c>); a layer that hard-links to a file of its parents is unpacked through an
 /// overlay of them instead. Unpacking holds a per-layer file lock, so processes sharing the root unpack each layer once.
 /// </remarks>
-internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore content, LinuxRuntimeOptions options, ILogger<OverlayStorage> logger) : IContainerRootfs, ILayerStore, IImageMounter
+internal sealed partial class OverlayStorage(StoreLayout layout, IContentStore content, LinuxRuntimeOptions options, ILogger<OverlayStorage> logger) : IImageLayers, ILayerStore
 {
-    private readonly OverlaySnapshotter _snapshots = new(layout);
-
     private string Root => Path.Combine(layout.Storage, "overlay");
 
     private string LayerDirectory(Digest chainId) => Path.Combine(Root, "layers", chainId.Encoded);
 
-    private string ContainerDirectory(string id) => Path.Combine(Root, "containers", id);
-
-    public async Task<string> MountAsync(string containerId, ImageDetails image, CancellationToken cancellationToken = default)
+    public async Task<string?> EnsureAsync(ImageDetails image, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(image);
         await EnsureLayersAsync(image, cancellationToken).ConfigureAwait(false);
-        var merged = Path.Combine(ContainerDirectory(containerId), "merged");
-        if (OverlayMount.IsMountPoint(merged))
-        {
-            return merged;
-        }
-
-        // The writable layer is an active snapshot on the image's top layer (or on nothing for an image without layers).
-        var key = SnapshotKey(containerId);
-        var top = image.Layers.Count == 0 ? null : ChainId.Compute(image.Layers.Select(l => l.DiffId).ToList())[^1].ToString();
-        var mounts = Directory.Exists(Path.Combine(Root, "snapshots", key))
-            ? await _snapshots.MountsAsync(key, cancellationToken).ConfigureAwait(false)
-            : await _snapshots.PrepareAsync(key, top, cancellationToken).ConfigureAwait(false);
-        Directory.CreateDirectory(merged);
-        StorageMounts.Mount(mounts, merged);
-        return merged;
-    }
-
-    public Task UnmountAsync(string containerId, CancellationToken cancellationToken = default)
-    {
-        OverlayMount.Unmount(Path.Combine(ContainerDirectory(containerId), "merged"));
-        return Task.CompletedTask;
-    }
-
-    public async Task RemoveAsync(string containerId, CancellationToken cancellationToken = default)
-    {
-        var directory = ContainerDirectory(containerId);
-        OverlayMount.Unmount(Path.Combine(directory, "merged"));
-        if (Directory.Exists(directory))
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-
-        await _snapshots.RemoveAsync(SnapshotKey(containerId), cancellationToken).ConfigureAwait(false);
-    }
-
-    private static string SnapshotKey(string containerId) => "ctr-" + containerId;
-
-    public async Task<string> MountAsync(ImageDetails image, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        var lowers = await EnsureLayersAsync(image, cancellationToken).ConfigureAwait(false);
-        var target = Directory.CreateDirectory(ImageMountPoint(image)).FullName;
-        if (!OverlayMount.IsMountPoint(target))
-        {
-            OverlayMount.MountReadOnly(lowers.Reverse().ToList(), target);
-        }
-
-        return target;
-    }
-
-    public Task UnmountAsync(ImageDetails image, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        var target = ImageMountPoint(image);
-        OverlayMount.Unmount(target);
-        if (Directory.Exists(target))
-        {
-            Directory.Delete(target);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private string ImageMountPoint(ImageDetails image) => Path.Combine(Root, "mounts", image.Id.Encoded);
-
-    public async Task WriteDiffAsync(string containerId, Stream destination, CancellationToken cancellationToken = default)
-    {
-        var upper = Path.Combine(Root, "snapshots", SnapshotKey(containerId), "upper");
-        if (!Directory.Exists(upper))
-        {
-            throw new InvalidOperationException($"container {containerId} has no writable layer yet: start it first");
-        }
-
-        await OverlayDiff.WriteAsync(upper, destination, cancellationToken).ConfigureAwait(false);
+        return image.Layers.Count == 0 ? null : ChainId.Compute(image.Layers.Select(l => l.DiffId).ToList())[^1].ToString();
     }
 
     /// <summary>Unpacks whatever layers of the image are missing; returns the diff directories, base first.</summary>

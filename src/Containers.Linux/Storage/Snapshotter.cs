@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
+using Containers.Hosting;
 using Containers.Images;
 using Containers.Storage;
 
@@ -9,14 +10,19 @@ namespace Containers.Linux.Storage;
 /// The bookkeeping both storage drivers share: committed snapshots in <c>layers/&lt;chain-id&gt;/</c> (with
 /// <c>committed</c> and <c>parent</c> files, as the layer unpack writes them), active and view snapshots in
 /// <c>snapshots/&lt;key&gt;/</c> (with <c>kind</c> and <c>parent</c> files). Subclasses decide how content is stored and shown.
+/// A commit holds the layer's lock (<c>layer-&lt;hex&gt;</c>, the one the layer unpack takes), so processes sharing the
+/// store commit a chain ID once.
 /// </summary>
-internal abstract partial class Snapshotter(string root) : IStorageDriver
+internal abstract partial class Snapshotter(StoreLayout layout, string name) : IStorageDriver
 {
-    public abstract string Name { get; }
+    private readonly string _root = Path.Combine(layout.Storage, name);
 
-    protected string LayerDirectory(Digest chainId) => Path.Combine(root, "layers", chainId.Encoded);
+    public string Name => name;
 
-    protected string SnapshotDirectory(string key) => Path.Combine(root, "snapshots", ValidKey(key));
+    protected string LayerDirectory(Digest chainId) => Path.Combine(_root, "layers", chainId.Encoded);
+
+    /// <summary>Returns the directory of an active or view snapshot; it exists only when the snapshot does.</summary>
+    protected string SnapshotDirectory(string key) => Path.Combine(_root, "snapshots", ValidKey(key));
 
     public async Task<IReadOnlyList<StorageMount>> PrepareAsync(string key, string? parent, CancellationToken cancellationToken = default) =>
         await CreateAsync(key, parent, SnapshotKind.Active, cancellationToken).ConfigureAwait(false);
@@ -37,14 +43,20 @@ internal abstract partial class Snapshotter(string root) : IStorageDriver
         Directory.CreateDirectory(staging);
         try
         {
-            await CreateContentAsync(staging, chain, cancellationToken).ConfigureAwait(false);
+            await CreateContentAsync(staging, chain, kind, cancellationToken).ConfigureAwait(false);
             await File.WriteAllTextAsync(Path.Combine(staging, "parent"), parent ?? string.Empty, cancellationToken).ConfigureAwait(false);
             await File.WriteAllTextAsync(Path.Combine(staging, "kind"), kind.ToString(), cancellationToken).ConfigureAwait(false);
             Directory.Move(staging, directory);
         }
-        catch
+        catch (Exception error)
         {
             Directory.Delete(staging, recursive: true);
+            if (error is IOException && Directory.Exists(directory))
+            {
+                // A concurrent call with the same key won the rename.
+                throw new InvalidOperationException($"snapshot '{key}' exists already: remove it or use another key", error);
+            }
+
             throw;
         }
 
@@ -61,6 +73,12 @@ internal abstract partial class Snapshotter(string root) : IStorageDriver
         }
 
         var destination = LayerDirectory(chainId);
+        using var held = await FileLock.AcquireAsync(layout.Lock("layer-" + chainId.Encoded), exclusive: true, cancellationToken).ConfigureAwait(false);
+        if (!Directory.Exists(directory))
+        {
+            throw new SnapshotNotFoundException(key, "active"); // committed meanwhile by a concurrent call
+        }
+
         if (File.Exists(Path.Combine(destination, "committed")))
         {
             throw new InvalidOperationException($"snapshot '{name}' is committed already: remove it first or commit under another chain ID");
@@ -111,6 +129,19 @@ internal abstract partial class Snapshotter(string root) : IStorageDriver
         }
     }
 
+    public async Task<SnapshotInfo> StatAsync(string key, CancellationToken cancellationToken = default)
+    {
+        if (Digest.TryParse(key, out var chainId))
+        {
+            var parent = Path.Combine(Committed(chainId.ToString()), "parent");
+            var text = File.Exists(parent) ? (await File.ReadAllTextAsync(parent, cancellationToken).ConfigureAwait(false)).Trim() : string.Empty;
+            return new SnapshotInfo(chainId.ToString(), text.Length == 0 ? null : text, SnapshotKind.Committed);
+        }
+
+        var (_, kind, active) = Active(key);
+        return new SnapshotInfo(key, active, kind);
+    }
+
     public Task<SnapshotUsage> UsageAsync(string key, CancellationToken cancellationToken = default)
     {
         var directory = Digest.TryParse(key, out var chainId) ? Committed(chainId.ToString()) : Active(key).Directory;
@@ -141,10 +172,10 @@ internal abstract partial class Snapshotter(string root) : IStorageDriver
     }
 
     private IEnumerable<string> Enumerate(string folder) =>
-        Directory.Exists(Path.Combine(root, folder)) ? Directory.EnumerateDirectories(Path.Combine(root, folder)) : [];
+        Directory.Exists(Path.Combine(_root, folder)) ? Directory.EnumerateDirectories(Path.Combine(_root, folder)) : [];
 
     /// <summary>Creates an active or view snapshot's content in <paramref name="directory"/> on the committed layers (base first).</summary>
-    protected abstract Task CreateContentAsync(string directory, IReadOnlyList<string> chain, CancellationToken cancellationToken);
+    protected abstract Task CreateContentAsync(string directory, IReadOnlyList<string> chain, SnapshotKind kind, CancellationToken cancellationToken);
 
     /// <summary>Returns the mounts that show a snapshot.</summary>
     protected abstract IReadOnlyList<StorageMount> Mounts(string directory, SnapshotKind kind, IReadOnlyList<string> chain);

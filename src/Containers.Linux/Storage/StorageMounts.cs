@@ -11,6 +11,27 @@ internal static class StorageMounts
     private const ulong Remount = 32;
     private const ulong ReadOnly = 1;
 
+    /// <summary>
+    /// Returns a directory that shows a snapshot: the source itself when its one mount is a writable bind (vfs), which
+    /// needs no mount, and otherwise <paramref name="target"/> with the mounts applied (when it is not mounted already).
+    /// </summary>
+    /// <exception cref="IOException">The kernel refused a mount.</exception>
+    public static string Show(IReadOnlyList<StorageMount> mounts, string target)
+    {
+        if (mounts is [{ Type: "bind" } only] && !only.Options.Contains("ro"))
+        {
+            return only.Source;
+        }
+
+        if (!OverlayMount.IsMountPoint(target))
+        {
+            Directory.CreateDirectory(target);
+            Mount(mounts, target);
+        }
+
+        return target;
+    }
+
     /// <exception cref="IOException">The kernel refused a mount.</exception>
     /// <exception cref="NotSupportedException">A mount type other than overlay or bind.</exception>
     public static void Mount(IReadOnlyList<StorageMount> mounts, string target)

@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using Containers.Containers;
 using Containers.Linux.Hosting;
+using Containers.Storage;
 using Containers.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,6 +14,8 @@ public abstract class StorageDriverTests(string driver) : IAsyncLifetime
 
     protected IContainerService Containers => _test.Engine.Containers;
 
+    protected TestEngine Test => _test;
+
     public async Task InitializeAsync()
     {
         _test = TestEngine.Create(b => b.AddLinuxRuntime(o => o.StorageDriver = driver));
@@ -21,7 +24,7 @@ public abstract class StorageDriverTests(string driver) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _test.DisposeAsync();
 
-    private async Task<string> RunAsync(string image, string script)
+    protected async Task<string> RunAsync(string image, string script)
     {
         var container = await Containers.RunAsync(new ContainerCreateOptions { Image = image, Command = ["sh", "-c", script] });
         await Containers.WaitAsync(container.Id);
@@ -30,7 +33,7 @@ public abstract class StorageDriverTests(string driver) : IAsyncLifetime
         return output;
     }
 
-    private async Task AddOnBusyboxAsync(string name, params byte[][] layers)
+    protected async Task AddOnBusyboxAsync(string name, params byte[][] layers)
     {
         using var rootfs = new MemoryStream(await TestImages.BusyboxRootfsAsync());
         await LayeredImages.AddAsync(_test.Engine, name, [rootfs.ToArray(), .. layers]);
@@ -178,6 +181,50 @@ public sealed class OverlayDriverTests() : StorageDriverTests("overlay")
 
 public sealed class VfsDriverTests() : StorageDriverTests("vfs")
 {
+    [Fact]
+    public async Task An_images_layers_are_imported_once_as_snapshots_and_pruned_with_the_image()
+    {
+        var driver = Test.Engine.Services.GetRequiredService<IStorageDriver>();
+        await AddOnBusyboxAsync("two-layers:1", TarArchive.Write([new TarArchive.Entry("app/one", "1"u8.ToArray())]));
+        var image = await Test.Engine.Images.InspectAsync("two-layers:1");
+        var chain = ChainId.Compute(image.Layers.Select(l => l.DiffId).ToList()).Select(c => c.ToString()).ToList();
+
+        (await RunAsync("two-layers:1", "cat /app/one; echo mine > /app/one")).Should().Be("1");
+        (await RunAsync("two-layers:1", "cat /app/one")).Should().Be("1", "each container writes to its own copy");
+        var committed = await driver.WalkAsync().Where(s => s.Kind == SnapshotKind.Committed).ToListAsync();
+        committed.Select(s => s.Key).Should().BeEquivalentTo(chain, "each layer is imported once, whatever the number of containers");
+        committed.Should().ContainSingle(s => s.Key == chain[1]).Which.Parent.Should().Be(chain[0]);
+
+        await Test.Engine.Images.RemoveAsync("two-layers:1");
+
+        (await driver.WalkAsync().Select(s => s.Key).ToListAsync()).Should().NotContain(chain[1]);
+    }
+
+    [Fact]
+    public async Task The_writable_layer_of_a_container_that_no_longer_exists_is_reclaimed_at_the_next_start()
+    {
+        var orphan = Directory.CreateDirectory(Path.Combine(Test.Root, "storage", "vfs", "snapshots", "ctr-" + new string('c', 64), "fs")).Parent!.FullName;
+        await System.IO.File.WriteAllTextAsync(Path.Combine(orphan, "kind"), "Active");
+        await System.IO.File.WriteAllTextAsync(Path.Combine(orphan, "parent"), string.Empty);
+
+        (await Test.Engine.RecoverAsync()).Should().BeGreaterThanOrEqualTo(1);
+
+        Directory.Exists(orphan).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_container_root_copied_before_vfs_used_snapshots_is_still_used_and_removed()
+    {
+        var image = await Test.Engine.Images.InspectAsync("busybox:latest");
+        var legacy = Directory.CreateDirectory(Path.Combine(Test.Root, "storage", "vfs", "containers", "legacy-1", "rootfs")).FullName;
+        var rootfs = Test.Engine.Services.GetRequiredService<IContainerRootfs>();
+
+        (await rootfs.MountAsync("legacy-1", image)).Should().Be(legacy);
+
+        await rootfs.RemoveAsync("legacy-1");
+        Directory.Exists(legacy).Should().BeFalse();
+    }
+
     [Fact]
     public async Task Commit_on_vfs_keeps_what_the_container_added_and_removed()
     {

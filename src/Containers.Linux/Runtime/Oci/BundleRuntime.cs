@@ -143,6 +143,7 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
                 var record = new OciStateRecord
                 {
                     Id = id,
+                    OciVersion = spec.OciVersion,
                     Pid = pid,
                     StartTime = ProcStat.StartTime(pid) ?? 0,
                     Bundle = bundle,
@@ -282,7 +283,7 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
             case "stopped":
                 throw new OciRuntimeException("cannot start a container that has stopped");
             case "paused":
-                throw new OciRuntimeException("cannot start a paused container");
+                throw new OciRuntimeException("cannot start a container in the paused state");
         }
 
         var fifoPath = Path.Combine(StateDirectory(id), FifoName);
@@ -322,6 +323,7 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
         var status = Status(record);
         return new OciStateOutput
         {
+            OciVersion = record.OciVersion ?? "1.2.0",
             Id = record.Id,
             Status = status,
             Pid = status == "stopped" ? 0 : record.Pid,
@@ -375,7 +377,8 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
 
         var record = Load(id);
         var status = Status(record);
-        if (status == "running" && !force)
+        // As runc: created and stopped containers go without --force; a running or paused one stays, with an error.
+        if (status is "running" or "paused" && !force)
         {
             throw new OciRuntimeException($"cannot delete container {id} that is not stopped: {status}");
         }

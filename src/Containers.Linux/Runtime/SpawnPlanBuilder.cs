@@ -54,15 +54,16 @@ internal static partial class SpawnPlanBuilder
         {
             // The child keeps its host IDs, unmapped in its new namespace, until it takes the mapped root's.
             steps.Add(SpawnStep.SetGroups([]));
-            steps.Add(SpawnStep.SetGid(0));
             steps.Add(SpawnStep.SetUid(0));
 
-            // As runc: the IPC namespace comes after the child took the mapped root's IDs, because the kernel creates
-            // its mqueue filesystem with the creator's IDs (cloned together, /dev/mqueue would belong to nobody).
+            // As runc: the IPC namespace comes after the child took the mapped root's uid but before its gid, because
+            // the kernel creates its mqueue filesystem with the creator's IDs (runc's /dev/mqueue: uid 0, gid nobody).
             if (namespaces.Contains("ipc"))
             {
                 steps.Add(SpawnStep.Unshare((int)CloneNewIpc, "creating the IPC namespace"));
             }
+
+            steps.Add(SpawnStep.SetGid(0));
         }
 
         if (namespaces.Contains("cgroup"))

@@ -36,7 +36,7 @@ namespace Containers.Runtime
 
                 if (next >= args.Length || globals.Switch("help", "h"))
                 {
-                    await output.WriteLineAsync("usage: containers-runtime [--root DIR] [--log FILE] [--log-format text|json] create|start|state|kill|delete|run|features ...");
+                    await output.WriteLineAsync("usage: containers-runtime [--root DIR] [--log FILE] [--log-format text|json] create|start|state|kill|delete|run|exec|pause|resume|ps|update|events|list|features ...");
                     return next >= args.Length && !globals.Switch("help", "h") ? 1 : 0;
                 }
 
@@ -130,6 +130,15 @@ namespace Containers.Runtime
 
                 case "pause" or "resume" or "ps":
                     return await RuntimeCommands.RunAsync(runtime, command, args, start, output);
+
+                case "update":
+                    return await UpdateCommand.RunAsync(runtime, args, start, Console.In, Console.Error);
+
+                case "events":
+                    return await EventsCommand.RunAsync(runtime, args, start, output);
+
+                case "list":
+                    return await ListCommand.RunAsync(runtime, args, start, output, Console.Error);
 
                 case "features":
                     Parse(args, start, command, 0, [], []);

@@ -60,6 +60,9 @@ internal struct CnReport
     public const int Hooks = 3;
     public const int Error = 2;
 
+    /// <summary>The child cloned its successor into a new pid namespace (CN_CLONE_PIDNS) and exited; <see cref="Errno"/> holds the successor's pid.</summary>
+    public const int Reborn = 4;
+
     public int Kind;
     public int Step;
     public int Errno;

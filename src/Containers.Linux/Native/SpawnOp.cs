@@ -40,4 +40,5 @@ internal enum SpawnOp
     OpenHookState = 36,
     RunHook = 37,
     Chown = 38,
+    ClonePidNamespace = 39,
 }

@@ -123,6 +123,9 @@ internal sealed record SpawnStep(SpawnOp Op, string Description)
 
     public static SpawnStep Unshare(int flags, string description) => new(SpawnOp.Unshare, description) { I0 = flags };
 
+    /// <summary>Continues the plan in a clone that is pid 1 of a new pid namespace owned by the current user namespace (see CN_CLONE_PIDNS).</summary>
+    public static SpawnStep ClonePidNamespace() => new(SpawnOp.ClonePidNamespace, "creating the pid namespace in the joined user namespace");
+
     public static SpawnStep LoopbackUp() => new(SpawnOp.LoopbackUp, "bringing the loopback interface up");
 
     public static SpawnStep WaitForStart() => new(SpawnOp.WaitForStart, "waiting for the start signal");

@@ -51,6 +51,7 @@ enum cn_op {
   CN_OPEN_HOOK_STATE = 36, /* open s0 read-only: the state JSON every later CN_RUN_HOOK reads on its stdin */
   CN_RUN_HOOK = 37,    /* fork, execve(s0, argv, envp) from p0 (i0 argv then i1 envp strings, NUL-separated), wait up to i2 s (0: no limit); exit != 0 fails with errno 0x10000 | status */
   CN_CHOWN = 38,       /* chown(s0, i0, i1) */
+  CN_CLONE_PIDNS = 39, /* clone(CLONE_NEWPID | CLONE_PARENT): this process reports CN_REPORT_REBORN (err = the new pid) and exits; the clone, pid 1 of a pid namespace owned by the current user namespace, goes on with the plan */
 };
 
 struct cn_step {
@@ -76,7 +77,7 @@ struct cn_plan {
   char *const *envp;
 };
 
-enum cn_report_kind { CN_REPORT_READY = 1, CN_REPORT_ERROR = 2, CN_REPORT_HOOKS = 3 };
+enum cn_report_kind { CN_REPORT_READY = 1, CN_REPORT_ERROR = 2, CN_REPORT_HOOKS = 3, CN_REPORT_REBORN = 4 };
 
 struct cn_report {
   int32_t kind;

@@ -245,6 +245,34 @@ static int await_parent(const struct cn_plan *p) {
   return 0;
 }
 
+/* A pid namespace owned by a user namespace joined by setns: only children are born into a new pid namespace, so clone
+   once more (runc's stage 2), as a sibling the runtime can wait for. This process reports the sibling's pid and exits;
+   the sibling waits for that exit, so the runtime reads the pid before any report of the sibling's. */
+static int clone_into_pidns(const struct cn_plan *p) {
+  int order[2];
+  if (pipe2(order, O_CLOEXEC) < 0) return -1;
+  long pid = syscall(SYS_clone, (unsigned long)(CLONE_NEWPID | CLONE_PARENT | SIGCHLD), NULL, NULL, NULL, NULL);
+  if (pid < 0) {
+    int saved = errno;
+    close(order[0]);
+    close(order[1]);
+    errno = saved;
+    return -1;
+  }
+  if (pid > 0) {
+    report(p->report_fd, CN_REPORT_REBORN, 0, (int32_t)pid);
+    _exit(0);
+  }
+  close(order[1]);
+  char byte;
+  ssize_t n;
+  do {
+    n = read(order[0], &byte, 1);
+  } while (n < 0 && errno == EINTR);
+  close(order[0]);
+  return 0;
+}
+
 static int ignore(int rc, int tolerated) {
   return rc < 0 && errno == tolerated ? 0 : rc;
 }
@@ -316,6 +344,7 @@ static int run_step(const struct cn_plan *p, const struct cn_step *s) {
   case CN_OPEN_HOOK_STATE: return (hook_state_fd = open(s->s0, O_RDONLY | O_CLOEXEC)) < 0 ? -1 : 0;
   case CN_RUN_HOOK: return run_hook(s);
   case CN_CHOWN: return chown(s->s0, (uid_t)s->i0, (gid_t)s->i1);
+  case CN_CLONE_PIDNS: return clone_into_pidns(p);
   default: errno = EINVAL; return -1;
   }
 }

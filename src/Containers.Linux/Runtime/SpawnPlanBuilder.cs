@@ -54,8 +54,16 @@ internal static partial class SpawnPlanBuilder
         {
             // The child keeps its host IDs, unmapped in its new namespace, until it takes the mapped root's.
             steps.Add(SpawnStep.SetGroups([]));
-            steps.Add(SpawnStep.SetGid(0));
             steps.Add(SpawnStep.SetUid(0));
+
+            // As runc: the IPC namespace comes after the child took the mapped root's uid but before its gid, because
+            // the kernel creates its mqueue filesystem with the creator's IDs (runc's /dev/mqueue: uid 0, gid nobody).
+            if (namespaces.Contains("ipc"))
+            {
+                steps.Add(SpawnStep.Unshare((int)CloneNewIpc, "creating the IPC namespace"));
+            }
+
+            steps.Add(SpawnStep.SetGid(0));
         }
 
         if (namespaces.Contains("cgroup"))
@@ -111,7 +119,7 @@ internal static partial class SpawnPlanBuilder
         flags |= namespaces.Contains("mount") ? CloneNewNs : 0;
         flags |= namespaces.Contains("pid") ? CloneNewPid : 0;
         flags |= namespaces.Contains("uts") ? CloneNewUts : 0;
-        flags |= namespaces.Contains("ipc") ? CloneNewIpc : 0;
+        flags |= namespaces.Contains("ipc") && !namespaces.Contains("user") ? CloneNewIpc : 0;
         flags |= namespaces.Contains("network") ? CloneNewNet : 0;
         flags |= namespaces.Contains("user") ? CloneNewUser : 0;
         return new SpawnPlan
@@ -203,7 +211,7 @@ internal static partial class SpawnPlanBuilder
             childMounts.Add((resolved, mount.Type == "bind" && Directory.Exists(mount.Source) ? mount.Source : null));
         }
 
-        var userNamespace = spec.Linux?.Namespaces?.Any(n => n.Type == "user" && n.Path is null) == true;
+        var userNamespace = spec.Linux?.Namespaces?.Any(n => n.Type == "user") == true;
         foreach (var device in spec.Linux?.Devices ?? [])
         {
             if (userNamespace)

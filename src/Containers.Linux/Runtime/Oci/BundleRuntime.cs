@@ -30,10 +30,10 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
     private const string HookStateName = "hook-state.json";
     private const string DefaultCgroupParent = "containers-runtime";
 
-    /// <summary>The namespaces joinable by path, in the order runc joins them (pid only moves where children are born: see cn_spawn).</summary>
+    /// <summary>The namespaces joinable by path, in the order runc 1.1 joins them, user first (pid only moves where children are born: see cn_spawn).</summary>
     private static readonly (string Type, int Flag)[] JoinableNamespaces =
     [
-        ("ipc", 0x08000000), ("uts", 0x04000000), ("network", 0x40000000), ("pid", 0x20000000), ("mount", 0x00020000), ("cgroup", 0x02000000),
+        ("user", 0x10000000), ("ipc", 0x08000000), ("uts", 0x04000000), ("network", 0x40000000), ("pid", 0x20000000), ("mount", 0x00020000), ("cgroup", 0x02000000),
     ];
 
     private static readonly IReadOnlyList<RuntimeDevice> DefaultDevices =
@@ -125,7 +125,12 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
                 }
 
                 plan = plan with { ParentDeathSignal = 0, Steps = [.. joins, .. steps] };
-                var pid = await SpawnAsync(plan, spec.Linux, cgroupsPath, fifo, pidNamespace, childPid =>
+                if (UserNamespaceJoined(spec))
+                {
+                    plan = InJoinedUserNamespace(plan, joins.Count, spec);
+                }
+
+                var pid = await SpawnAsync(plan, UserNamespaceJoined(spec) ? null : spec.Linux, cgroupsPath, fifo, pidNamespace, childPid =>
                 {
                     // The container's namespaces exist and its root is mounted, before pivot_root: the runtime's hooks run now.
                     spawned = childPid;
@@ -143,6 +148,7 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
                 var record = new OciStateRecord
                 {
                     Id = id,
+                    OciVersion = spec.OciVersion,
                     Pid = pid,
                     StartTime = ProcStat.StartTime(pid) ?? 0,
                     Bundle = bundle,
@@ -247,6 +253,14 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
             WriteByte(sync.WriteFd, "releasing the container process");
 
             var ready = await Task.Run(() => ChildReports.Read(report.ReadFd), cancellationToken).ConfigureAwait(false);
+            if (ready is { Kind: CnReport.Reborn } reborn)
+            {
+                // The child handed over to its clone in a new pid namespace (a sibling: this process's child too) and exited.
+                NativeMethods.Wait(pid, out _);
+                pid = reborn.Errno;
+                ready = await Task.Run(() => ChildReports.Read(report.ReadFd), cancellationToken).ConfigureAwait(false);
+            }
+
             if (ready is { Kind: CnReport.Hooks })
             {
                 await Task.Run(() => onHooks(pid), cancellationToken).ConfigureAwait(false);
@@ -282,7 +296,7 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
             case "stopped":
                 throw new OciRuntimeException("cannot start a container that has stopped");
             case "paused":
-                throw new OciRuntimeException("cannot start a paused container");
+                throw new OciRuntimeException("cannot start a container in the paused state");
         }
 
         var fifoPath = Path.Combine(StateDirectory(id), FifoName);
@@ -322,6 +336,7 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
         var status = Status(record);
         return new OciStateOutput
         {
+            OciVersion = record.OciVersion ?? "1.2.0",
             Id = record.Id,
             Status = status,
             Pid = status == "stopped" ? 0 : record.Pid,
@@ -375,7 +390,8 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
 
         var record = Load(id);
         var status = Status(record);
-        if (status == "running" && !force)
+        // As runc: created and stopped containers go without --force; a running or paused one stays, with an error.
+        if (status is "running" or "paused" && !force)
         {
             throw new OciRuntimeException($"cannot delete container {id} that is not stopped: {status}");
         }
@@ -556,6 +572,59 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
         }
 
         return steps;
+    }
+
+    /// <summary>Reads /proc/PID/setgroups for a namespace given as /proc/PID/ns/user (the form engines pass); other paths count as allowed.</summary>
+    private static bool SetgroupsDenied(string userNamespace)
+    {
+        var parts = userNamespace.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (parts is not ["proc", var pid, "ns", "user"])
+        {
+            return false;
+        }
+
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/setgroups").Trim() == "deny";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static bool UserNamespaceJoined(RuntimeSpec spec) => spec.Linux?.Namespaces?.Any(n => n.Type == "user" && n.Path is not null) == true;
+
+    /// <summary>
+    /// Moves the creation of the new namespaces from the clone to right after the joins, as runc unshares them after
+    /// setns: created by the clone they would belong to the host's user namespace, over which the joined one has no say.
+    /// </summary>
+    private static SpawnPlan InJoinedUserNamespace(SpawnPlan plan, int joins, RuntimeSpec spec)
+    {
+        const ulong Created = 0x00020000 | 0x04000000 | 0x08000000 | 0x40000000;
+        const ulong NewPid = 0x20000000;
+        var flags = plan.CloneFlags & Created;
+        var steps = plan.Steps.ToList();
+
+        // As runc: where the namespace's owner denied setgroups (unprivileged ones must), supplementary groups are left as they are.
+        var path = spec.Linux!.Namespaces!.First(n => n.Type == "user").Path!;
+        if (SetgroupsDenied(path))
+        {
+            steps.RemoveAll(s => s.Op == SpawnOp.SetGroups);
+        }
+
+        if ((plan.CloneFlags & NewPid) != 0)
+        {
+            // A new pid namespace only holds children: the child clones its successor into it, as runc's stage 2.
+            steps.Insert(joins, SpawnStep.ClonePidNamespace());
+        }
+
+        if (flags != 0)
+        {
+            steps.Insert(joins, SpawnStep.Unshare((int)flags, "creating the container's namespaces in the joined user namespace"));
+        }
+
+        return plan with { CloneFlags = plan.CloneFlags & ~(Created | NewPid), Steps = steps };
     }
 
     /// <summary>

@@ -7,6 +7,9 @@ internal sealed record OciStateRecord
 {
     public required string Id { get; init; }
 
+    /// <summary>Gets the bundle's ociVersion, which state and list report as runc does (null in states written before it was kept).</summary>
+    public string? OciVersion { get; init; }
+
     public int Pid { get; init; }
 
     /// <summary>Gets the process's start time in clock ticks since boot: a reused pid is not the container.</summary>

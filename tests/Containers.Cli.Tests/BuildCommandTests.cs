@@ -89,7 +89,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
     {
         var tar = _files.Combine("context.tar");
         (await ExternalTool.RunAsync("tar", ["-C", ContextDirectory, "-cf", tar, "."])).ExitCode.Should().Be(0);
-        var build = await ExternalTool.RunAsync("sh", ["-c", "exec dotnet \"$0\" --root \"$1\" build -t fromtar:1 -f build.Dockerfile --target tested --network none - < \"$2\"", CliRunner.ProgramPath, _root.Path, tar]);
+        var build = await ExternalTool.RunAsync("sh", ["-c", "exec \"$0\" --root \"$1\" build -t fromtar:1 -f build.Dockerfile --target tested --network none - < \"$2\"", CliRunner.ProgramPath, _root.Path, tar]);
         build.ExitCode.Should().Be(0, build.Stderr);
         build.Stdout.Should().Contain("[tested 2/2] RUN echo tested > /tested").And.Contain("Successfully tagged fromtar:1");
         (await CatAsync("fromtar:1", "/greeting", "/tested")).Should().Be("hello\ntested\n");

@@ -9,23 +9,33 @@ using Containers.Testing;
 namespace Containers.Cli.Tests;
 
 /// <summary>
-/// The fault suite, kill part: the real program doing run -d, run --rm, rm -f, exec, import, and pull (from a loopback
-/// docker-registry), images, rmi and image prune, SIGKILLed at random points (seeded; the seed is printed on failure and
+/// The fault suite, kill part: the real program doing run -d (some publishing a port), run --rm, rm -f, exec, import,
+/// pull (from a loopback docker-registry), build (a RUN and a COPY, from a directory or a tar on standard input), commit,
+/// images, rmi and image prune, SIGKILLed at random points (seeded; the seed is printed on failure and
 /// <c>FAULT_SEED</c> replays it). After every step each command finishes within a bound, one that was not killed
-/// succeeds where it must, and the store is consistent (every container and image inspects); at the end, after the next
-/// engine start, nothing of the kernel (mount, cgroup, veth, monitor or container process) remains that no running
-/// container of this root owns, and nothing of the store is left half-done: no ingest file, no staged or uncommitted
-/// layer, no lock anyone still holds.
+/// succeeds where it must, and the store is consistent (every container and image inspects, no build step's container
+/// is left); at the end, after the next engine start, nothing of the kernel (mount, cgroup, veth, firewall rule,
+/// monitor or container process) remains that no running container of this root owns, and nothing of the store is left
+/// half-done: no ingest file, temporary file or build scratch directory, no staged or uncommitted layer, no lock anyone
+/// still holds.
 /// </summary>
 public sealed class FaultSuiteTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(70);
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(100);
+    private const string Dockerfile = """
+        FROM busybox
+        COPY app.txt /app/
+        RUN echo built > /built; sleep 0.2
+        """;
+
     private const int Pullable = 3;
     private readonly TempDirectory _root = new("cli-faults");
     private readonly TempDirectory _pusher = new("cli-faults-pusher");
     private RootObjects _objects = null!;
     private RegistryServer _registry = null!;
     private string _tar = null!;
+    private string _context = null!;
+    private string _contextTar = null!;
 
     public async Task InitializeAsync()
     {
@@ -36,6 +46,12 @@ public sealed class FaultSuiteTests : IAsyncLifetime
         await engine.Images.ImportAsync(rootfs, new global::Containers.Images.ImportOptions { Reference = "busybox:latest" });
         _tar = Path.Combine(_root.Path, "busybox.tar");
         await File.WriteAllBytesAsync(_tar, bytes);
+        _context = _pusher.Combine("context");
+        Directory.CreateDirectory(_context);
+        await File.WriteAllTextAsync(Path.Combine(_context, "Dockerfile"), Dockerfile);
+        await File.WriteAllTextAsync(Path.Combine(_context, "app.txt"), "app\n");
+        _contextTar = _pusher.Combine("context.tar");
+        await System.Formats.Tar.TarFile.CreateFromDirectoryAsync(_context, _contextTar, includeBaseDirectory: false);
 
         // Images only the registry has, each with layers of its own, so every pull downloads and stores new blobs.
         _registry = await RegistryServer.StartAsync();
@@ -69,11 +85,13 @@ public sealed class FaultSuiteTests : IAsyncLifetime
             var started = DateTime.UtcNow;
             for (var step = 0; DateTime.UtcNow - started < Budget; step++)
             {
-                var args = await NextCommandAsync(random, step);
-                var killAfter = random.NextDouble() < 0.8 ? random.Next(30, 1500) : -1;
-                steps.Add($"{step}: containers {string.Join(' ', args)} (kill -9 after {(killAfter < 0 ? "never" : killAfter + " ms")})");
-                var (killed, result) = await RunKilledAsync(args, killAfter);
-                if (!killed && args[0] is "pull" or "images" or "rmi" or "image")
+                var (args, input) = await NextCommandAsync(random, step);
+
+                // A build runs longer than the other commands: its kills spread over its whole length.
+                var killAfter = random.NextDouble() < 0.8 ? random.Next(30, args[0] == "build" ? 5000 : 1500) : -1;
+                steps.Add($"{step}: containers {string.Join(' ', args)}{(input is null ? string.Empty : " < " + Path.GetFileName(input))} (kill -9 after {(killAfter < 0 ? "never" : killAfter + " ms")})");
+                var (killed, result) = await RunKilledAsync(args, input, killAfter);
+                if (!killed && args[0] is "pull" or "images" or "rmi" or "image" or "build" or "commit")
                 {
                     // Whatever an earlier kill left, a store command that runs to its end succeeds.
                     result.ExitCode.Should().Be(0, $"'containers {string.Join(' ', args)}' was not killed: {result.Stderr}");
@@ -85,6 +103,7 @@ public sealed class FaultSuiteTests : IAsyncLifetime
             // The next engine start (this command's) releases whatever dead processes left.
             var running = Lines((await _objects.RunAsync("ps", "-q", "--no-trunc")).Stdout);
             CheckOwnedByRunning(running);
+            (await _objects.DnatTargetsAsync()).Should().BeSubsetOf(AddressesOf(running), "no firewall rule forwards to a container that does not run");
 
             foreach (var id in Lines((await _objects.RunAsync("ps", "-a", "-q", "--no-trunc")).Stdout))
             {
@@ -92,6 +111,7 @@ public sealed class FaultSuiteTests : IAsyncLifetime
             }
 
             (await _objects.LeftoversAfterAsync(TimeSpan.FromSeconds(30))).Should().BeEmpty("every container is removed");
+            (await _objects.DnatTargetsAsync()).Should().BeEmpty("no container is left to forward a port to");
             StoreLeftovers().Should().BeEmpty("the engine starts since the last kill finished or undid every half-done write");
         }
         catch (Exception e)
@@ -100,30 +120,35 @@ public sealed class FaultSuiteTests : IAsyncLifetime
         }
     }
 
-    private async Task<string[]> NextCommandAsync(Random random, int step)
+    private async Task<(string[] Args, string? Input)> NextCommandAsync(Random random, int step)
     {
+        var tag = step.ToString(CultureInfo.InvariantCulture);
         var all = Lines((await _objects.RunAsync("ps", "-a", "-q", "--no-trunc")).Stdout);
         var running = Lines((await _objects.RunAsync("ps", "-q", "--no-trunc")).Stdout);
-        var pulled = Lines((await _objects.RunAsync("images", "--format", "{{.Repository}}:{{.Tag}}")).Stdout).Where(i => i.StartsWith(_registry.Host, StringComparison.Ordinal)).ToList();
-        return random.Next(10) switch
+        var pulled = ImageNames((await _objects.RunAsync("images")).Stdout).Where(i => i.StartsWith(_registry.Host, StringComparison.Ordinal)).ToList();
+        return random.Next(14) switch
         {
-            0 or 1 => ["run", "-d", "busybox", "sleep", "1000"],
-            2 => ["run", "--rm", "busybox", "sh", "-c", "echo hello; sleep 0.3"],
-            3 when all.Count > 0 => ["rm", "-f", all[random.Next(all.Count)]],
-            4 when running.Count > 0 => ["exec", running[random.Next(running.Count)], "sh", "-c", "sleep 0.5"],
-            5 => ["import", _tar, "imported:" + step.ToString(CultureInfo.InvariantCulture)],
-            6 or 7 => ["pull", PullReference(random.Next(Pullable))],
-            8 when pulled.Count > 0 => ["rmi", "-f", pulled[random.Next(pulled.Count)]],
-            8 => ["images"],
-            9 => ["image", "prune", "-f"],
-            _ => ["run", "-d", "busybox", "sleep", "1000"],
+            0 => (["run", "-d", "busybox", "sleep", "1000"], null),
+            1 => (["run", "-d", "-p", "127.0.0.1::80", "busybox", "sh", "-c", "echo changed > /changed; sleep 1000"], null),
+            2 => (["run", "--rm", "busybox", "sh", "-c", "echo hello; sleep 0.3"], null),
+            3 when all.Count > 0 => (["rm", "-f", all[random.Next(all.Count)]], null),
+            4 when running.Count > 0 => (["exec", running[random.Next(running.Count)], "sh", "-c", "sleep 0.5"], null),
+            5 => (["import", _tar, "imported:" + tag], null),
+            6 or 7 => (["pull", PullReference(random.Next(Pullable))], null),
+            8 when pulled.Count > 0 => (["rmi", "-f", pulled[random.Next(pulled.Count)]], null),
+            8 => (["images"], null),
+            9 => (["image", "prune", "-f"], null),
+            10 or 11 => (["build", "--no-cache", "-t", "built:" + tag, _context], null),
+            12 => (["build", "--no-cache", "-t", "built:" + tag, "-"], _contextTar),
+            13 when all.Count > 0 => (["commit", all[random.Next(all.Count)], "committed:" + tag], null),
+            _ => (["run", "-d", "busybox", "sleep", "1000"], null),
         };
     }
 
     /// <summary>Runs the program, SIGKILLs it after the given time unless it ended first; tells whether it was killed.</summary>
-    private async Task<(bool Killed, ToolResult Result)> RunKilledAsync(string[] args, int killAfterMilliseconds)
+    private async Task<(bool Killed, ToolResult Result)> RunKilledAsync(string[] args, string? input, int killAfterMilliseconds)
     {
-        using var process = _objects.Start(args);
+        using var process = input is null ? _objects.Start(args) : _objects.StartWithInput(input, args);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         var exited = process.WaitForExitAsync();
@@ -144,11 +169,13 @@ public sealed class FaultSuiteTests : IAsyncLifetime
         return (killed, new ToolResult(process.ExitCode, output.Result, error.Result));
     }
 
-    /// <summary>ps -a lists every container directory, and inspect works for each.</summary>
+    /// <summary>ps -a lists every container directory, and inspect works for each; no build step's container is left.</summary>
     private async Task CheckConsistentAsync()
     {
         var listed = Lines((await _objects.RunAsync("ps", "-a", "-q", "--no-trunc")).Stdout);
         _objects.ContainerDirectories().Should().BeEquivalentTo(listed, "every container directory is a container ps -a lists");
+        Lines((await _objects.RunAsync("ps", "-a", "--format", "{{.Names}}")).Stdout).Should()
+            .NotContain(n => n.StartsWith("build-", StringComparison.Ordinal), "a build's step container goes with the build, killed or not");
         if (listed.Count > 0)
         {
             var inspect = await _objects.RunAsync(["inspect", .. listed]);
@@ -166,7 +193,10 @@ public sealed class FaultSuiteTests : IAsyncLifetime
         }
     }
 
-    /// <summary>What a killed store write could leave: ingest files, staged or uncommitted layers, and locks still held.</summary>
+    /// <summary>
+    /// What a killed store write could leave: ingest files, build scratch directories, temporary files of the image
+    /// index or the build cache, staged or uncommitted layers, and locks still held.
+    /// </summary>
     private List<string> StoreLeftovers()
     {
         var left = new List<string>();
@@ -174,6 +204,12 @@ public sealed class FaultSuiteTests : IAsyncLifetime
         if (Directory.Exists(temp))
         {
             left.AddRange(Directory.EnumerateFiles(temp, "ingest-*"));
+            left.AddRange(Directory.EnumerateFileSystemEntries(temp, "build-*"));
+        }
+
+        foreach (var directory in new[] { "content", "build-cache" }.Select(d => Path.Combine(_root.Path, d)).Where(Directory.Exists))
+        {
+            left.AddRange(Directory.EnumerateFiles(directory, "*.tmp", SearchOption.AllDirectories));
         }
 
         var overlay = Path.Combine(_root.Path, "storage", "overlay");
@@ -229,10 +265,38 @@ public sealed class FaultSuiteTests : IAsyncLifetime
         }
     }
 
+    /// <summary>The addresses the root's networks gave the containers that run.</summary>
+    private List<string> AddressesOf(IReadOnlyList<string> running)
+    {
+        var addresses = new List<string>();
+        var networks = Path.Combine(_root.Path, "networks");
+        foreach (var file in Directory.Exists(networks) ? Directory.EnumerateFiles(networks, "*.json") : Enumerable.Empty<string>())
+        {
+            if (!JsonDocument.Parse(File.ReadAllText(file)).RootElement.TryGetProperty("endpoints", out var endpoints))
+            {
+                continue;
+            }
+
+            foreach (var endpoint in endpoints.EnumerateArray())
+            {
+                if (running.Contains(endpoint.GetProperty("containerId").GetString() ?? string.Empty) && endpoint.TryGetProperty("address", out var address))
+                {
+                    addresses.Add((address.GetString() ?? string.Empty).Split('/')[0]);
+                }
+            }
+        }
+
+        return addresses;
+    }
+
     private IEnumerable<string> NetworkIds() =>
         Directory.Exists(Path.Combine(_root.Path, "networks"))
             ? Directory.EnumerateFiles(Path.Combine(_root.Path, "networks"), "*.json").Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetProperty("id").GetString()!)
             : [];
+
+    /// <summary>The REPOSITORY:TAG names of an <c>images</c> table (the command has no Go-template output).</summary>
+    internal static List<string> ImageNames(string table) =>
+        Lines(table).Skip(1).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(c => c.Length > 1 && c[0] != "<none>").Select(c => c[0] + ":" + c[1]).ToList();
 
     private static List<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 }

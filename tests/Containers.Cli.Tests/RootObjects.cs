@@ -17,7 +17,9 @@ internal sealed partial class RootObjects(string root)
     /// <summary>How long any command may take before the test fails naming it: generous, this machine is loaded.</summary>
     public static readonly TimeSpan CommandBound = TimeSpan.FromSeconds(90);
 
-    private string CgroupParent => "dotnet-containers/" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(root))))[..12];
+    private string RootHash => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(root))))[..12];
+
+    private string CgroupParent => "dotnet-containers/" + RootHash;
 
     /// <summary>Mount points under the root.</summary>
     public IReadOnlyList<string> Mounts() =>
@@ -50,6 +52,16 @@ internal sealed partial class RootObjects(string root)
             .OfType<string>()
             .ToList();
     }
+
+    /// <summary>Addresses the root's firewall table forwards published ports to (its DNAT rules); empty without a table.</summary>
+    public async Task<IReadOnlyList<string>> DnatTargetsAsync()
+    {
+        var listed = await ExternalTool.RunAsync("nft", ["list", "table", "ip", "dotnet_containers_" + RootHash]);
+        return listed.ExitCode != 0 ? [] : DnatTarget().Matches(listed.Stdout).Select(m => m.Groups[1].Value).ToList();
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"dnat (?:ip )?to (\d+\.\d+\.\d+\.\d+)")]
+    private static partial System.Text.RegularExpressions.Regex DnatTarget();
 
     /// <summary>Processes of the root: its monitors (their command line names the root) and anything in its cgroups.</summary>
     public IReadOnlyList<string> Processes()
@@ -88,15 +100,40 @@ internal sealed partial class RootObjects(string root)
             : [];
 
     /// <summary>Starts the program as a real process, its output collected.</summary>
-    public Process Start(params string[] args)
+    public Process Start(params string[] args) => Process.Start(StartInfo(input: false, args))!;
+
+    /// <summary>Starts the program as a real process that reads the file <paramref name="input"/> on standard input (closed at its end).</summary>
+    public Process StartWithInput(string input, params string[] args)
     {
-        var start = new ProcessStartInfo(CliRunner.ProgramPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var process = Process.Start(StartInfo(input: true, args))!;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await using (var file = File.OpenRead(input))
+                {
+                    await file.CopyToAsync(process.StandardInput.BaseStream);
+                }
+
+                process.StandardInput.Close();
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                // Killed before it read everything: the pipe is broken.
+            }
+        });
+        return process;
+    }
+
+    private ProcessStartInfo StartInfo(bool input, string[] args)
+    {
+        var start = new ProcessStartInfo(CliRunner.ProgramPath) { RedirectStandardInput = input, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { "--root", root }.Concat(args))
         {
             start.ArgumentList.Add(arg);
         }
 
-        return Process.Start(start)!;
+        return start;
     }
 
     /// <summary>Runs the program to completion; fails the test with the command line when it takes longer than <see cref="CommandBound"/>.</summary>

@@ -29,9 +29,10 @@ internal sealed partial class BuildJsonContext : JsonSerializerContext;
 /// <summary>
 /// The build cache: one small file per step under <c>root/build-cache</c>, named by the hash of the step's inputs (the
 /// parent step's key, the expanded instruction, the build arguments it sees, the content of the files it copies). A
-/// step's layer is reused only while its blob is still in the content store.
+/// step's layer is reused only while its blob is still in the content store. An entry is written in the build's
+/// scratch directory, then renamed into place, so a killed build leaves neither a torn entry nor a temporary file.
 /// </summary>
-internal sealed class BuildCache(string directory, IContentProvider content)
+internal sealed class BuildCache(string directory, string scratch, IContentProvider content)
 {
     public static string Key(string parent, string step) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(parent + "\n" + step)));
@@ -61,7 +62,7 @@ internal sealed class BuildCache(string directory, IContentProvider content)
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, key + ".json");
-        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        var temp = Path.Combine(scratch, key + "." + Guid.NewGuid().ToString("N") + ".tmp");
         await File.WriteAllBytesAsync(temp, JsonSerializer.SerializeToUtf8Bytes(entry, BuildJsonContext.Default.BuildCacheEntry), cancellationToken).ConfigureAwait(false);
         File.Move(temp, path, overwrite: true);
     }

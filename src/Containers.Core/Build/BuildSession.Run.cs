@@ -49,7 +49,7 @@ internal sealed partial class BuildSession
     {
         var image = await MaterializeAsync(state, [], cancellationToken).ConfigureAwait(false);
         var containers = _services.Containers();
-        var container = await containers.CreateAsync(new ContainerCreateOptions
+        var create = new ContainerCreateOptions
         {
             Image = image.Id.ToString(),
             Name = "build-" + Guid.NewGuid().ToString("N")[..12],
@@ -59,7 +59,13 @@ internal sealed partial class BuildSession
             User = state.Config.User,
             WorkingDirectory = state.Config.WorkingDir is { Length: > 0 } workdir ? workdir : null,
             Network = network,
-        }, cancellationToken).ConfigureAwait(false);
+        };
+
+        // The engine's own service keeps the step's container marked as this process's until it is removed, so a killed
+        // build leaves no container behind: the next engine start removes it with its mount, cgroup and network.
+        var container = containers is ContainerService engine
+            ? await engine.CreateOwnedAsync(create, cancellationToken).ConfigureAwait(false)
+            : await containers.CreateAsync(create, cancellationToken).ConfigureAwait(false);
         try
         {
             await containers.StartAsync(container.Id, cancellationToken).ConfigureAwait(false);

@@ -33,7 +33,7 @@ internal sealed partial class BuildSession
         _options = options;
         _context = context;
         _progress = progress;
-        _cache = new BuildCache(services.CacheDirectory, services.Content);
+        _cache = new BuildCache(services.CacheDirectory, services.TempDirectory, services.Content);
         _platform = options.Platform ?? services.Platform;
     }
 

@@ -148,6 +148,17 @@ public sealed class OciLayoutContentStore : IContentStore
             }
         }
 
+        // A process killed while it replaced index.json or wrote oci-layout left the temporary file beside it; every
+        // writer of those holds the index lock, so with the lock free none of them is anyone's write in progress.
+        using (var index = FileLock.TryAcquire(_indexLockPath, exclusive: true))
+        {
+            foreach (var file in index is null ? [] : Directory.EnumerateFiles(LayoutDirectory, ".*.tmp"))
+            {
+                File.Delete(file);
+                reclaimed++;
+            }
+        }
+
         return reclaimed;
     }
 
@@ -164,6 +175,13 @@ public sealed class OciLayoutContentStore : IContentStore
     private void EnsureLayoutFiles()
     {
         var marker = Path.Combine(LayoutDirectory, "oci-layout");
+        if (File.Exists(marker) && File.Exists(IndexPath))
+        {
+            return;
+        }
+
+        // Under the index lock, as every other write of these files, so recovery never takes the temporary file for a leftover.
+        using var held = FileLock.AcquireAsync(_indexLockPath, exclusive: true).GetAwaiter().GetResult();
         if (!File.Exists(marker))
         {
             AtomicFile.WriteAllBytesAsync(marker, "{\"imageLayoutVersion\":\"1.0.0\"}"u8.ToArray()).GetAwaiter().GetResult();

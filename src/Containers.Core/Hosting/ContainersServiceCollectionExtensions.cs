@@ -71,6 +71,7 @@ public static class ContainersServiceCollectionExtensions
         services.TryAddSingleton<Snapshots.IReadySnapshotService>(sp => sp.GetRequiredService<Snapshots.ReadySnapshotService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IImageUsageSource, ContainerImageUsage>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreRecovery, ContentStoreRecovery>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreRecovery, BuildRecovery>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreRecovery, ContainerRecovery>());
         services.TryAddSingleton<Networks.NetworkService>();
         services.TryAddSingleton<Networks.INetworkService>(sp => sp.GetRequiredService<Networks.NetworkService>());

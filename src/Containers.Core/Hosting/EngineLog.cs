@@ -11,6 +11,7 @@ internal static partial class EngineLog
         nameof(ContainerRecovery) => "containers (dead processes, mounts, cgroups)",
         nameof(NetworkRecovery) => "network endpoints and published ports",
         nameof(ContentStoreRecovery) => "abandoned content writes",
+        nameof(BuildRecovery) => "scratch directories of killed builds",
         var other => other,
     };
 

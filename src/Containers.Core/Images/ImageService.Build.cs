@@ -14,18 +14,21 @@ internal sealed partial class ImageService
         ArgumentException.ThrowIfNullOrEmpty(contextDirectory);
         ArgumentNullException.ThrowIfNull(options);
         using var context = BuildContext.FromDirectory(contextDirectory);
-        return await new BuildSession(BuildServices(), options, context, progress).RunAsync(cancellationToken).ConfigureAwait(false);
+        using var scratch = BuildScratch.Create(_tempDirectory);
+        return await new BuildSession(BuildServices(scratch), options, context, progress).RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ImageDetails> BuildAsync(Stream contextTar, BuildOptions options, IProgress<BuildProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(contextTar);
         ArgumentNullException.ThrowIfNull(options);
-        using var context = await BuildContext.FromTarAsync(contextTar, _tempDirectory, cancellationToken).ConfigureAwait(false);
-        return await new BuildSession(BuildServices(), options, context, progress).RunAsync(cancellationToken).ConfigureAwait(false);
+        using var scratch = BuildScratch.Create(_tempDirectory);
+        using var context = await BuildContext.FromTarAsync(contextTar, scratch.Path, cancellationToken).ConfigureAwait(false);
+        return await new BuildSession(BuildServices(scratch), options, context, progress).RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private BuildServices BuildServices() => new(
+    /// <summary>What a build uses; its temporary files go to its own <paramref name="scratch"/>, which recovery reclaims if it is killed.</summary>
+    private BuildServices BuildServices(BuildScratch scratch) => new(
         _content,
         this,
         () => _services.GetService<IContainerRuntime>() is null
@@ -34,7 +37,7 @@ internal sealed partial class ImageService
         () => _services.GetService<IContainerRootfs>() ?? throw new BuildException("RUN needs a storage driver that can produce a diff: add the Linux runtime to the engine"),
         () => _services.GetService<IImageSource>(),
         _buildCacheDirectory,
-        _tempDirectory,
+        scratch.Path,
         _platform,
         _rootfsIndexes);
 }

@@ -51,7 +51,7 @@ internal static class ParentMetadata
     {
         // Through a symlink of the parents the directory would not merge with ours, so only plain paths count.
         var parentPath = components.Count == 1 ? "." : string.Join('/', components.Take(components.Count - 1));
-        var lowerParent = Libc.openat2(lower.Fd, parentPath, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC, NoLinks);
+        var lowerParent = RootDirectory.OpenScoped(lower.Fd, parentPath, NoLinks);
         if (lowerParent < 0)
         {
             return;

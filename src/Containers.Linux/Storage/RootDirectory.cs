@@ -11,6 +11,9 @@ internal sealed class RootDirectory : IDisposable
 {
     private const ulong InRoot = Libc.RESOLVE_IN_ROOT | Libc.RESOLVE_NO_MAGICLINKS;
 
+    /// <summary>How many times a resolution the kernel answers with EAGAIN is tried before the error is reported.</summary>
+    internal const int ScopedAttempts = 64;
+
     public RootDirectory(string path)
     {
         Fd = Errno.Check(Libc.open(path, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0), $"opening {path}");
@@ -29,7 +32,7 @@ internal sealed class RootDirectory : IDisposable
     public int OpenDirectory(IReadOnlyList<string> components, bool create, string entry)
     {
         var path = components.Count == 0 ? "." : string.Join('/', components);
-        var fd = Libc.openat2(Fd, path, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC, InRoot);
+        var fd = OpenScoped(Fd, path, InRoot);
         if (fd >= 0 || !create || Errno.Last != Errno.ENOENT)
         {
             return fd >= 0 ? fd : throw Fail(entry, $"resolving its directory {path}");
@@ -39,7 +42,7 @@ internal sealed class RootDirectory : IDisposable
         for (var i = 1; i <= components.Count; i++)
         {
             var prefix = string.Join('/', components.Take(i));
-            var existing = Libc.openat2(Fd, prefix, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC, InRoot);
+            var existing = OpenScoped(Fd, prefix, InRoot);
             if (existing >= 0)
             {
                 if (i == components.Count)
@@ -52,7 +55,7 @@ internal sealed class RootDirectory : IDisposable
             }
 
             var parentPath = i == 1 ? "." : string.Join('/', components.Take(i - 1));
-            var parent = Libc.openat2(Fd, parentPath, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC, InRoot);
+            var parent = OpenScoped(Fd, parentPath, InRoot);
             if (parent < 0)
             {
                 throw Fail(entry, $"resolving directory {parentPath}");
@@ -71,7 +74,7 @@ internal sealed class RootDirectory : IDisposable
             }
         }
 
-        return Libc.openat2(Fd, path, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC, InRoot) is var created and >= 0
+        return OpenScoped(Fd, path, InRoot) is var created and >= 0
             ? created
             : throw Fail(entry, $"resolving directory {path}");
     }
@@ -84,8 +87,30 @@ internal sealed class RootDirectory : IDisposable
     public int TryOpenParent(IReadOnlyList<string> components, string entry)
     {
         var path = components.Count <= 1 ? "." : string.Join('/', components.Take(components.Count - 1));
-        var fd = Libc.openat2(Fd, path, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC, InRoot);
+        var fd = OpenScoped(Fd, path, InRoot);
         return fd >= 0 || Errno.Last is Errno.ENOENT or Errno.ENOTDIR ? fd : throw Fail(entry, $"resolving its directory {path}");
+    }
+
+    /// <summary>
+    /// Opens a directory with <c>openat2</c> and a scoped <paramref name="resolve"/> (RESOLVE_IN_ROOT or
+    /// RESOLVE_BENEATH), trying again, at most <see cref="ScopedAttempts"/> times, while the kernel answers EAGAIN.
+    /// </summary>
+    /// <remarks>
+    /// A scoped walk through <c>..</c> fails with EAGAIN when a rename or a mount anywhere on the machine raced it (the
+    /// kernel can then not prove the walk stayed inside), and openat2(2) tells the caller to retry. Containers mounting
+    /// and unpacking next to this process make that common; a bound keeps a walk that always races from spinning.
+    /// </remarks>
+    /// <returns>An O_PATH descriptor, or -1 with the error in <see cref="Errno.Last"/>.</returns>
+    internal static int OpenScoped(int dirfd, string path, ulong resolve)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var fd = Libc.openat2(dirfd, path, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC, resolve);
+            if (fd >= 0 || Errno.Last != Errno.EAGAIN || attempt == ScopedAttempts)
+            {
+                return fd;
+            }
+        }
     }
 
     public static LayerApplyException Fail(string entry, string what) =>

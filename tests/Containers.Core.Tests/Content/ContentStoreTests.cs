@@ -1,4 +1,5 @@
 using Containers.Content;
+using Containers.Hosting;
 using Containers.Images;
 using Containers.Oci;
 using Containers.Testing;
@@ -77,5 +78,23 @@ public sealed class ContentStoreTests : IDisposable
 
         File.Exists(dead).Should().BeFalse();
         Directory.EnumerateFiles(_root.Combine("tmp")).Should().ContainSingle("the live writer's file stays");
+    }
+
+    [Fact]
+    public async Task ReclaimAbandonedWrites_removes_the_index_file_a_killed_process_was_writing_but_not_one_being_written()
+    {
+        // What AtomicFile leaves when its process is killed between writing index.json's replacement and renaming it.
+        var dead = _root.Combine("content", ".index.json.0123456789ab.tmp");
+        File.WriteAllText(dead, "{\"manifests\":[");
+
+        using (await FileLock.AcquireAsync(_root.Combine("locks", "content-index.lock"), exclusive: true))
+        {
+            _store.ReclaimAbandonedWrites().Should().Be(0, "while a process holds the index lock, the file may be its write in progress");
+            File.Exists(dead).Should().BeTrue();
+        }
+
+        _store.ReclaimAbandonedWrites().Should().Be(1);
+        File.Exists(dead).Should().BeFalse();
+        File.ReadAllText(_root.Combine("content", "index.json")).Should().Contain("\"manifests\":[]", "the index itself is untouched");
     }
 }

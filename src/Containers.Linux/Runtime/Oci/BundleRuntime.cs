@@ -33,7 +33,8 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
     /// <summary>The namespaces joinable by path, in the order runc joins them (pid only moves where children are born: see cn_spawn).</summary>
     private static readonly (string Type, int Flag)[] JoinableNamespaces =
     [
-        ("ipc", 0x08000000), ("uts", 0x04000000), ("network", 0x40000000), ("pid", 0x20000000), ("mount", 0x00020000), ("cgroup", 0x02000000),
+        ("ipc", Libc.CLONE_NEWIPC), ("uts", Libc.CLONE_NEWUTS), ("network", Libc.CLONE_NEWNET), ("pid", Libc.CLONE_NEWPID), ("mount", Libc.CLONE_NEWNS),
+        ("cgroup", Libc.CLONE_NEWCGROUP),
     ];
 
     private static readonly IReadOnlyList<RuntimeDevice> DefaultDevices =

@@ -37,16 +37,6 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
         ("cgroup", Libc.CLONE_NEWCGROUP),
     ];
 
-    private static readonly IReadOnlyList<RuntimeDevice> DefaultDevices =
-    [
-        new() { Path = "/dev/null", Type = "c", Major = 1, Minor = 3, FileMode = 0x1B6 },
-        new() { Path = "/dev/zero", Type = "c", Major = 1, Minor = 5, FileMode = 0x1B6 },
-        new() { Path = "/dev/full", Type = "c", Major = 1, Minor = 7, FileMode = 0x1B6 },
-        new() { Path = "/dev/random", Type = "c", Major = 1, Minor = 8, FileMode = 0x1B6 },
-        new() { Path = "/dev/urandom", Type = "c", Major = 1, Minor = 9, FileMode = 0x1B6 },
-        new() { Path = "/dev/tty", Type = "c", Major = 5, Minor = 0, FileMode = 0x1B6 },
-    ];
-
     /// <summary>Creates the container from the bundle and leaves it waiting for <see cref="Start"/>; returns its pid.</summary>
     public async Task<int> CreateAsync(string id, string bundle, BundleCreateOptions options, CancellationToken cancellationToken = default)
     {
@@ -500,7 +490,7 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
 
         var linux = spec.Linux ?? new RuntimeLinux();
         var devices = (linux.Devices ?? []).ToList();
-        devices.AddRange(DefaultDevices.Where(d => devices.All(existing => existing.Path != d.Path)));
+        devices.AddRange(RuntimeDevice.Defaults.Where(d => devices.All(existing => existing.Path != d.Path)));
 
         // As runc: the nodes the runtime creates are allowed after the bundle's own device rules, or even mknod of /dev/null fails.
         if (linux.Resources?.Devices is { Count: > 0 } rules)

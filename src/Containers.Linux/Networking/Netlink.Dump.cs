@@ -16,7 +16,7 @@ internal sealed unsafe partial class Netlink
         var bytes = request.ToArray(sequence);
         fixed (byte* b = bytes)
         {
-            if (send(_fd, b, bytes.Length, 0) < 0)
+            if (Libc.send(_fd, b, bytes.Length, 0) < 0)
             {
                 throw new NetworkSetupException(step, Errno.Describe(Errno.Last));
             }
@@ -29,7 +29,7 @@ internal sealed unsafe partial class Netlink
             nint received;
             fixed (byte* b = buffer)
             {
-                received = recv(_fd, b, buffer.Length, 0);
+                received = Libc.recv(_fd, b, buffer.Length, 0);
             }
 
             if (received < 0)

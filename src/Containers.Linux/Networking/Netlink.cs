@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using Containers.Linux.Interop;
 
 namespace Containers.Linux.Networking;
@@ -31,7 +30,7 @@ internal sealed unsafe partial class Netlink : IDisposable
     /// <summary>Opens a socket in the calling thread's network namespace.</summary>
     public static Netlink Open(int protocol = NETLINK_ROUTE)
     {
-        var fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
+        var fd = Libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
         if (fd < 0)
         {
             throw new NetworkSetupException("opening a netlink socket", Errno.Describe(Errno.Last));
@@ -42,7 +41,7 @@ internal sealed unsafe partial class Netlink : IDisposable
         address[0] = AF_NETLINK;
         fixed (byte* a = address)
         {
-            if (bind(fd, a, 12) < 0)
+            if (Libc.bind(fd, a, 12) < 0)
             {
                 var errno = Errno.Last;
                 Libc.close(fd);
@@ -60,7 +59,7 @@ internal sealed unsafe partial class Netlink : IDisposable
         var bytes = message.ToArray(sequence);
         fixed (byte* b = bytes)
         {
-            if (send(_fd, b, bytes.Length, 0) < 0)
+            if (Libc.send(_fd, b, bytes.Length, 0) < 0)
             {
                 throw new NetworkSetupException("sending a netlink request", Errno.Describe(Errno.Last));
             }
@@ -72,7 +71,7 @@ internal sealed unsafe partial class Netlink : IDisposable
             nint received;
             fixed (byte* b = buffer)
             {
-                received = recv(_fd, b, buffer.Length, 0);
+                received = Libc.recv(_fd, b, buffer.Length, 0);
             }
 
             if (received < 0)
@@ -128,7 +127,7 @@ internal sealed unsafe partial class Netlink : IDisposable
 
         fixed (byte* b = bytes)
         {
-            if (send(_fd, b, bytes.Length, 0) < 0)
+            if (Libc.send(_fd, b, bytes.Length, 0) < 0)
             {
                 throw new NetworkSetupException("sending a netlink batch", Errno.Describe(Errno.Last));
             }
@@ -141,7 +140,7 @@ internal sealed unsafe partial class Netlink : IDisposable
             nint received;
             fixed (byte* b = buffer)
             {
-                received = recv(_fd, b, buffer.Length, MSG_DONTWAIT);
+                received = Libc.recv(_fd, b, buffer.Length, MSG_DONTWAIT);
             }
 
             if (received < 0)
@@ -188,7 +187,7 @@ internal sealed unsafe partial class Netlink : IDisposable
     /// <summary>Returns the index of an interface in this socket's namespace.</summary>
     public static int IndexOf(string name, string step)
     {
-        var index = if_nametoindex(name);
+        var index = Libc.if_nametoindex(name);
         return index != 0 ? (int)index : throw new NetworkSetupException(step, $"no interface named {name}");
     }
 
@@ -196,27 +195,9 @@ internal sealed unsafe partial class Netlink : IDisposable
 
     private void SetBuffer(int option, int size)
     {
-        if (setsockopt(_fd, SOL_SOCKET, option, &size, sizeof(int)) < 0)
+        if (Libc.setsockopt(_fd, SOL_SOCKET, option, &size, sizeof(int)) < 0)
         {
             throw new NetworkSetupException("enlarging a netlink socket's buffers", Errno.Describe(Errno.Last));
         }
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int setsockopt(int fd, int level, int option, int* value, int length);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int socket(int domain, int type, int protocol);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int bind(int fd, byte* address, int length);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial nint send(int fd, byte* buffer, nint length, int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial nint recv(int fd, byte* buffer, nint length, int flags);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial uint if_nametoindex(string name);
 }

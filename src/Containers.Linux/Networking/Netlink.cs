@@ -56,34 +56,11 @@ internal sealed unsafe partial class Netlink : IDisposable
     public int TrySend(NetlinkMessage message)
     {
         var sequence = ++_sequence;
-        var bytes = message.ToArray(sequence);
-        fixed (byte* b = bytes)
-        {
-            if (Libc.send(_fd, b, bytes.Length, 0) < 0)
-            {
-                throw new NetworkSetupException("sending a netlink request", Errno.Describe(Errno.Last));
-            }
-        }
-
+        SendDatagram(message.ToArray(sequence), "sending a netlink request");
         var buffer = new byte[65536];
         while (true)
         {
-            nint received;
-            fixed (byte* b = buffer)
-            {
-                received = Libc.recv(_fd, b, buffer.Length, 0);
-            }
-
-            if (received < 0)
-            {
-                if (Errno.Last == Errno.EINTR)
-                {
-                    continue;
-                }
-
-                throw new NetworkSetupException("reading a netlink answer", Errno.Describe(Errno.Last));
-            }
-
+            var received = Receive(buffer, 0, "reading a netlink answer");
             for (var offset = 0; offset + 16 <= received;)
             {
                 var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(offset));
@@ -125,33 +102,15 @@ internal sealed unsafe partial class Netlink : IDisposable
             SetBuffer(SO_RCVBUFFORCE, size);
         }
 
-        fixed (byte* b = bytes)
-        {
-            if (Libc.send(_fd, b, bytes.Length, 0) < 0)
-            {
-                throw new NetworkSetupException("sending a netlink batch", Errno.Describe(Errno.Last));
-            }
-        }
-
+        SendDatagram(bytes, "sending a netlink batch");
         var answers = Enumerable.Repeat(-1, messages.Count).ToArray();
         var buffer = new byte[65536];
         while (true)
         {
-            nint received;
-            fixed (byte* b = buffer)
-            {
-                received = Libc.recv(_fd, b, buffer.Length, MSG_DONTWAIT);
-            }
-
+            var received = Receive(buffer, MSG_DONTWAIT, "reading a netlink answer");
             if (received < 0)
             {
-                var errno = Errno.Last;
-                if (errno == Errno.EINTR)
-                {
-                    continue;
-                }
-
-                return errno == Errno.EAGAIN ? answers : throw new NetworkSetupException("reading a netlink answer", Errno.Describe(errno));
+                return answers;
             }
 
             for (var offset = 0; offset + 20 <= received;)
@@ -192,6 +151,50 @@ internal sealed unsafe partial class Netlink : IDisposable
     }
 
     public void Dispose() => Libc.close(_fd);
+
+    /// <summary>Sends one datagram; throws naming <paramref name="step"/> when the socket refuses it.</summary>
+    private void SendDatagram(byte[] bytes, string step)
+    {
+        fixed (byte* b = bytes)
+        {
+            if (Libc.send(_fd, b, bytes.Length, 0) < 0)
+            {
+                throw new NetworkSetupException(step, Errno.Describe(Errno.Last));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Receives one datagram into <paramref name="buffer"/>, again after EINTR; returns its length, or -1 when
+    /// <paramref name="flags"/> has MSG_DONTWAIT and nothing is left to read.
+    /// </summary>
+    private int Receive(byte[] buffer, int flags, string step)
+    {
+        while (true)
+        {
+            nint received;
+            fixed (byte* b = buffer)
+            {
+                received = Libc.recv(_fd, b, buffer.Length, flags);
+            }
+
+            if (received >= 0)
+            {
+                return (int)received;
+            }
+
+            var errno = Errno.Last;
+            if (errno == Errno.EAGAIN && (flags & MSG_DONTWAIT) != 0)
+            {
+                return -1;
+            }
+
+            if (errno != Errno.EINTR)
+            {
+                throw new NetworkSetupException(step, Errno.Describe(errno));
+            }
+        }
+    }
 
     private void SetBuffer(int option, int size)
     {

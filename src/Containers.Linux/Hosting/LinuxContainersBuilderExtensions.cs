@@ -37,7 +37,7 @@ public static class LinuxContainersBuilderExtensions
         builder.Services.TryAddSingleton<Networks.INetworkDriver, Networking.BridgeDriver>();
         builder.Services.TryAddSingleton<OverlayStorage>();
         builder.Services.TryAddSingleton<VfsContainerRootfs>();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IVolumeContentCopier, VolumeContentCopier>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IVolumeContentCopier, VolumeContentCopier>(_ => new VolumeContentCopier(new Syscalls.LinuxFileMetadataSyscalls())));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IArchiveExtractor, ArchiveExtractor>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreRecovery, StorageRecovery>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILayerStore, OverlayStorage>(sp => sp.GetRequiredService<OverlayStorage>()));

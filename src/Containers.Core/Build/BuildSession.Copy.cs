@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Containers.Archives.Tar;
 using Containers.Images;
+using Containers.Internal;
 using Containers.Oci;
 
 namespace Containers.Build;
@@ -20,7 +21,7 @@ internal sealed partial class BuildSession
         var workdir = state.Config.WorkingDir is { Length: > 0 } w ? w : "/";
         var destination = Word(copy.Destination);
         var absolute = destination.StartsWith('/') ? destination : workdir + "/" + destination;
-        var dest = index.Resolve(DockerIgnore.Clean(absolute));
+        var dest = index.Resolve(LexicalPath.Clean(absolute));
         var destIsDirectory = destination.EndsWith('/') || destination is "." or ".." || destination.EndsWith("/.", StringComparison.Ordinal)
             || copy.Sources.Count > 1 || dest.Length == 0 || index.Get(dest)?.Kind == TarEntryKind.Directory;
 
@@ -105,7 +106,7 @@ internal sealed partial class BuildSession
             throw new BuildException($"{_dockerfile.FileName}:{copy.Line}: ADD {source}: adding from a URL is not supported by this builder; download it in a RUN step (wget, curl) or download it next to the Dockerfile and COPY it");
         }
 
-        var pattern = DockerIgnore.Clean(source);
+        var pattern = LexicalPath.Clean(source);
         List<string> matches;
         if (IsGlob(pattern))
         {
@@ -191,7 +192,7 @@ internal sealed partial class BuildSession
 
     private void AddImageSources(CopyInstruction copy, RootfsIndex from, string source, string dest, bool destIsDirectory, Owner owner, List<CopyItem> items)
     {
-        var pattern = DockerIgnore.Clean(source);
+        var pattern = LexicalPath.Clean(source);
         List<string> matches;
         if (IsGlob(pattern))
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Containers.Internal;
 using Containers.Oci;
 
 namespace Containers.Build;
@@ -94,7 +95,7 @@ internal sealed partial class BuildSession
     private static StepPlan PlanWorkdir(StageState state, string path)
     {
         var combined = path.StartsWith('/') ? path : (state.Config.WorkingDir is { Length: > 0 } current ? current : "/") + "/" + path;
-        var clean = "/" + DockerIgnore.Clean(combined);
+        var clean = "/" + LexicalPath.Clean(combined);
         return Metadata("WORKDIR " + clean, c => c with { WorkingDir = clean });
     }
 

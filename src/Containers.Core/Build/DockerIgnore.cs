@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Containers.Internal;
 
 namespace Containers.Build;
 
@@ -29,7 +30,7 @@ internal sealed class DockerIgnore
             }
 
             var exception = line[0] == '!';
-            var pattern = Clean((exception ? line[1..] : line).Trim());
+            var pattern = LexicalPath.Clean((exception ? line[1..] : line).Trim());
             if (pattern.Length == 0)
             {
                 continue;
@@ -77,28 +78,6 @@ internal sealed class DockerIgnore
         }
 
         return false;
-    }
-
-    /// <summary>Cleans a path as Go's <c>filepath.Clean</c> does and drops a leading <c>/</c>.</summary>
-    internal static string Clean(string path)
-    {
-        var parts = new List<string>();
-        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (part == "..")
-            {
-                if (parts.Count > 0)
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
-            }
-            else if (part != ".")
-            {
-                parts.Add(part);
-            }
-        }
-
-        return string.Join('/', parts);
     }
 
     /// <summary>Turns a pattern into a regular expression for whole paths; <paramref name="doubleStar"/> gives <c>**</c> its meaning.</summary>

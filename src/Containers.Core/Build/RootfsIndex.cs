@@ -2,6 +2,7 @@ using Containers.Archives;
 using Containers.Archives.Tar;
 using Containers.Content;
 using Containers.Oci;
+using Containers.Storage;
 
 namespace Containers.Build;
 
@@ -14,7 +15,6 @@ internal sealed record RootfsEntry(TarEntryKind Kind, int Mode, int Uid, int Gid
 /// </summary>
 internal sealed class RootfsIndex
 {
-    private const int MaxLinks = 40;
     private readonly Dictionary<string, RootfsEntry> _entries;
 
     private RootfsIndex(Dictionary<string, RootfsEntry> entries, IReadOnlyList<Descriptor> layers)
@@ -114,53 +114,9 @@ internal sealed class RootfsIndex
     public bool Exists(string path) => path.Length == 0 || _entries.ContainsKey(path);
 
     /// <summary>Resolves a path inside the image as a chrooted process would, following links (the last one too when asked).</summary>
-    public string Resolve(string path, bool followLast = true)
-    {
-        var pending = new Stack<string>(path.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse());
-        var current = new List<string>();
-        var links = 0;
-        while (pending.TryPop(out var component))
-        {
-            if (component == ".")
-            {
-                continue;
-            }
-
-            if (component == "..")
-            {
-                if (current.Count > 0)
-                {
-                    current.RemoveAt(current.Count - 1);
-                }
-
-                continue;
-            }
-
-            var candidate = string.Join('/', current.Append(component));
-            if (_entries.GetValueOrDefault(candidate) is not { Kind: TarEntryKind.SymbolicLink } link || (!followLast && pending.Count == 0))
-            {
-                current.Add(component);
-                continue;
-            }
-
-            if (++links > MaxLinks)
-            {
-                throw new BuildException($"too many levels of symbolic links resolving {path} in the image");
-            }
-
-            if (link.LinkName.StartsWith('/'))
-            {
-                current.Clear();
-            }
-
-            foreach (var part in link.LinkName.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse())
-            {
-                pending.Push(part);
-            }
-        }
-
-        return string.Join('/', current);
-    }
+    public string Resolve(string path, bool followLast = true) =>
+        InRootPath.Walk(path, candidate => _entries.GetValueOrDefault(candidate) is { Kind: TarEntryKind.SymbolicLink } link ? link.LinkName : null, followLast)
+            ?? throw new BuildException($"too many levels of symbolic links resolving {path} in the image");
 
     /// <summary>Lists the entries below a directory (all depths), parents before children.</summary>
     public IEnumerable<RootfsEntry> Descendants(string directory)

@@ -241,54 +241,9 @@ public static class ComposeLoader
     private static Dictionary<string, VolumeConfig> ReadVolumes(YamlSource yaml, YamlMappingNode root, string project)
     {
         var result = new Dictionary<string, VolumeConfig>(StringComparer.Ordinal);
-        if (Child(root, "volumes") is not { } node || YamlSource.IsNull(node))
+        foreach (var entry in TopLevelEntries.ReadVolumes(yaml, Child(root, "volumes"), project))
         {
-            return result;
-        }
-
-        foreach (var (key, _, value) in yaml.Entries(yaml.Mapping(node, "volumes"), "volumes"))
-        {
-            var path = $"volumes.{key}";
-            string? name = null;
-            var external = false;
-            var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (!YamlSource.IsNull(value))
-            {
-                foreach (var (k, kn, v) in yaml.Entries(yaml.Mapping(value, path), path))
-                {
-                    var at = YamlSource.Join(path, k);
-                    switch (k)
-                    {
-                        case "name":
-                            name = yaml.String(v, at);
-                            break;
-                        case "external":
-                            external = yaml.Bool(v, at);
-                            break;
-                        case "labels":
-                            foreach (var (lk, lv) in yaml.Pairs(v, at))
-                            {
-                                labels[lk] = lv ?? string.Empty;
-                            }
-
-                            break;
-                        case "driver":
-                            if (yaml.String(v, at) != "local")
-                            {
-                                throw yaml.Error(ComposeErrorKind.InvalidValue, v, at, "only the local volume driver is available");
-                            }
-
-                            break;
-                        case "driver_opts":
-                            yaml.Pairs(v, at);
-                            break;
-                        default:
-                            throw yaml.Unknown(kn, path, k, ["name", "external", "labels", "driver", "driver_opts"]);
-                    }
-                }
-            }
-
-            result[key] = new VolumeConfig { Name = name ?? (external ? key : $"{project}_{key}"), External = external, Labels = labels };
+            result[entry.Key] = new VolumeConfig { Name = entry.Name, External = entry.External, Labels = entry.Labels };
         }
 
         return result;
@@ -297,52 +252,9 @@ public static class ComposeLoader
     private static Dictionary<string, NetworkConfig> ReadNetworks(YamlSource yaml, YamlMappingNode root, string project)
     {
         var result = new Dictionary<string, NetworkConfig>(StringComparer.Ordinal);
-        if (Child(root, "networks") is { } node && !YamlSource.IsNull(node))
+        foreach (var entry in TopLevelEntries.ReadNetworks(yaml, Child(root, "networks"), project))
         {
-            foreach (var (key, _, value) in yaml.Entries(yaml.Mapping(node, "networks"), "networks"))
-            {
-                var path = $"networks.{key}";
-                string? name = null;
-                bool external = false, isInternal = false;
-                var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-                if (!YamlSource.IsNull(value))
-                {
-                    foreach (var (k, kn, v) in yaml.Entries(yaml.Mapping(value, path), path))
-                    {
-                        var at = YamlSource.Join(path, k);
-                        switch (k)
-                        {
-                            case "name":
-                                name = yaml.String(v, at);
-                                break;
-                            case "external":
-                                external = yaml.Bool(v, at);
-                                break;
-                            case "internal":
-                                isInternal = yaml.Bool(v, at);
-                                break;
-                            case "labels":
-                                foreach (var (lk, lv) in yaml.Pairs(v, at))
-                                {
-                                    labels[lk] = lv ?? string.Empty;
-                                }
-
-                                break;
-                            case "driver":
-                                if (yaml.String(v, at) != "bridge")
-                                {
-                                    throw yaml.Error(ComposeErrorKind.InvalidValue, v, at, "only the bridge network driver is available");
-                                }
-
-                                break;
-                            default:
-                                throw yaml.Unknown(kn, path, k, ["name", "external", "internal", "labels", "driver"]);
-                        }
-                    }
-                }
-
-                result[key] = new NetworkConfig { Name = name ?? (external ? key : $"{project}_{key}"), External = external, Internal = isInternal, Labels = labels };
-            }
+            result[entry.Key] = new NetworkConfig { Name = entry.Name, External = entry.External, Internal = entry.Internal, Labels = entry.Labels };
         }
 
         result.TryAdd("default", new NetworkConfig { Name = $"{project}_default" });

@@ -94,22 +94,11 @@ internal static class ContainerSpecFactory
                         ["net.ipv4.ip_unprivileged_port_start"] = "0",
                         ["net.ipv4.ping_group_range"] = "0 2147483647",
                     },
-                Devices = DefaultDevices,
+                Devices = RuntimeDevice.Defaults,
             },
             Annotations = new Dictionary<string, string> { ["org.opencontainers.image.ref.name"] = input.ImageName },
         };
     }
-
-    /// <summary>The nodes every container's /dev gets, as the runtime specification's default devices.</summary>
-    private static readonly IReadOnlyList<RuntimeDevice> DefaultDevices =
-    [
-        new() { Path = "/dev/null", Type = "c", Major = 1, Minor = 3, FileMode = 0x1B6 },
-        new() { Path = "/dev/zero", Type = "c", Major = 1, Minor = 5, FileMode = 0x1B6 },
-        new() { Path = "/dev/full", Type = "c", Major = 1, Minor = 7, FileMode = 0x1B6 },
-        new() { Path = "/dev/random", Type = "c", Major = 1, Minor = 8, FileMode = 0x1B6 },
-        new() { Path = "/dev/urandom", Type = "c", Major = 1, Minor = 9, FileMode = 0x1B6 },
-        new() { Path = "/dev/tty", Type = "c", Major = 5, Minor = 0, FileMode = 0x1B6 },
-    ];
 
     private static List<RuntimeMount> Mounts(ContainerSpecInput input, bool privileged)
     {

@@ -16,6 +16,30 @@ public static class InRootPath
     /// <exception cref="IOException">The path goes through too many symbolic links.</exception>
     public static string Resolve(string root, string path)
     {
+        var resolved = Walk(path, candidate => new FileInfo(Path.Combine(root, candidate)).LinkTarget)
+            ?? throw new IOException($"too many levels of symbolic links resolving {path} in {root}");
+        return resolved.Length == 0 ? root : Path.Combine(root, resolved);
+    }
+
+    /// <summary>
+    /// Resolves <paramref name="path"/> component by component as a process chrooted into a root would, reading each
+    /// symbolic link through <paramref name="readLink"/>: an absolute target starts again at the root, and <c>..</c> never
+    /// climbs above it. The one walk behind every in-root resolution (host directories, image indexes, mount points).
+    /// </summary>
+    /// <param name="path">The path inside the root, absolute or relative to it.</param>
+    /// <param name="readLink">
+    /// Returns the target of the symbolic link at a root-relative path (components joined by <c>/</c>, no leading slash),
+    /// or <see langword="null"/> where there is no link.
+    /// </param>
+    /// <param name="followLast">Whether a link in the last component is followed; the default is <see langword="true"/>.</param>
+    /// <returns>
+    /// The resolved path relative to the root, with no leading slash (<c>""</c> for the root itself), or
+    /// <see langword="null"/> when it goes through more than 40 links (ELOOP).
+    /// </returns>
+    public static string? Walk(string path, Func<string, string?> readLink, bool followLast = true)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(readLink);
         var pending = new Stack<string>(path.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse());
         var current = new List<string>();
         var links = 0;
@@ -36,8 +60,7 @@ public static class InRootPath
                 continue;
             }
 
-            var candidate = Path.Combine(root, string.Join('/', current.Append(component)));
-            var target = new FileInfo(candidate).LinkTarget;
+            var target = !followLast && pending.Count == 0 ? null : readLink(string.Join('/', current.Append(component)));
             if (target is null)
             {
                 current.Add(component);
@@ -46,7 +69,7 @@ public static class InRootPath
 
             if (++links > MaxLinks)
             {
-                throw new IOException($"too many levels of symbolic links resolving {path} in {root}");
+                return null;
             }
 
             if (target.StartsWith('/'))
@@ -60,7 +83,7 @@ public static class InRootPath
             }
         }
 
-        return current.Count == 0 ? root : Path.Combine(root, string.Join('/', current));
+        return string.Join('/', current);
     }
 
     /// <summary>Reads a small text file inside the root, or returns null when it does not exist or is not a regular file.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Containers.Containers;
+using Containers.Internal;
 
 namespace Containers.Volumes;
 
@@ -305,26 +306,7 @@ public static class MountSpecParser
     }
 
     /// <summary>Cleans a path lexically (no symbolic links are read): repeated slashes, <c>.</c> and <c>..</c> are resolved.</summary>
-    private static string Normalize(string path)
-    {
-        var parts = new List<string>();
-        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (part == "..")
-            {
-                if (parts.Count > 0)
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
-            }
-            else if (part != ".")
-            {
-                parts.Add(part);
-            }
-        }
-
-        return "/" + string.Join('/', parts);
-    }
+    private static string Normalize(string path) => "/" + LexicalPath.Clean(path);
 
     private static string Required(string spec, string key, string? value) =>
         value ?? throw new InvalidMountSpecException(spec, $"{key} needs a value");

@@ -36,7 +36,7 @@ public static class LinuxContainersBuilderExtensions
         builder.Services.TryAddSingleton<IContainerRuntime, LinuxContainerRuntime>();
         builder.Services.TryAddSingleton<Networks.INetworkDriver, Networking.BridgeDriver>();
         builder.Services.TryAddSingleton<OverlayStorage>();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IVolumeContentCopier, VolumeContentCopier>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IVolumeContentCopier, VolumeContentCopier>(_ => new VolumeContentCopier(new Syscalls.LinuxFileMetadataSyscalls())));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IArchiveExtractor, ArchiveExtractor>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreRecovery, StorageRecovery>());
         StorageDrivers.Add(builder.Services, options, nameof(configure));

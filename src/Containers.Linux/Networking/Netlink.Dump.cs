@@ -13,35 +13,12 @@ internal sealed unsafe partial class Netlink
     public List<byte[]> Dump(NetlinkMessage request, string step)
     {
         var sequence = ++_sequence;
-        var bytes = request.ToArray(sequence);
-        fixed (byte* b = bytes)
-        {
-            if (send(_fd, b, bytes.Length, 0) < 0)
-            {
-                throw new NetworkSetupException(step, Errno.Describe(Errno.Last));
-            }
-        }
-
+        SendDatagram(request.ToArray(sequence), step);
         var answers = new List<byte[]>();
         var buffer = new byte[65536];
         while (true)
         {
-            nint received;
-            fixed (byte* b = buffer)
-            {
-                received = recv(_fd, b, buffer.Length, 0);
-            }
-
-            if (received < 0)
-            {
-                if (Errno.Last == Errno.EINTR)
-                {
-                    continue;
-                }
-
-                throw new NetworkSetupException(step, Errno.Describe(Errno.Last));
-            }
-
+            var received = Receive(buffer, 0, step);
             for (var offset = 0; offset + 16 <= received;)
             {
                 var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(offset));

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using Containers.Linux.Interop;
 
 namespace Containers.Linux.Networking;
@@ -31,7 +30,7 @@ internal sealed unsafe partial class Netlink : IDisposable
     /// <summary>Opens a socket in the calling thread's network namespace.</summary>
     public static Netlink Open(int protocol = NETLINK_ROUTE)
     {
-        var fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
+        var fd = Libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
         if (fd < 0)
         {
             throw new NetworkSetupException("opening a netlink socket", Errno.Describe(Errno.Last));
@@ -42,7 +41,7 @@ internal sealed unsafe partial class Netlink : IDisposable
         address[0] = AF_NETLINK;
         fixed (byte* a = address)
         {
-            if (bind(fd, a, 12) < 0)
+            if (Libc.bind(fd, a, 12) < 0)
             {
                 var errno = Errno.Last;
                 Libc.close(fd);
@@ -57,34 +56,11 @@ internal sealed unsafe partial class Netlink : IDisposable
     public int TrySend(NetlinkMessage message)
     {
         var sequence = ++_sequence;
-        var bytes = message.ToArray(sequence);
-        fixed (byte* b = bytes)
-        {
-            if (send(_fd, b, bytes.Length, 0) < 0)
-            {
-                throw new NetworkSetupException("sending a netlink request", Errno.Describe(Errno.Last));
-            }
-        }
-
+        SendDatagram(message.ToArray(sequence), "sending a netlink request");
         var buffer = new byte[65536];
         while (true)
         {
-            nint received;
-            fixed (byte* b = buffer)
-            {
-                received = recv(_fd, b, buffer.Length, 0);
-            }
-
-            if (received < 0)
-            {
-                if (Errno.Last == Errno.EINTR)
-                {
-                    continue;
-                }
-
-                throw new NetworkSetupException("reading a netlink answer", Errno.Describe(Errno.Last));
-            }
-
+            var received = Receive(buffer, 0, "reading a netlink answer");
             for (var offset = 0; offset + 16 <= received;)
             {
                 var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(offset));
@@ -126,33 +102,15 @@ internal sealed unsafe partial class Netlink : IDisposable
             SetBuffer(SO_RCVBUFFORCE, size);
         }
 
-        fixed (byte* b = bytes)
-        {
-            if (send(_fd, b, bytes.Length, 0) < 0)
-            {
-                throw new NetworkSetupException("sending a netlink batch", Errno.Describe(Errno.Last));
-            }
-        }
-
+        SendDatagram(bytes, "sending a netlink batch");
         var answers = Enumerable.Repeat(-1, messages.Count).ToArray();
         var buffer = new byte[65536];
         while (true)
         {
-            nint received;
-            fixed (byte* b = buffer)
-            {
-                received = recv(_fd, b, buffer.Length, MSG_DONTWAIT);
-            }
-
+            var received = Receive(buffer, MSG_DONTWAIT, "reading a netlink answer");
             if (received < 0)
             {
-                var errno = Errno.Last;
-                if (errno == Errno.EINTR)
-                {
-                    continue;
-                }
-
-                return errno == Errno.EAGAIN ? answers : throw new NetworkSetupException("reading a netlink answer", Errno.Describe(errno));
+                return answers;
             }
 
             for (var offset = 0; offset + 20 <= received;)
@@ -188,35 +146,61 @@ internal sealed unsafe partial class Netlink : IDisposable
     /// <summary>Returns the index of an interface in this socket's namespace.</summary>
     public static int IndexOf(string name, string step)
     {
-        var index = if_nametoindex(name);
+        var index = Libc.if_nametoindex(name);
         return index != 0 ? (int)index : throw new NetworkSetupException(step, $"no interface named {name}");
     }
 
     public void Dispose() => Libc.close(_fd);
 
+    /// <summary>Sends one datagram; throws naming <paramref name="step"/> when the socket refuses it.</summary>
+    private void SendDatagram(byte[] bytes, string step)
+    {
+        fixed (byte* b = bytes)
+        {
+            if (Libc.send(_fd, b, bytes.Length, 0) < 0)
+            {
+                throw new NetworkSetupException(step, Errno.Describe(Errno.Last));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Receives one datagram into <paramref name="buffer"/>, again after EINTR; returns its length, or -1 when
+    /// <paramref name="flags"/> has MSG_DONTWAIT and nothing is left to read.
+    /// </summary>
+    private int Receive(byte[] buffer, int flags, string step)
+    {
+        while (true)
+        {
+            nint received;
+            fixed (byte* b = buffer)
+            {
+                received = Libc.recv(_fd, b, buffer.Length, flags);
+            }
+
+            if (received >= 0)
+            {
+                return (int)received;
+            }
+
+            var errno = Errno.Last;
+            if (errno == Errno.EAGAIN && (flags & MSG_DONTWAIT) != 0)
+            {
+                return -1;
+            }
+
+            if (errno != Errno.EINTR)
+            {
+                throw new NetworkSetupException(step, Errno.Describe(errno));
+            }
+        }
+    }
+
     private void SetBuffer(int option, int size)
     {
-        if (setsockopt(_fd, SOL_SOCKET, option, &size, sizeof(int)) < 0)
+        if (Libc.setsockopt(_fd, SOL_SOCKET, option, &size, sizeof(int)) < 0)
         {
             throw new NetworkSetupException("enlarging a netlink socket's buffers", Errno.Describe(Errno.Last));
         }
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int setsockopt(int fd, int level, int option, int* value, int length);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int socket(int domain, int type, int protocol);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int bind(int fd, byte* address, int length);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial nint send(int fd, byte* buffer, nint length, int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial nint recv(int fd, byte* buffer, nint length, int flags);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial uint if_nametoindex(string name);
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Containers.Linux.Interop;
 
 namespace Containers.Linux.Networking;
@@ -7,10 +6,8 @@ namespace Containers.Linux.Networking;
 /// Runs code inside a process's network namespace on a dedicated thread: setns(2) changes only the calling thread, and
 /// the thread switches back before it ends, so no pool thread is ever left in a container's namespace.
 /// </summary>
-internal static partial class NetworkNamespace
+internal static class NetworkNamespace
 {
-    private const int CLONE_NEWNET = 0x40000000;
-
     public static Task RunAsync(int pid, Action action)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -49,7 +46,7 @@ internal static partial class NetworkNamespace
 
             try
             {
-                if (setns(target, CLONE_NEWNET) < 0)
+                if (Libc.setns(target, Libc.CLONE_NEWNET) < 0)
                 {
                     throw new NetworkSetupException("entering the container's network namespace", Errno.Describe(Errno.Last));
                 }
@@ -65,7 +62,7 @@ internal static partial class NetworkNamespace
             }
             finally
             {
-                if (setns(original, CLONE_NEWNET) < 0)
+                if (Libc.setns(original, Libc.CLONE_NEWNET) < 0)
                 {
                     // A thread stuck in the wrong namespace must not run anything else.
                     Environment.FailFast("could not return to the host's network namespace: " + Errno.Describe(Errno.Last));
@@ -77,7 +74,4 @@ internal static partial class NetworkNamespace
             Libc.close(original);
         }
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int setns(int fd, int type);
 }

@@ -12,8 +12,8 @@ internal sealed class ContainerNamespaces : IDisposable
 {
     private static readonly (string Type, string File, int Flag)[] Order =
     [
-        ("user", "user", 0x10000000), ("cgroup", "cgroup", 0x02000000), ("ipc", "ipc", 0x08000000),
-        ("uts", "uts", 0x04000000), ("network", "net", 0x40000000), ("mount", "mnt", 0x00020000),
+        ("user", "user", Libc.CLONE_NEWUSER), ("cgroup", "cgroup", Libc.CLONE_NEWCGROUP), ("ipc", "ipc", Libc.CLONE_NEWIPC),
+        ("uts", "uts", Libc.CLONE_NEWUTS), ("network", "net", Libc.CLONE_NEWNET), ("mount", "mnt", Libc.CLONE_NEWNS),
     ];
 
     private readonly List<int> _fds = [];
@@ -38,14 +38,11 @@ internal sealed class ContainerNamespaces : IDisposable
         var planned = Order.Where(o => types.Contains(o.Type)).Select(o => (o.File, o.Flag)).ToList();
         if (types.Contains("pid"))
         {
-            planned.Add(("pid", PidFlag));
+            planned.Add(("pid", Libc.CLONE_NEWPID));
         }
 
         return planned;
     }
-
-    /// <summary>CLONE_NEWPID.</summary>
-    public const int PidFlag = 0x20000000;
 
     /// <summary>Opens the namespaces of <paramref name="pid"/> that differ from this process's own.</summary>
     /// <exception cref="ContainerStartException">The container's process is gone.</exception>

@@ -1,6 +1,7 @@
 using System.Text;
 using Containers.Containers;
 using Containers.Hosting;
+using Containers.Linux.Interop;
 using Containers.Linux.Native;
 using Containers.Linux.Security;
 using Containers.Oci.Runtime;
@@ -49,7 +50,7 @@ internal static class HealthCheckPlan
 
         var seccomp = spec.Linux?.Seccomp is { } profile ? SeccompCompiler.Compile(profile) : ((byte[], int)?)null;
         var namespaces = ContainerNamespaces.Planned(spec);
-        var joins = namespaces.Select((n, i) => (i, n.Flag)).Where(j => j.Flag != ContainerNamespaces.PidFlag).ToList();
+        var joins = namespaces.Select((n, i) => (i, n.Flag)).Where(j => j.Flag != Libc.CLONE_NEWPID).ToList();
         var plan = SpawnPlanBuilder.BuildExec(process, executable, new StdioFds(Stdin, Output, Output), joins, seccomp);
 
         using var stream = new MemoryStream();

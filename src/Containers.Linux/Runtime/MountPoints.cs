@@ -99,54 +99,9 @@ internal static class MountPoints
     /// Paths under a non-bind mount (a fresh tmpfs) cannot hold links yet and are taken as they are.
     /// </summary>
     /// <returns>The container path with no symbolic links in it.</returns>
-    public static string ResolveInContainer(string root, string destination, IReadOnlyList<(string Destination, string? BindSource)> mounts)
-    {
-        var pending = new Stack<string>(destination.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse());
-        var current = new List<string>();
-        var links = 0;
-        while (pending.TryPop(out var component))
-        {
-            if (component == ".")
-            {
-                continue;
-            }
-
-            if (component == "..")
-            {
-                if (current.Count > 0)
-                {
-                    current.RemoveAt(current.Count - 1);
-                }
-
-                continue;
-            }
-
-            var candidate = "/" + string.Join('/', current.Append(component));
-            var target = HostPath(root, candidate, mounts) is { } host ? new FileInfo(host).LinkTarget : null;
-            if (target is null)
-            {
-                current.Add(component);
-                continue;
-            }
-
-            if (++links > 40)
-            {
-                throw new ContainerStartException($"creating the mount point {destination}", Errno.ELOOP, "ELOOP", $"cannot resolve the mount point {destination}: too many levels of symbolic links");
-            }
-
-            if (target.StartsWith('/'))
-            {
-                current.Clear();
-            }
-
-            foreach (var part in target.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse())
-            {
-                pending.Push(part);
-            }
-        }
-
-        return "/" + string.Join('/', current);
-    }
+    public static string ResolveInContainer(string root, string destination, IReadOnlyList<(string Destination, string? BindSource)> mounts) =>
+        "/" + (InRootPath.Walk(destination, candidate => HostPath(root, "/" + candidate, mounts) is { } host ? new FileInfo(host).LinkTarget : null)
+            ?? throw new ContainerStartException($"creating the mount point {destination}", Errno.ELOOP, "ELOOP", $"cannot resolve the mount point {destination}: too many levels of symbolic links"));
 
     /// <summary>Returns the latest of <paramref name="mounts"/> whose destination is <paramref name="path"/> or above it, or default.</summary>
     public static (string Destination, string? BindSource) Covering(string path, IReadOnlyList<(string Destination, string? BindSource)> mounts) =>

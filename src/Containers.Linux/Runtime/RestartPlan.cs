@@ -1,5 +1,6 @@
 using System.Text;
 using Containers.Containers;
+using Containers.Linux.Interop;
 using Containers.Linux.Native;
 using Containers.Oci.Runtime;
 
@@ -30,8 +31,6 @@ internal static class RestartPlan
 
     /// <summary>The placeholder descriptor the monitor replaces with the write end of the new stderr pipe.</summary>
     public const int Stderr = -102;
-
-    private const ulong CloneNewNet = 0x40000000;
 
     private static ReadOnlySpan<byte> Magic => "CNRPLAN1"u8;
 
@@ -70,7 +69,7 @@ internal static class RestartPlan
             MonitorPlanWriter.WriteString(writer, restart.Paths.StatusPath);
             MonitorPlanWriter.WriteString(writer, stdinPath);
             MonitorPlanWriter.WriteStrings(writer, cgroupProcessFiles);
-            writer.Write(plan.CloneFlags & ~CloneNewNet);
+            writer.Write(plan.CloneFlags & ~(ulong)Libc.CLONE_NEWNET);
             writer.Write(plan.ParentDeathSignal);
             MonitorPlanWriter.WriteSteps(writer, steps);
             MonitorPlanWriter.WriteProgram(writer, plan);

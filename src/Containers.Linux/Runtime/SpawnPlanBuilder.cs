@@ -1,5 +1,6 @@
 using Containers.Containers;
 using Containers.Containers.Security;
+using Containers.Linux.Interop;
 using Containers.Linux.Native;
 using Containers.Oci.Runtime;
 using Containers.Storage;
@@ -16,14 +17,6 @@ namespace Containers.Linux.Runtime;
 /// </remarks>
 internal static partial class SpawnPlanBuilder
 {
-    private const ulong CloneNewNs = 0x00020000;
-    private const ulong CloneNewCgroup = 0x02000000;
-    private const ulong CloneNewUts = 0x04000000;
-    private const ulong CloneNewIpc = 0x08000000;
-    private const ulong CloneNewUser = 0x10000000;
-    private const ulong CloneNewPid = 0x20000000;
-    private const ulong CloneNewNet = 0x40000000;
-
     /// <summary>Gets the highest capability number the kernel knows.</summary>
     private static readonly int LastCapability = int.TryParse(File.ReadAllText("/proc/sys/kernel/cap_last_cap").Trim(), out var last) ? last : 40;
 
@@ -60,7 +53,7 @@ internal static partial class SpawnPlanBuilder
             // the kernel creates its mqueue filesystem with the creator's IDs (runc's /dev/mqueue: uid 0, gid nobody).
             if (namespaces.Contains("ipc"))
             {
-                steps.Add(SpawnStep.Unshare((int)CloneNewIpc, "creating the IPC namespace"));
+                steps.Add(SpawnStep.Unshare(Libc.CLONE_NEWIPC, "creating the IPC namespace"));
             }
 
             steps.Add(SpawnStep.SetGid(0));
@@ -69,7 +62,7 @@ internal static partial class SpawnPlanBuilder
         if (namespaces.Contains("cgroup"))
         {
             // Only now, once the parent placed the child in its cgroups, so that they become the namespace's root.
-            steps.Add(SpawnStep.Unshare((int)CloneNewCgroup, "creating the cgroup namespace"));
+            steps.Add(SpawnStep.Unshare(Libc.CLONE_NEWCGROUP, "creating the cgroup namespace"));
         }
 
         // A mount namespace joined by path is set up the same way, as runc does: the container's root is mounted in it.
@@ -116,12 +109,12 @@ internal static partial class SpawnPlanBuilder
         InsertCloseInherited(steps, inheritedClosedAt);
 
         ulong flags = 0;
-        flags |= namespaces.Contains("mount") ? CloneNewNs : 0;
-        flags |= namespaces.Contains("pid") ? CloneNewPid : 0;
-        flags |= namespaces.Contains("uts") ? CloneNewUts : 0;
-        flags |= namespaces.Contains("ipc") && !namespaces.Contains("user") ? CloneNewIpc : 0;
-        flags |= namespaces.Contains("network") ? CloneNewNet : 0;
-        flags |= namespaces.Contains("user") ? CloneNewUser : 0;
+        flags |= namespaces.Contains("mount") ? (ulong)Libc.CLONE_NEWNS : 0;
+        flags |= namespaces.Contains("pid") ? (ulong)Libc.CLONE_NEWPID : 0;
+        flags |= namespaces.Contains("uts") ? (ulong)Libc.CLONE_NEWUTS : 0;
+        flags |= namespaces.Contains("ipc") && !namespaces.Contains("user") ? (ulong)Libc.CLONE_NEWIPC : 0;
+        flags |= namespaces.Contains("network") ? (ulong)Libc.CLONE_NEWNET : 0;
+        flags |= namespaces.Contains("user") ? (ulong)Libc.CLONE_NEWUSER : 0;
         return new SpawnPlan
         {
             CloneFlags = flags,

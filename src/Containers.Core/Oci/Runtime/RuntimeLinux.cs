@@ -229,6 +229,21 @@ public sealed record RuntimeSeccompArg
 /// <summary>Describes a device node in the container.</summary>
 public sealed record RuntimeDevice
 {
+    /// <summary>
+    /// Gets the character devices every container's <c>/dev</c> gets (null, zero, full, random, urandom, tty), as the
+    /// runtime specification's default devices: the engine writes them into each <c>config.json</c>, and the runc-compatible
+    /// runtime adds those a bundle leaves out.
+    /// </summary>
+    public static IReadOnlyList<RuntimeDevice> Defaults { get; } =
+    [
+        new() { Path = "/dev/null", Type = "c", Major = 1, Minor = 3, FileMode = 0x1B6 },
+        new() { Path = "/dev/zero", Type = "c", Major = 1, Minor = 5, FileMode = 0x1B6 },
+        new() { Path = "/dev/full", Type = "c", Major = 1, Minor = 7, FileMode = 0x1B6 },
+        new() { Path = "/dev/random", Type = "c", Major = 1, Minor = 8, FileMode = 0x1B6 },
+        new() { Path = "/dev/urandom", Type = "c", Major = 1, Minor = 9, FileMode = 0x1B6 },
+        new() { Path = "/dev/tty", Type = "c", Major = 5, Minor = 0, FileMode = 0x1B6 },
+    ];
+
     /// <summary>Gets the path in the container.</summary>
     [JsonPropertyName("path")]
     public required string Path { get; init; }

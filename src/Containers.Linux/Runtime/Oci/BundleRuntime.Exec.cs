@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Containers.Containers;
 using Containers.Linux.Interop;
 using Containers.Linux.Native;
@@ -11,8 +10,6 @@ namespace Containers.Linux.Runtime.Oci;
 /// <summary><c>exec</c>: a further process in a running container, as <c>podman exec</c> asks through conmon.</summary>
 internal sealed partial class BundleRuntime
 {
-    private const int CloneNewPid = 0x20000000;
-
     /// <summary>The namespaces an exec'd process joins in the child, user first so the others are joined as its root.</summary>
     private static readonly (string Spec, string Proc)[] ExecNamespaces =
     [
@@ -138,7 +135,7 @@ internal sealed partial class BundleRuntime
         {
             pid = await Spawner.RunAsync(() =>
             {
-                if (pidNamespace >= 0 && setns(pidNamespace, CloneNewPid) < 0)
+                if (pidNamespace >= 0 && Libc.setns(pidNamespace, Libc.CLONE_NEWPID) < 0)
                 {
                     return -Errno.Last;
                 }
@@ -155,7 +152,7 @@ internal sealed partial class BundleRuntime
                 {
                     if (pidNamespace >= 0)
                     {
-                        setns(ownPidNamespace, CloneNewPid);
+                        Libc.setns(ownPidNamespace, Libc.CLONE_NEWPID);
                     }
                 }
             }).ConfigureAwait(false);
@@ -231,7 +228,4 @@ internal sealed partial class BundleRuntime
             throw new OciRuntimeException($"parsing the process file {path}: {e.Message}");
         }
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int setns(int fd, int type);
 }

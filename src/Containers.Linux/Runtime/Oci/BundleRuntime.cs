@@ -33,17 +33,8 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
     /// <summary>The namespaces joinable by path, in the order runc 1.1 joins them, user first (pid only moves where children are born: see cn_spawn).</summary>
     private static readonly (string Type, int Flag)[] JoinableNamespaces =
     [
-        ("user", 0x10000000), ("ipc", 0x08000000), ("uts", 0x04000000), ("network", 0x40000000), ("pid", 0x20000000), ("mount", 0x00020000), ("cgroup", 0x02000000),
-    ];
-
-    private static readonly IReadOnlyList<RuntimeDevice> DefaultDevices =
-    [
-        new() { Path = "/dev/null", Type = "c", Major = 1, Minor = 3, FileMode = 0x1B6 },
-        new() { Path = "/dev/zero", Type = "c", Major = 1, Minor = 5, FileMode = 0x1B6 },
-        new() { Path = "/dev/full", Type = "c", Major = 1, Minor = 7, FileMode = 0x1B6 },
-        new() { Path = "/dev/random", Type = "c", Major = 1, Minor = 8, FileMode = 0x1B6 },
-        new() { Path = "/dev/urandom", Type = "c", Major = 1, Minor = 9, FileMode = 0x1B6 },
-        new() { Path = "/dev/tty", Type = "c", Major = 5, Minor = 0, FileMode = 0x1B6 },
+        ("user", Libc.CLONE_NEWUSER), ("ipc", Libc.CLONE_NEWIPC), ("uts", Libc.CLONE_NEWUTS), ("network", Libc.CLONE_NEWNET), ("pid", Libc.CLONE_NEWPID),
+        ("mount", Libc.CLONE_NEWNS), ("cgroup", Libc.CLONE_NEWCGROUP),
     ];
 
     /// <summary>Creates the container from the bundle and leaves it waiting for <see cref="Start"/>; returns its pid.</summary>
@@ -515,7 +506,7 @@ internal sealed partial class BundleRuntime(string stateRoot, ICgroupManager cgr
 
         var linux = spec.Linux ?? new RuntimeLinux();
         var devices = (linux.Devices ?? []).ToList();
-        devices.AddRange(DefaultDevices.Where(d => devices.All(existing => existing.Path != d.Path)));
+        devices.AddRange(RuntimeDevice.Defaults.Where(d => devices.All(existing => existing.Path != d.Path)));
 
         // As runc: the nodes the runtime creates are allowed after the bundle's own device rules, or even mknod of /dev/null fails.
         if (linux.Resources?.Devices is { Count: > 0 } rules)

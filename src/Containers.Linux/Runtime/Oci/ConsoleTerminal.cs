@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
 using Containers.Linux.Interop;
 
@@ -10,10 +9,8 @@ namespace Containers.Linux.Runtime.Oci;
 /// and controlling terminal, and the primary end goes to the engine over <c>--console-socket</c> (SCM_RIGHTS), as runc
 /// sends it to conmon.
 /// </summary>
-internal sealed unsafe partial class ConsoleTerminal : IDisposable
+internal sealed unsafe class ConsoleTerminal : IDisposable
 {
-    private const ulong TIOCSPTLCK = 0x40045431;
-    private const ulong TIOCGPTN = 0x80045430;
     private const int SolSocket = 1;
     private const int ScmRights = 1;
 
@@ -44,8 +41,8 @@ internal sealed unsafe partial class ConsoleTerminal : IDisposable
         try
         {
             int unlock = 0, number = 0;
-            Errno.Check(ioctl(primary, TIOCSPTLCK, &unlock), "unlocking the pseudo-terminal");
-            Errno.Check(ioctl(primary, TIOCGPTN, &number), "reading the pseudo-terminal's number");
+            Errno.Check(Libc.ioctl(primary, Libc.TIOCSPTLCK, &unlock), "unlocking the pseudo-terminal");
+            Errno.Check(Libc.ioctl(primary, Libc.TIOCGPTN, &number), "reading the pseudo-terminal's number");
             var path = root + "/dev/pts/" + number.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var replica = Errno.Check(Libc.open(path, Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0), "opening " + path);
             return new ConsoleTerminal(primary, replica, path);
@@ -80,9 +77,9 @@ internal sealed unsafe partial class ConsoleTerminal : IDisposable
         *(int*)(control + 16) = Primary;
         fixed (byte* data = name)
         {
-            var iov = new IoVector { Base = data, Length = (nuint)name.Length };
-            var message = new MessageHeader { Iov = &iov, IovLength = 1, Control = control, ControlLength = 24 };
-            if (sendmsg((int)socket.Handle, &message, 0) < 0)
+            var iov = new Libc.IoVector { Base = data, Length = (nuint)name.Length };
+            var message = new Libc.MessageHeader { Iov = &iov, IovLength = 1, Control = control, ControlLength = 24 };
+            if (Libc.sendmsg((int)socket.Handle, &message, 0) < 0)
             {
                 throw new OciRuntimeException($"sending the terminal to {socketPath} failed: {Errno.Describe(Errno.Last)}");
             }
@@ -107,30 +104,5 @@ internal sealed unsafe partial class ConsoleTerminal : IDisposable
             Libc.close(Primary);
             Primary = -1;
         }
-    }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int ioctl(int fd, ulong request, int* argument);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial nint sendmsg(int fd, MessageHeader* message, int flags);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct IoVector
-    {
-        public byte* Base;
-        public nuint Length;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct MessageHeader
-    {
-        public void* Name;
-        public uint NameLength;
-        public IoVector* Iov;
-        public nuint IovLength;
-        public void* Control;
-        public nuint ControlLength;
-        public int Flags;
     }
 }

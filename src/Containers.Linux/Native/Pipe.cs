@@ -27,10 +27,10 @@ internal sealed unsafe class Pipe : IDisposable
 
     public void CloseWrite() => Close(WriteFd, () => WriteFd = -1);
 
-    /// <summary>Gives the read end away as a stream (which then owns it).</summary>
-    public FileStream TakeReader()
+    /// <summary>Gives the read end away as a stream (which then owns it) whose asynchronous reads hold no thread-pool thread.</summary>
+    public Stream TakeReader()
     {
-        var stream = new FileStream(new SafeFileHandle(ReadFd, ownsHandle: true), FileAccess.Read, 1);
+        var stream = new PipeReadStream(ReadFd);
         ReadFd = -1;
         return stream;
     }

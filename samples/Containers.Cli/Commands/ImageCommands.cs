@@ -45,7 +45,7 @@ internal static class ImageCommands
         if (GoTemplate.IsTemplate(context.Args.Value("format")))
         {
             // docker images' template fields, one row per name as in the table.
-            FormattedOutput.Write(context.Out, context.Args.Value("format"), images.SelectMany(i => (i.Names.Count == 0 ? [(Repository: "<none>", Tag: "<none>")] : i.Names.Select(Split))
+            FormattedOutput.Write(context.Out, context.Args.Value("format"), images.SelectMany(i => NameRows(i)
                 .Select(n => new ImageTemplateRow(n.Repository, n.Tag, Id(i.Id), i.ManifestDigest.ToString(), Humanize.Ago(i.Created),
                     i.Created?.ToString("yyyy-MM-dd HH:mm:ss zzz", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, Humanize.Size(i.Size)))).ToList());
             return 0;
@@ -63,7 +63,7 @@ internal static class ImageCommands
         }
 
         var digests = context.Args.Flag("digests");
-        var rows = images.SelectMany(i => (i.Names.Count == 0 ? [(Repository: "<none>", Tag: "<none>")] : i.Names.Select(Split))
+        var rows = images.SelectMany(i => NameRows(i)
             .Select(n => (IReadOnlyList<string>)(digests
                 ? [n.Repository, n.Tag, i.ManifestDigest.ToString(), Id(i.Id), Humanize.Ago(i.Created), Humanize.Size(i.Size)]
                 : [n.Repository, n.Tag, Id(i.Id), Humanize.Ago(i.Created), Humanize.Size(i.Size)])));
@@ -174,6 +174,10 @@ internal static class ImageCommands
         context.Out.WriteLine($"Total reclaimed space: {Humanize.Size(result.SpaceReclaimed)}");
         return 0;
     }
+
+    /// <summary>One (repository, tag) per name of the image, or a single <c>&lt;none&gt;</c> row for an untagged one, as docker lists them.</summary>
+    private static IEnumerable<(string Repository, string Tag)> NameRows(ImageSummary image) =>
+        image.Names.Count == 0 ? [(Repository: "<none>", Tag: "<none>")] : image.Names.Select(Split);
 
     private static (string Repository, string Tag) Split(ImageReference name)
     {

@@ -8,6 +8,7 @@ public static class Program
     /// <summary>Runs one command and returns its exit code.</summary>
     public static async Task<int> Main(string[] args)
     {
+        InheritedSignals.ReclaimIgnored(); // before the handlers below are installed
         using var cancellation = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {

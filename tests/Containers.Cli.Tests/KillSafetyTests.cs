@@ -67,6 +67,38 @@ public sealed class KillSafetyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_interrupt_reaches_the_container_when_the_command_was_started_with_it_ignored()
+    {
+        // A shell runs a background job (cmd &, no job control) with SIGINT and SIGQUIT ignored, and .NET keeps an
+        // inherited SIG_IGN: the command never saw the signal and the container ran on (found as a CI hang).
+        var start = new System.Diagnostics.ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-c", "trap '' INT QUIT; exec \"$@\"", "sh", CliRunner.ProgramPath, "--root", _root.Path, "run", "--rm", "busybox", "sh", "-c", "trap 'echo got INT; exit 3' INT; echo ready; while true; do sleep 0.1; done" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var ignored = await ExternalTool.RunAsync("/bin/sh", ["-c", "trap '' INT QUIT; exec grep SigIgn /proc/self/status"]);
+        (Convert.ToUInt64(ignored.Stdout.Split('\t')[1].Trim(), 16) & 0b110UL).Should().Be(0b110UL, "the wrapper must start the command with INT and QUIT ignored");
+
+        using var run = System.Diagnostics.Process.Start(start)!;
+        (await run.StandardOutput.ReadLineAsync().WaitAsync(RootObjects.CommandBound)).Should().Be("ready");
+
+        RootObjects.Kill(run.Id, 2).Should().Be(0);
+        var rest = run.StandardOutput.ReadToEndAsync();
+        var exited = run.WaitForExitAsync();
+        if (await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(30))) != exited)
+        {
+            // Leave nothing running for the next tests before failing.
+            await _objects.RunAsync("rm", "-f", _objects.ContainerDirectories().Select(Path.GetFileName).First()!);
+        }
+
+        exited.IsCompleted.Should().BeTrue("the interrupt should have ended the container and with it the command");
+        (await rest).Should().Contain("got INT");
+        run.ExitCode.Should().Be(3, await run.StandardError.ReadToEndAsync());
+        (await _objects.LeftoversAfterAsync(TimeSpan.FromSeconds(10))).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task A_container_directory_a_killed_create_left_without_its_record_is_removed()
     {
         var id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));

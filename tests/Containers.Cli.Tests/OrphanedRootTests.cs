@@ -20,12 +20,13 @@ public sealed class OrphanedRootTests : IAsyncLifetime
     private readonly TempDirectory _killed = new("orphan-killed");
     private readonly TempDirectory _live = new("orphan-live");
     private readonly TempDirectory _unrelated = new("orphan-unrelated");
+    private readonly TempDirectory _unregistered = new("orphan-unregistered");
     private readonly string _foreignBridge = "rtf" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
     private readonly string _foreignTable = "roots_foreign_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
 
     public async Task InitializeAsync()
     {
-        foreach (var root in new[] { _deleted, _killed, _live })
+        foreach (var root in new[] { _deleted, _killed, _live, _unregistered })
         {
             await using var engine = ContainerEngine.Create(new ContainersOptions { Root = root.Path });
             using var rootfs = new MemoryStream(await TestImages.BusyboxRootfsAsync());
@@ -39,7 +40,7 @@ public sealed class OrphanedRootTests : IAsyncLifetime
         await ExternalTool.RunAsync("nft", ["delete", "table", "ip", _foreignTable]);
         await CliRunner.DeleteRootAsync(_live);
         await CliRunner.DeleteRootAsync(_unrelated);
-        foreach (var gone in new[] { _deleted, _killed })
+        foreach (var gone in new[] { _deleted, _killed, _unregistered })
         {
             foreach (var mount in new RootObjects(gone.Path).Mounts().OrderByDescending(m => m.Length))
             {
@@ -119,6 +120,36 @@ public sealed class OrphanedRootTests : IAsyncLifetime
         ps.Stdout.Trim().Should().NotBeEmpty("the live root's container still runs");
         ForeignInterfaces().Should().Contain(foreignBefore, "other software's interfaces are untouched (other tests may add their own meanwhile)");
         (await ExternalTool.RunAsync("nft", ["list", "table", "ip", _foreignTable])).ExitCode.Should().Be(0, "other software's table is untouched");
+    }
+
+    [Fact]
+    public async Task A_live_root_missing_from_the_registry_is_entered_again_so_it_is_reclaimed_once_deleted()
+    {
+        // Engine starts skip the host-wide look while every registered root is live and the registry is as the last
+        // full pass left it; a root with objects but no entry (the registry deleted by hand, say) must not hide there.
+        var run = await CliRunner.RunProcessAsync(_unregistered.Path, "run", "-d", "-p", "127.0.0.1::80", "busybox", "httpd", "-f", "-p", "80");
+        run.ExitCode.Should().Be(0, run.Stderr);
+        var before = await KernelObjects.TakeAsync(_unregistered.Path);
+        before.Processes.Should().NotBeEmpty();
+        var entry = Path.Combine("/run/dotnet-containers/roots", File.ReadAllText(Path.Combine(_unregistered.Path, RootIdentityFile)).Trim());
+        File.Exists(entry).Should().BeTrue("the root registered before making kernel objects");
+
+        await StartUnrelatedEngineAsync(); // the pass state is clean, or this pass makes it so
+        File.Delete(entry);
+        await StartUnrelatedEngineAsync();
+        File.Exists(entry).Should().BeTrue("the registry changed, so the pass looked at the host and entered the live root it found");
+
+        await StartUnrelatedEngineAsync();
+        await ExternalTool.RunAsync("rm", ["-rf", _unregistered.Path]);
+        await StartUnrelatedEngineAsync();
+        (await LeftAfterAsync(before, _unregistered.Path)).Should().BeEmpty("the deleted root's kernel objects were reclaimed");
+    }
+
+    private async Task StartUnrelatedEngineAsync()
+    {
+        await using (ContainerEngine.Create(new ContainersOptions { Root = _unrelated.Path }, b => b.AddLinuxRuntime()))
+        {
+        }
     }
 
     private const string RootIdentityFile = "root-id";

@@ -38,7 +38,7 @@ internal sealed partial class ContainerService
     /// <summary>Records the host's boot while a container that a reboot must bring back runs, so the next boot's first engine start knows.</summary>
     private async Task RememberBootAsync(CancellationToken cancellationToken)
     {
-        if (_runtime.BootId is { Length: > 0 } boot && (!File.Exists(_bootIdPath) || (await File.ReadAllTextAsync(_bootIdPath, cancellationToken).ConfigureAwait(false)).Trim() != boot))
+        if (_runtime.BootId is { Length: > 0 } boot && (!File.Exists(_bootIdPath) || File.ReadAllText(_bootIdPath).Trim() != boot))
         {
             await Hosting.AtomicFile.WriteAllBytesAsync(_bootIdPath, System.Text.Encoding.UTF8.GetBytes(boot + "\n"), cancellationToken).ConfigureAwait(false);
         }
@@ -98,7 +98,7 @@ internal sealed partial class ContainerService
 
         // Written by the start of a container with such a policy: none ran here, or not before this boot, without it.
         var path = _bootIdPath;
-        var seen = File.Exists(path) ? (await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim() : null;
+        var seen = File.Exists(path) ? File.ReadAllText(path).Trim() : null;
         if (seen is null || seen == boot)
         {
             return 0;

@@ -107,10 +107,22 @@ public sealed class OciLayoutContentStore : IContentStore
     }
 
     /// <inheritdoc/>
-    public async Task<ImageIndex> ReadIndexAsync(CancellationToken cancellationToken = default)
+    public Task<ImageIndex> ReadIndexAsync(CancellationToken cancellationToken = default)
     {
-        var bytes = await File.ReadAllBytesAsync(IndexPath, cancellationToken).ConfigureAwait(false);
-        return OciSerializer.ReadIndex(bytes, maxSize: ContentLimits.MaxMetadataSize);
+        // Read on this thread: a small file, and an asynchronous read is a thread-pool hop on Linux.
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<ImageIndex>(cancellationToken);
+        }
+
+        try
+        {
+            return Task.FromResult(OciSerializer.ReadIndex(File.ReadAllBytes(IndexPath), maxSize: ContentLimits.MaxMetadataSize));
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<ImageIndex>(e);
+        }
     }
 
     /// <inheritdoc/>
@@ -184,13 +196,13 @@ public sealed class OciLayoutContentStore : IContentStore
         using var held = FileLock.AcquireAsync(_indexLockPath, exclusive: true).GetAwaiter().GetResult();
         if (!File.Exists(marker))
         {
-            AtomicFile.WriteAllBytesAsync(marker, "{\"imageLayoutVersion\":\"1.0.0\"}"u8.ToArray()).GetAwaiter().GetResult();
+            AtomicFile.WriteAllBytes(marker, "{\"imageLayoutVersion\":\"1.0.0\"}"u8);
         }
 
         if (!File.Exists(IndexPath))
         {
             var empty = OciSerializer.Serialize(new ImageIndex { MediaType = MediaTypes.OciIndex, Manifests = [] });
-            AtomicFile.WriteAllBytesAsync(IndexPath, empty).GetAwaiter().GetResult();
+            AtomicFile.WriteAllBytes(IndexPath, empty);
         }
     }
 }

@@ -83,7 +83,9 @@ public sealed class ContainerEngine : IAsyncDisposable
 
         // After the caller's configuration: logging it added wins over the logging-nowhere default.
         ContainersServiceCollectionExtensions.AddNullLoggingIfMissing(services);
-        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        // Not validated on build: that resolves every registration's call site by reflection at each start, a few ms of
+        // every command-line invocation. The composition is validated by a test (CompositionTests) instead.
+        var provider = services.BuildServiceProvider();
         var engine = new ContainerEngine(provider, provider.GetRequiredService<ContainersOptions>(), provider);
         engine.RecoverAsync().GetAwaiter().GetResult();
         return engine;

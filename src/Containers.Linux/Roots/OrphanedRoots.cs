@@ -22,6 +22,9 @@ public static class OrphanedRoots
 {
     private const string LockPath = "/run/dotnet-containers/reclaim.lock";
     private const string GenerationPath = "/run/dotnet-containers/reclaim.generation";
+
+    /// <summary>Written by a full pass that found no root gone, with the registry's IDs then; removed by any pass that found one.</summary>
+    private const string CleanPath = "/run/dotnet-containers/reclaim.clean";
     private const string CgroupBase = "dotnet-containers";
 
     /// <summary>Runs one pass, waiting for a pass another process is running to finish first.</summary>
@@ -77,11 +80,30 @@ public static class OrphanedRoots
         // Renamed into place: a reader without the lock never sees a half-written number.
         File.WriteAllText(GenerationPath + ".tmp", (Generation() + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
         File.Move(GenerationPath + ".tmp", GenerationPath, overwrite: true);
+
+        // Every root registers before it makes a kernel object and leaves the registry only once a pass reclaimed it.
+        // So when the last full pass found no gone root, the registry holds the same roots as then (none entered or
+        // deleted since), and each is still live, no labelled object can be an orphan: skip the host-wide look (every
+        // process's cmdline, every cgroup, link and table), most of what each engine start spent here.
+        var registered = RootRegistry.List();
+        if (ReadClean() == CleanText(registered) && registered.All(r => RootStatuses.Of(r.Id, r.Root) == RootStatus.Live))
+        {
+            var unlabelled = await UnlabelledBridges.ReclaimAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+            return new OrphanReclaimResult([], 0, 0, unlabelled, 0, 0, clock.Elapsed);
+        }
+
+        File.Delete(CleanPath);
         var scan = OrphanScan.Take();
         var statuses = new Dictionary<string, (string? Root, RootStatus Status)>(StringComparer.Ordinal);
         foreach (var (id, root) in scan.Owners())
         {
             statuses[id] = (root, RootStatuses.Of(id, root));
+            if (statuses[id].Status == RootStatus.Live && root is not null && scan.Registered.All(r => r.Id != id))
+            {
+                // A live root with objects but no entry (made before the registry, or the registry was deleted): enter
+                // it, so the skipping check above sees when it goes.
+                RootRegistry.Register(new OwnerLabel(id, root), root);
+            }
         }
 
         bool Gone(OwnerLabel owner) => statuses.TryGetValue(owner.Id, out var s) && s.Status != RootStatus.Live;
@@ -161,7 +183,29 @@ public static class OrphanedRoots
             RootRegistry.Remove(id);
         }
 
+        if (roots.Count == 0)
+        {
+            // Nothing was gone: the next passes may skip the look while these roots are registered and live.
+            File.WriteAllText(CleanPath + ".tmp", CleanText(RootRegistry.List()));
+            File.Move(CleanPath + ".tmp", CleanPath, overwrite: true);
+        }
+
         return new OrphanReclaimResult(roots, monitors, cgroups, interfaces, tables, mounts, clock.Elapsed);
+    }
+
+    private static string CleanText(IEnumerable<(string Id, string Root)> registered) =>
+        string.Join('\n', registered.Select(r => r.Id).Order(StringComparer.Ordinal)) + "\n";
+
+    private static string? ReadClean()
+    {
+        try
+        {
+            return File.ReadAllText(CleanPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Asks again right before acting on what a path names (its cgroup parent, its mounts): a root may have been made there since the scan.</summary>

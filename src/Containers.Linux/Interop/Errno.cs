@@ -14,6 +14,7 @@ internal static class Errno
     public const int EACCES = 13;
     public const int EBUSY = 16;
     public const int EEXIST = 17;
+    public const int ENODEV = 19;
     public const int ENOTDIR = 20;
     public const int EINVAL = 22;
     public const int ENOSYS = 38;

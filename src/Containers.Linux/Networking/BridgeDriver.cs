@@ -22,13 +22,21 @@ internal sealed class BridgeDriver : INetworkDriver, IDisposable
 {
     /// <summary>The host-wide lock that network creation holds from choosing a subnet until its bridge is labelled.</summary>
     internal const string HostLockPath = "/run/dotnet-containers/networks.lock";
-    private static readonly SemaphoreSlim NetlinkGate = new(1, 1);
-    private readonly Nftables _nftables = new();
+    private readonly INetworkLinks _links;
+    private readonly IFirewall _firewall;
     private readonly Roots.RootOwner _owner;
 
     public BridgeDriver(StoreLayout layout, Roots.RootOwner? owner = null)
+        : this(layout, owner ?? new Roots.RootOwner(layout), new LinuxNetworkLinks(), new Nftables())
     {
-        _owner = owner ?? new Roots.RootOwner(layout);
+    }
+
+    /// <summary>Creates a driver over the given kernel seams; tests pass fakes.</summary>
+    internal BridgeDriver(StoreLayout layout, Roots.RootOwner owner, INetworkLinks links, IFirewall firewall)
+    {
+        _owner = owner;
+        _links = links;
+        _firewall = firewall;
         TableName = "dotnet_containers_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(layout.Root)))[..12];
     }
 
@@ -61,41 +69,45 @@ internal sealed class BridgeDriver : INetworkDriver, IDisposable
     public async Task<IDisposable> LockHostAsync(CancellationToken cancellationToken = default) =>
         await FileLock.AcquireAsync(HostLockPath, exclusive: true, cancellationToken).ConfigureAwait(false);
 
-    public async Task CreateNetworkAsync(NetworkDetails network, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// A bridge this call created is deleted again when a later step fails: nothing records it yet, and a labelled
+    /// bridge of a live root is never reclaimed. One that existed (recovery after a restart without a reboot) stays.
+    /// </remarks>
+    public Task CreateNetworkAsync(NetworkDetails network, CancellationToken cancellationToken = default)
     {
         var subnet = Ipv4Subnet.Parse(network.Subnet);
         var gateway = Ipv4Subnet.ParseAddress(network.Gateway);
         var owner = _owner.Text; // the root's ID exists before the bridge does
-        await WithNetlinkAsync(netlink =>
+        var name = network.BridgeName;
+        return _links.InHostAsync(links =>
         {
-            netlink.Send(
-                new NetlinkMessage(Netlink.RTM_NEWLINK, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK | Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL)
-                    .IfInfo()
-                    .String(Netlink.IFLA_IFNAME, network.BridgeName)
-                    .BeginNest(Netlink.IFLA_LINKINFO).String(Netlink.IFLA_INFO_KIND, "bridge").EndNest(),
-                $"creating bridge {network.BridgeName}",
-                Errno.EEXIST);
-            var index = Netlink.IndexOf(network.BridgeName, $"creating bridge {network.BridgeName}");
-            Roots.LinkLabels.Label(netlink, index, owner, $"labelling bridge {network.BridgeName} with its root");
-            netlink.Send(
-                new NetlinkMessage(Netlink.RTM_NEWADDR, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK | Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL)
-                    .IfAddr((byte)subnet.PrefixLength, index)
-                    .Address(Netlink.IFA_LOCAL, gateway)
-                    .Address(Netlink.IFA_ADDRESS, gateway)
-                    .Address(Netlink.IFA_BROADCAST, subnet.Broadcast),
-                $"giving bridge {network.BridgeName} the address {network.Gateway}",
-                Errno.EEXIST);
-            SetUp(netlink, index, $"bringing bridge {network.BridgeName} up");
-        }).ConfigureAwait(false);
+            var created = Check(links.CreateBridge(name), $"creating bridge {name}", Errno.EEXIST) == 0;
+            try
+            {
+                var index = IndexOf(links, name, $"creating bridge {name}");
+                Check(links.SetAlias(index, owner), $"labelling bridge {name} with its root");
+                Check(links.AddAddress(index, gateway, subnet.PrefixLength, subnet.Broadcast), $"giving bridge {name} the address {network.Gateway}", Errno.EEXIST);
+                Check(links.SetUp(index), $"bringing bridge {name} up");
 
-        // Routing from the host's loopback into the bridge (published ports on 127.0.0.1), and forwarding for NAT.
-        WriteSysctl($"/proc/sys/net/ipv4/conf/{network.BridgeName}/route_localnet", "1");
-        WriteSysctl("/proc/sys/net/ipv4/ip_forward", "1");
+                // Routing from the host's loopback into the bridge (published ports on 127.0.0.1), and forwarding for NAT.
+                SetSysctl($"net/ipv4/conf/{name}/route_localnet", "1");
+                SetSysctl("net/ipv4/ip_forward", "1");
+            }
+            catch when (created)
+            {
+                links.DeleteLink(name);
+                throw;
+            }
+        });
     }
 
     public Task RemoveNetworkAsync(NetworkDetails network, CancellationToken cancellationToken = default) =>
-        WithNetlinkAsync(netlink => DeleteLink(netlink, network.BridgeName));
+        _links.InHostAsync(links => DeleteLink(links, network.BridgeName));
 
+    /// <remarks>
+    /// When a step fails after the veth pair exists, the pair is deleted before the error is thrown, so a failed attach
+    /// leaves no interface behind, on the host or in the container.
+    /// </remarks>
     public async Task AttachAsync(NetworkDetails network, NetworkEndpoint endpoint, int pid, bool defaultRoute, CancellationToken cancellationToken = default)
     {
         var hostName = endpoint.HostInterface ?? throw new ArgumentException("The endpoint has no host interface name.", nameof(endpoint));
@@ -104,72 +116,41 @@ internal sealed class BridgeDriver : INetworkDriver, IDisposable
         var subnet = Ipv4Subnet.Parse(network.Subnet);
         var gateway = Ipv4Subnet.ParseAddress(network.Gateway);
         var owner = _owner.Text;
-        await WithNetlinkAsync(netlink =>
-        {
-            // The peer is created directly in the container's namespace, so it never appears on the host.
-            var veth = new NetlinkMessage(Netlink.RTM_NEWLINK, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK | Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL)
-                .IfInfo()
-                .String(Netlink.IFLA_IFNAME, hostName)
-                .BeginNest(Netlink.IFLA_LINKINFO)
-                    .String(Netlink.IFLA_INFO_KIND, "veth")
-                    .BeginNest(Netlink.IFLA_INFO_DATA)
-                        .BeginNest(Netlink.VETH_INFO_PEER)
-                            .Raw(new byte[16])
-                            .String(Netlink.IFLA_IFNAME, peerName)
-                            .UInt32(Netlink.IFLA_NET_NS_PID, (uint)pid)
-                        .EndNest()
-                    .EndNest()
-                .EndNest();
-            var errno = netlink.TrySend(veth);
-            if (errno == Errno.EEXIST)
-            {
-                // The same container's last run: its namespace is still being torn down, and its pair with it.
-                DeleteLink(netlink, hostName);
-                errno = netlink.TrySend(veth);
-            }
-
-            if (errno != 0)
-            {
-                throw new NetworkSetupException($"creating the veth pair {hostName}/{peerName}", Errno.Describe(errno));
-            }
-            var index = Netlink.IndexOf(hostName, "finding the host end of the veth pair");
-            var bridge = Netlink.IndexOf(network.BridgeName, $"finding bridge {network.BridgeName} (run engine recovery if the host rebooted)");
-            netlink.Send(
-                new NetlinkMessage(Netlink.RTM_NEWLINK, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK)
-                    .IfInfo(index, Netlink.IFF_UP, Netlink.IFF_UP)
-                    .UInt32(Netlink.IFLA_MASTER, (uint)bridge)
-                    .Attribute(Roots.LinkLabels.IFLA_IFALIAS, Roots.LinkLabels.Encode(owner)),
-                $"attaching {hostName} to bridge {network.BridgeName}");
-        }).ConfigureAwait(false);
-
+        var created = false;
         try
         {
-            await NetworkNamespace.RunAsync(pid, () =>
+            await _links.InHostAsync(links =>
             {
-                using var netlink = Netlink.Open();
-                var index = Netlink.IndexOf(peerName, "finding the container's interface");
-                netlink.Send(
-                    new NetlinkMessage(Netlink.RTM_NEWADDR, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK | Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL)
-                        .IfAddr((byte)subnet.PrefixLength, index)
-                        .Address(Netlink.IFA_LOCAL, address)
-                        .Address(Netlink.IFA_ADDRESS, address)
-                        .Address(Netlink.IFA_BROADCAST, subnet.Broadcast),
-                    $"giving {peerName} the address {endpoint.Address}");
-                SetUp(netlink, index, $"bringing {peerName} up");
+                // The peer is created directly in the container's namespace, so it never appears on the host.
+                var errno = links.CreateVethPair(hostName, peerName, pid);
+                if (errno == Errno.EEXIST)
+                {
+                    // The same container's last run: its namespace is still being torn down, and its pair with it.
+                    DeleteLink(links, hostName);
+                    errno = links.CreateVethPair(hostName, peerName, pid);
+                }
+
+                Check(errno, $"creating the veth pair {hostName}/{peerName}");
+                created = true;
+                var index = IndexOf(links, hostName, "finding the host end of the veth pair");
+                var bridge = IndexOf(links, network.BridgeName, $"finding bridge {network.BridgeName} (run engine recovery if the host rebooted)");
+                Check(links.AddToBridge(index, bridge, owner), $"attaching {hostName} to bridge {network.BridgeName}");
+            }).ConfigureAwait(false);
+
+            await _links.InNamespaceAsync(pid, links =>
+            {
+                var index = IndexOf(links, peerName, "finding the container's interface");
+                Check(links.AddAddress(index, address, subnet.PrefixLength, subnet.Broadcast), $"giving {peerName} the address {endpoint.Address}");
+                Check(links.SetUp(index), $"bringing {peerName} up");
                 if (defaultRoute)
                 {
-                    netlink.Send(
-                        new NetlinkMessage(Netlink.RTM_NEWROUTE, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK | Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL)
-                            .RtMsg(0)
-                            .Address(Netlink.RTA_GATEWAY, gateway)
-                            .UInt32(Netlink.RTA_OIF, (uint)index),
-                        $"adding the default route via {network.Gateway}");
+                    Check(links.AddDefaultRoute(gateway, index), $"adding the default route via {network.Gateway}");
                 }
             }).ConfigureAwait(false);
         }
-        catch
+        catch when (created)
         {
-            await DetachAsync(endpoint, containerExited: false, CancellationToken.None).ConfigureAwait(false);
+            await RollBackAsync(hostName).ConfigureAwait(false);
             throw;
         }
     }
@@ -180,11 +161,11 @@ internal sealed class BridgeDriver : INetworkDriver, IDisposable
     /// <see cref="AttachAsync"/> clears a pair of the same name that is still going away.
     /// </remarks>
     public Task DetachAsync(NetworkEndpoint endpoint, bool containerExited, CancellationToken cancellationToken = default) =>
-        endpoint.HostInterface is { } name && !containerExited ? WithNetlinkAsync(netlink => DeleteLink(netlink, name)) : Task.CompletedTask;
+        endpoint.HostInterface is { } name && !containerExited ? _links.InHostAsync(links => DeleteLink(links, name)) : Task.CompletedTask;
 
     public Task SyncRulesAsync(IReadOnlyList<NetworkDetails> networks, CancellationToken cancellationToken = default)
     {
-        _nftables.Replace(FirewallRules.Build(TableName, networks).WithComment(_owner.Text), delete: networks.Count == 0);
+        _firewall.Replace(FirewallRules.Build(TableName, networks).WithComment(_owner.Text), delete: networks.Count == 0);
         return Task.CompletedTask;
     }
 
@@ -204,47 +185,34 @@ internal sealed class BridgeDriver : INetworkDriver, IDisposable
         }
     }
 
-    public void Dispose() => _nftables.Dispose();
+    public void Dispose() => (_firewall as IDisposable)?.Dispose();
 
-    private static void SetUp(Netlink netlink, int index, string step) =>
-        netlink.Send(new NetlinkMessage(Netlink.RTM_NEWLINK, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK).IfInfo(index, Netlink.IFF_UP, Netlink.IFF_UP), step);
+    /// <summary>Throws for an errno other than 0 and <paramref name="ignored"/>; returns it otherwise.</summary>
+    private static int Check(int errno, string step, int ignored = 0) =>
+        errno == 0 || errno == ignored ? errno : throw new NetworkSetupException(step, Errno.Describe(errno));
 
-    private static void DeleteLink(Netlink netlink, string name)
+    private static int IndexOf(IRtnetlink links, string name, string step)
     {
-        // ENODEV: already gone, as a veth is when its container's namespace dies.
-        netlink.Send(
-            new NetlinkMessage(Netlink.RTM_DELLINK, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK).IfInfo().String(Netlink.IFLA_IFNAME, name),
-            $"deleting interface {name}",
-            19);
+        var index = links.IndexOf(name);
+        return index != 0 ? index : throw new NetworkSetupException(step, $"no interface named {name}");
     }
 
-    private static async Task WithNetlinkAsync(Action<Netlink> action)
-    {
-        // One host-namespace socket at a time; the requests are quick and synchronous.
-        await NetlinkGate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            using var netlink = Netlink.Open();
-            action(netlink);
-        }
-        finally
-        {
-            NetlinkGate.Release();
-        }
-    }
+    // ENODEV: already gone, as a veth is when its container's namespace dies.
+    private static void DeleteLink(IRtnetlink links, string name) => Check(links.DeleteLink(name), $"deleting interface {name}", Errno.ENODEV);
 
-    private static void WriteSysctl(string path, string value)
+    /// <summary>Deletes a half-attached veth pair; the step that failed is the error to report, so a failing delete is not.</summary>
+    private async Task RollBackAsync(string hostName)
     {
         try
         {
-            if (File.ReadAllText(path).Trim() != value)
-            {
-                File.WriteAllText(path, value);
-            }
+            await _links.InHostAsync(links => links.DeleteLink(hostName)).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (NetworkSetupException)
         {
-            throw new NetworkSetupException($"setting {path} to {value}", e.Message);
+            // The endpoint stays recorded, and releasing it deletes the pair again.
         }
     }
+
+    private void SetSysctl(string name, string value) =>
+        Check(_links.SetSysctl(name, value), $"setting /proc/sys/{name} to {value}");
 }

@@ -143,13 +143,6 @@ internal sealed unsafe partial class Netlink : IDisposable
         }
     }
 
-    /// <summary>Returns the index of an interface in this socket's namespace.</summary>
-    public static int IndexOf(string name, string step)
-    {
-        var index = Libc.if_nametoindex(name);
-        return index != 0 ? (int)index : throw new NetworkSetupException(step, $"no interface named {name}");
-    }
-
     public void Dispose() => Libc.close(_fd);
 
     /// <summary>Sends one datagram; throws naming <paramref name="step"/> when the socket refuses it.</summary>

@@ -8,13 +8,12 @@ namespace Containers.Linux.Networking;
 /// The socket is kept because closing one costs the caller a kernel grace period (11-15 ms here): nf_tables looks for
 /// tables the closing socket owned. That wait was most of a bridged container's start and exit before.
 /// </remarks>
-internal sealed class Nftables : IDisposable
+internal sealed class Nftables : IFirewall, IDisposable
 {
     private readonly Lock _gate = new();
     private Netlink? _socket;
 
-    /// <summary>Replaces the kernel's table of this name with <paramref name="table"/>, or deletes it, in one transaction.</summary>
-    /// <exception cref="NetworkSetupException">The kernel refused a message; it names the table, chain or rule.</exception>
+    /// <inheritdoc/>
     public void Replace(NftTable table, bool delete = false)
     {
         var batch = table.ReplaceBatch(delete);

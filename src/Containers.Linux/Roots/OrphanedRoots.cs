@@ -26,6 +26,7 @@ public static class OrphanedRoots
     /// <summary>Written by a full pass that found no root gone, with the registry's IDs then; removed by any pass that found one.</summary>
     private const string CleanPath = "/run/dotnet-containers/reclaim.clean";
     private const string CgroupBase = "dotnet-containers";
+    private static readonly LinuxNetworkLinks NetworkLinks = new();
 
     /// <summary>Runs one pass, waiting for a pass another process is running to finish first.</summary>
     /// <returns>What was removed.</returns>
@@ -142,12 +143,14 @@ public static class OrphanedRoots
         var links = scan.Links.Where(l => Gone(l.Owner)).OrderBy(l => l.Bridge).ToList(); // veths before their bridges
         if (links.Count > 0)
         {
-            using var netlink = Netlink.Open();
-            foreach (var (name, index, _, _) in links)
+            await NetworkLinks.InHostAsync(netlink =>
             {
-                LinkLabels.Delete(netlink, index, name);
-                interfaces++;
-            }
+                foreach (var (name, index, _, _) in links)
+                {
+                    LinkLabels.Delete(netlink, index, name);
+                    interfaces++;
+                }
+            }).ConfigureAwait(false);
         }
 
         // Bridges a process was killed while creating, before it could label them.
@@ -243,7 +246,7 @@ public static class OrphanedRoots
             return new OrphanScan
             {
                 Registered = registered,
-                Links = LinkLabels.List(),
+                Links = LinkLabels.List(NetworkLinks),
                 Tables = TableLabels.List(),
                 Cgroups = ListCgroups(),
                 Monitors = ListMonitors(),

@@ -9,15 +9,20 @@ namespace Containers.Linux.Roots;
 /// This engine's root as the owner of kernel objects: its ID (made on first use, before any object), its entry in the
 /// host's root registry, and the label that bridges, veths, tables, cgroup parents and monitors carry.
 /// </summary>
-internal sealed class RootOwner(StoreLayout layout)
+internal sealed class RootOwner
 {
-    private readonly Lazy<OwnerLabel> _label = new(() =>
+    private readonly Lazy<OwnerLabel> _label;
+
+    public RootOwner(StoreLayout layout) => _label = new(() =>
     {
         var identity = RootIdentity.Ensure(layout.Root);
         var label = new OwnerLabel(identity.Id, identity.Root);
         RootRegistry.Register(label, identity.Root);
         return label;
     });
+
+    /// <summary>Creates an owner with a given label that writes and registers nothing: for tests of what carries the label.</summary>
+    internal RootOwner(OwnerLabel label) => _label = new(label);
 
     /// <summary>Gets the label; the first call writes the root's ID and registers the root.</summary>
     public OwnerLabel Label => _label.Value;

@@ -16,13 +16,16 @@ namespace Containers.Linux.Roots;
 /// </remarks>
 internal static partial class UnlabelledBridges
 {
-    private const string NetDirectory = "/sys/class/net";
-
     /// <summary>Deletes the unlabelled engine bridges that no live root names; skips when the host's network lock is busy.</summary>
     /// <returns>How many bridges were deleted.</returns>
-    public static async Task<int> ReclaimAsync(TimeSpan wait, CancellationToken cancellationToken)
+    public static Task<int> ReclaimAsync(TimeSpan wait, CancellationToken cancellationToken) =>
+        ReclaimAsync(new LinuxNetworkLinks(), BridgeDriver.HostLockPath, NamedByLiveRoots, wait, cancellationToken);
+
+    /// <summary>Deletes the unlabelled engine bridges of <paramref name="links"/> that <paramref name="namedByLiveRoots"/> does not name, under the lock at <paramref name="lockPath"/>.</summary>
+    /// <returns>How many bridges were deleted.</returns>
+    internal static async Task<int> ReclaimAsync(INetworkLinks links, string lockPath, Func<HashSet<string>> namedByLiveRoots, TimeSpan wait, CancellationToken cancellationToken)
     {
-        if (Candidates().Count == 0)
+        if (Candidates(links).Count == 0)
         {
             return 0;
         }
@@ -30,7 +33,7 @@ internal static partial class UnlabelledBridges
         FileLock held;
         try
         {
-            held = await FileLock.AcquireAsync(BridgeDriver.HostLockPath, exclusive: true, wait, cancellationToken).ConfigureAwait(false);
+            held = await FileLock.AcquireAsync(lockPath, exclusive: true, wait, cancellationToken).ConfigureAwait(false);
         }
         catch (LockTimeoutException)
         {
@@ -39,36 +42,27 @@ internal static partial class UnlabelledBridges
 
         using (held)
         {
-            var named = NamedByLiveRoots();
-            var removed = 0;
-            using var netlink = Netlink.Open();
-            foreach (var (name, index) in Candidates().Where(c => !named.Contains(c.Name)))
+            // Listed again under the lock: a bridge seen unlabelled before may have been labelled by its creator since.
+            var named = namedByLiveRoots();
+            var doomed = Candidates(links).Where(c => !named.Contains(c.Name)).ToList();
+            if (doomed.Count > 0)
             {
-                LinkLabels.Delete(netlink, index, name);
-                removed++;
+                await links.InHostAsync(netlink =>
+                {
+                    foreach (var bridge in doomed)
+                    {
+                        LinkLabels.Delete(netlink, bridge.Index, bridge.Name);
+                    }
+                }).ConfigureAwait(false);
             }
 
-            return removed;
+            return doomed.Count;
         }
     }
 
-    /// <summary>The engine-named bridges on the host whose alias is empty, with their interface indexes.</summary>
-    private static List<(string Name, int Index)> Candidates()
-    {
-        var found = new List<(string, int)>();
-        foreach (var directory in Directory.EnumerateDirectories(NetDirectory))
-        {
-            var name = Path.GetFileName(directory);
-            if (EngineBridgeName().IsMatch(name) && Directory.Exists(Path.Combine(directory, "bridge"))
-                && ReadTrimmed(Path.Combine(directory, "ifalias")) is { Length: 0 } && ReadTrimmed(Path.Combine(directory, "ifindex")) is { } text
-                && int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index))
-            {
-                found.Add((name, index));
-            }
-        }
-
-        return found;
-    }
+    /// <summary>The engine-named bridges on the host whose alias is empty.</summary>
+    private static List<NetworkLink> Candidates(INetworkLinks links) =>
+        links.List().Where(l => l.IsBridge && l.Alias.Trim().Length == 0 && EngineBridgeName().IsMatch(l.Name)).ToList();
 
     /// <summary>The bridge names that the network records of live registered roots hold.</summary>
     private static HashSet<string> NamedByLiveRoots()

@@ -107,7 +107,7 @@ internal sealed class OutsideHost : IAsyncDisposable
         }
     }
 
-    private static async Task WaitForOwnNamespaceAsync(int pid)
+    internal static async Task WaitForOwnNamespaceAsync(int pid)
     {
         var mine = File.ResolveLinkTarget("/proc/self/ns/net", false)?.ToString();
         for (var attempt = 0; attempt < 200; attempt++)

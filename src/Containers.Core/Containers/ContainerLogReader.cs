@@ -19,8 +19,9 @@ internal static class ContainerLogReader
     /// <param name="path">The current log file; rotated ones are <c>path.1</c> (newest) to <c>path.N</c>.</param>
     /// <param name="options">What to return.</param>
     /// <param name="isRunning">Tells whether more lines may come; checked after reaching the end of the file.</param>
+    /// <param name="outputEnded">Completes once no more output can come (a container this process runs), or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops following.</param>
-    public static async IAsyncEnumerable<LogEntry> ReadAsync(string path, LogOptions options, Func<Task<bool>> isRunning, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<LogEntry> ReadAsync(string path, LogOptions options, Func<Task<bool>> isRunning, Task? outputEnded, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var files = OpenAll(path);
         if (files.Count == 0)
@@ -65,7 +66,8 @@ internal static class ContainerLogReader
             var current = files[^1];
             while (!cancellationToken.IsCancellationRequested)
             {
-                var running = await isRunning().ConfigureAwait(false);
+                // Asked before reading: output written before the answer is read below, whatever it is.
+                var running = outputEnded is not { IsCompleted: true } && await isRunning().ConfigureAwait(false);
                 while (LogFileScanner.ReadForward(current, ref position, options, batch))
                 {
                     foreach (var entry in batch)
@@ -89,7 +91,16 @@ internal static class ContainerLogReader
                     yield break;
                 }
 
-                await Task.Delay(FollowInterval, cancellationToken).ConfigureAwait(false);
+                if (outputEnded is null)
+                {
+                    await Task.Delay(FollowInterval, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    // Woken by the end of the output too: a short-lived container's run returns without a poll's delay.
+                    await Task.WhenAny(Task.Delay(FollowInterval, cancellationToken), outputEnded).ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
             }
         }
         finally

@@ -135,6 +135,7 @@ internal sealed partial class ContainerService
         var exitCode = await running.Process.WaitForExitAsync().ConfigureAwait(false);
         await running.Pumps.ConfigureAwait(false);
         await running.Log.DisposeAsync().ConfigureAwait(false);
+        running.SetOutputEnded(); // a log follower stops now, not at its next poll after the teardown below
         var restart = false;
         try
         {
@@ -171,6 +172,7 @@ internal sealed partial class ContainerService
         {
             // Even when recording failed (a full disk): nobody may wait for this run any more.
             _running.TryRemove(new KeyValuePair<string, RunningContainer>(id, running));
+            running.SetOutputEnded();
             running.SetExited(exitCode);
         }
     }

@@ -50,7 +50,10 @@ internal sealed partial class ContainerService
         var record = await _store.FindAsync(nameOrId, cancellationToken).ConfigureAwait(false);
         async Task<bool> IsRunning() =>
             _running.ContainsKey(record.Id) || (await RefreshAsync(record, CancellationToken.None).ConfigureAwait(false)).IsRunning;
-        await foreach (var entry in ContainerLogReader.ReadAsync(_store.LogPath(record.Id), options ?? new LogOptions(), IsRunning, cancellationToken).ConfigureAwait(false))
+
+        // A container this process runs says when its output is complete: following ends then, without polling on.
+        var outputEnded = _running.TryGetValue(record.Id, out var running) ? running.OutputEnded : null;
+        await foreach (var entry in ContainerLogReader.ReadAsync(_store.LogPath(record.Id), options ?? new LogOptions(), IsRunning, outputEnded, cancellationToken).ConfigureAwait(false))
         {
             yield return entry;
         }

@@ -4,6 +4,7 @@ namespace Containers.Containers;
 internal sealed class RunningContainer(IRuntimeProcess process, ContainerLogWriter log, Task pumps)
 {
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _outputEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public IRuntimeProcess Process { get; } = process;
 
@@ -14,4 +15,9 @@ internal sealed class RunningContainer(IRuntimeProcess process, ContainerLogWrit
     public Task<int> Exited => _exited.Task;
 
     public void SetExited(int code) => _exited.TrySetResult(code);
+
+    /// <summary>Gets a task that completes once all the container's output is in its log file (its pumps drained, the log closed).</summary>
+    public Task OutputEnded => _outputEnded.Task;
+
+    public void SetOutputEnded() => _outputEnded.TrySetResult();
 }

@@ -21,7 +21,17 @@ public static class ContentStoreExtensions
             }
 
             var bytes = new byte[stream.Length];
-            await stream.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+            if (stream is FileStream)
+            {
+                // A local file of at most maxSize (a manifest, a config): read on this thread, as an asynchronous read
+                // of a regular file is the same blocking read queued to the thread pool on Linux.
+                stream.ReadExactly(bytes);
+            }
+            else
+            {
+                await stream.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+            }
+
             return bytes;
         }
     }

@@ -32,7 +32,7 @@ public sealed class LogRotationTests
     private static async Task<List<int>> ReadAllAsync(string path, LogOptions? options = null, Func<Task<bool>>? isRunning = null)
     {
         var numbers = new List<int>();
-        await foreach (var entry in ContainerLogReader.ReadAsync(path, options ?? new LogOptions(), isRunning ?? (() => Task.FromResult(false)), CancellationToken.None))
+        await foreach (var entry in ContainerLogReader.ReadAsync(path, options ?? new LogOptions(), isRunning ?? (() => Task.FromResult(false)), null, CancellationToken.None))
         {
             numbers.Add(int.Parse(entry.Text.Trim(), CultureInfo.InvariantCulture));
         }

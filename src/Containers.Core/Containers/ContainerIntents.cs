@@ -83,17 +83,19 @@ internal sealed class ContainerIntents(ContainerStore store)
         _ => "removing",
     });
 
-    private async Task WriteAsync(string id, ContainerIntent intent, CancellationToken cancellationToken)
+    // Written synchronously: a line of text, for which an asynchronous write would only add a thread-pool hop.
+    private Task WriteAsync(string id, ContainerIntent intent, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var path = PathOf(id, intent.Operation);
         var temporary = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
         while (true)
         {
             try
             {
-                await File.WriteAllTextAsync(temporary, $"{intent.Owner} {intent.Container} {intent.Monitor}\n", cancellationToken).ConfigureAwait(false);
+                File.WriteAllText(temporary, $"{intent.Owner} {intent.Container} {intent.Monitor}\n");
                 File.Move(temporary, path, overwrite: true);
-                return;
+                return Task.CompletedTask;
             }
             catch (DirectoryNotFoundException)
             {

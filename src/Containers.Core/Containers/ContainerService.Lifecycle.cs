@@ -103,13 +103,14 @@ internal sealed partial class ContainerService
             ("/etc/hosts", Path.Combine(directory, "hosts")),
             ("/etc/resolv.conf", Path.Combine(directory, "resolv.conf")),
         };
-        await File.WriteAllTextAsync(files[0].Item2, hostname + "\n", cancellationToken).ConfigureAwait(false);
+        // Small files, written synchronously: an asynchronous write is one more thread-pool hop each.
+        File.WriteAllText(files[0].Item2, hostname + "\n");
         // A bridged container's hosts file is written again once it has an address; host mode reaches the host on loopback.
         var hosts = NameResolutionFiles.Hosts(hostname, null, "127.0.0.1", record.Options.ExtraHosts, []);
-        await File.WriteAllTextAsync(files[1].Item2, hosts, cancellationToken).ConfigureAwait(false);
-        var resolv = File.Exists("/etc/resolv.conf") ? await File.ReadAllTextAsync("/etc/resolv.conf", cancellationToken).ConfigureAwait(false) : string.Empty;
+        File.WriteAllText(files[1].Item2, hosts);
+        var resolv = File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : string.Empty;
         var bridged = Networks.NetworkService.IsBridgeMode(record.Options.Network);
-        await File.WriteAllTextAsync(files[2].Item2, NameResolutionFiles.ResolvConf(resolv, record.Options, bridged), cancellationToken).ConfigureAwait(false);
+        File.WriteAllText(files[2].Item2, NameResolutionFiles.ResolvConf(resolv, record.Options, bridged));
 
         var spec = ContainerSpecFactory.Create(new ContainerSpecInput
         {

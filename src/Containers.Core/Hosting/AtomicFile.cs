@@ -7,16 +7,21 @@ public static class AtomicFile
 {
     /// <summary>Writes to a temporary file beside <paramref name="path"/>, flushes it to disk, then renames it over the target.</summary>
     /// <exception cref="StorageFullException">The file system is full, and the directory's <see cref="SpaceReserve"/> (if any) is spent.</exception>
-    public static async Task WriteAllBytesAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Written synchronously: the content is in memory and small (records, states, indexes), and an asynchronous file
+    /// write on Linux runs on another thread-pool thread, one more wake-up per write.
+    /// </remarks>
+    public static Task WriteAllBytesAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var directory = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(directory);
         while (true)
         {
             try
             {
-                await WriteOnceAsync(path, directory, content, cancellationToken).ConfigureAwait(false);
-                return;
+                WriteOnce(path, directory, content.Span);
+                return Task.CompletedTask;
             }
             catch (IOException e) when (StorageFullException.IsDiskFull(e))
             {
@@ -28,15 +33,14 @@ public static class AtomicFile
         }
     }
 
-    private static async Task WriteOnceAsync(string path, string directory, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    private static void WriteOnce(string path, string directory, ReadOnlySpan<byte> content)
     {
         var temp = Path.Combine(directory, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N")[..12] + ".tmp");
         try
         {
-            var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous);
-            await using (stream.ConfigureAwait(false))
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
             {
-                await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+                stream.Write(content);
                 stream.Flush(flushToDisk: true);
             }
 

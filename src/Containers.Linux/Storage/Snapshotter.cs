@@ -44,8 +44,8 @@ internal abstract partial class Snapshotter(StoreLayout layout, string name) : I
         try
         {
             await CreateContentAsync(staging, chain, kind, cancellationToken).ConfigureAwait(false);
-            await File.WriteAllTextAsync(Path.Combine(staging, "parent"), parent ?? string.Empty, cancellationToken).ConfigureAwait(false);
-            await File.WriteAllTextAsync(Path.Combine(staging, "kind"), kind.ToString(), cancellationToken).ConfigureAwait(false);
+            File.WriteAllText(Path.Combine(staging, "parent"), parent ?? string.Empty); // one line each: no thread-pool hop
+            File.WriteAllText(Path.Combine(staging, "kind"), kind.ToString());
             Directory.Move(staging, directory);
         }
         catch (Exception error)

@@ -122,11 +122,8 @@ internal abstract partial class Snapshotter(StoreLayout layout, string name) : I
             return;
         }
 
-        var snapshot = SnapshotDirectory(key);
-        if (Directory.Exists(snapshot))
-        {
-            Directory.Delete(snapshot, recursive: true);
-        }
+        // Gone from the snapshots at once (one rename); its content is deleted in the background.
+        StoreTrash.Delete(layout, SnapshotDirectory(key));
     }
 
     public async Task<SnapshotInfo> StatAsync(string key, CancellationToken cancellationToken = default)

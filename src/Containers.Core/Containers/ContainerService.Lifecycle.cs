@@ -32,28 +32,35 @@ internal sealed partial class ContainerService
         var image = await _images.InspectAsync(record.ImageId.ToString(), cancellationToken).ConfigureAwait(false);
         await Intents.BeginAsync(id, ContainerOperation.Start, cancellationToken).ConfigureAwait(false);
         IRuntimeProcess? process = null;
+        Task? specWritten = null;
         try
         {
             var rootfs = await _rootfs.MountAsync(id, image, cancellationToken).ConfigureAwait(false);
             var spec = await WriteSpecAsync(record, image, rootfs, cancellationToken).ConfigureAwait(false);
+            // config.json (for inspect, exec and health checks) is written and flushed on another thread meanwhile.
+            specWritten = Task.Run(() => AtomicFile.WriteAllBytesAsync(Path.Combine(_store.DirectoryOf(id), "config.json"), OciSerializer.Serialize(spec)), CancellationToken.None);
             ResetHealth(id);
             if (record.Options.Detached)
             {
+                await specWritten.ConfigureAwait(false);
                 await StartDetachedLockedAsync(record, state, spec, cancellationToken).ConfigureAwait(false);
                 Intents.End(id, ContainerOperation.Start);
                 return;
             }
 
             process = await _runtime.CreateAsync(id, spec, record.Options.OpenStdin, cancellationToken).ConfigureAwait(false);
+            await specWritten.ConfigureAwait(false);
             await Intents.RecordProcessesAsync(id, ContainerOperation.Start, new(process.Pid, process.StartTime), default, cancellationToken).ConfigureAwait(false);
             await _networks.AttachContainerAsync(id, process.Pid, cancellationToken).ConfigureAwait(false);
             var log = new ContainerLogWriter(_store.LogPath(id), LogRotation.Parse(record.Options.LogOptions));
             var pumps = Task.WhenAll(log.PumpAsync(process.StandardOutput, LogStream.Stdout), log.PumpAsync(process.StandardError, LogStream.Stderr));
             var running = new RunningContainer(process, log, pumps);
             _running[id] = running;
-            await process.StartAsync(cancellationToken).ConfigureAwait(false);
+            // The state is written (and flushed) on another thread while the process is let go and its execve confirmed;
+            // both end before either outcome is acted on (a failed start overwrites it below).
             var started = Started(state, process.Pid, process.StartTime, Environment.ProcessId);
-            await _store.WriteStateAsync(id, started, cancellationToken).ConfigureAwait(false);
+            var recorded = Task.Run(() => _store.WriteStateAsync(id, started, CancellationToken.None), CancellationToken.None);
+            await Task.WhenAll(process.StartAsync(cancellationToken), recorded).ConfigureAwait(false);
             LogStarted(_logger, id, process.Pid);
             Intents.End(id, ContainerOperation.Start);
             _ = MonitorAsync(record, running);
@@ -61,6 +68,7 @@ internal sealed partial class ContainerService
         }
         catch (Exception e)
         {
+            await IgnoreFailureAsync(specWritten).ConfigureAwait(false); // ended before anything is undone
             if (process is not null)
             {
                 _running.TryRemove(id, out _);
@@ -92,7 +100,19 @@ internal sealed partial class ContainerService
         StoppedByUser = false,
     };
 
-    /// <summary>Writes the runtime specification and the files the engine provides (<c>hosts</c>, <c>hostname</c>, <c>resolv.conf</c>).</summary>
+    private static async Task IgnoreFailureAsync(Task? task)
+    {
+        try
+        {
+            await (task ?? Task.CompletedTask).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ContainersException)
+        {
+            // Already failing for another reason, which is the one to report.
+        }
+    }
+
+    /// <summary>Writes the files the engine provides (<c>hosts</c>, <c>hostname</c>, <c>resolv.conf</c>) and returns the runtime specification (the caller writes <c>config.json</c>).</summary>
     private async Task<RuntimeSpec> WriteSpecAsync(ContainerRecord record, Images.ImageDetails image, string rootfs, CancellationToken cancellationToken)
     {
         var directory = _store.DirectoryOf(record.Id);
@@ -103,13 +123,14 @@ internal sealed partial class ContainerService
             ("/etc/hosts", Path.Combine(directory, "hosts")),
             ("/etc/resolv.conf", Path.Combine(directory, "resolv.conf")),
         };
-        await File.WriteAllTextAsync(files[0].Item2, hostname + "\n", cancellationToken).ConfigureAwait(false);
+        // Small files, written synchronously: an asynchronous write is one more thread-pool hop each.
+        File.WriteAllText(files[0].Item2, hostname + "\n");
         // A bridged container's hosts file is written again once it has an address; host mode reaches the host on loopback.
         var hosts = NameResolutionFiles.Hosts(hostname, null, "127.0.0.1", record.Options.ExtraHosts, []);
-        await File.WriteAllTextAsync(files[1].Item2, hosts, cancellationToken).ConfigureAwait(false);
-        var resolv = File.Exists("/etc/resolv.conf") ? await File.ReadAllTextAsync("/etc/resolv.conf", cancellationToken).ConfigureAwait(false) : string.Empty;
+        File.WriteAllText(files[1].Item2, hosts);
+        var resolv = File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : string.Empty;
         var bridged = Networks.NetworkService.IsBridgeMode(record.Options.Network);
-        await File.WriteAllTextAsync(files[2].Item2, NameResolutionFiles.ResolvConf(resolv, record.Options, bridged), cancellationToken).ConfigureAwait(false);
+        File.WriteAllText(files[2].Item2, NameResolutionFiles.ResolvConf(resolv, record.Options, bridged));
 
         var spec = ContainerSpecFactory.Create(new ContainerSpecInput
         {
@@ -124,7 +145,6 @@ internal sealed partial class ContainerService
             EngineFiles = files,
             UserMounts = await _volumes.ResolveAsync(record.Options.Mounts, rootfs, cancellationToken).ConfigureAwait(false),
         });
-        await AtomicFile.WriteAllBytesAsync(Path.Combine(directory, "config.json"), OciSerializer.Serialize(spec), cancellationToken).ConfigureAwait(false);
         return spec;
     }
 
@@ -144,10 +164,8 @@ internal sealed partial class ContainerService
             {
                 var state = await _store.ReadStateAsync(id, CancellationToken.None).ConfigureAwait(false);
                 state = state with { Status = ContainerStatus.Exited, ExitCode = exitCode, OomKilled = oomKilled, Pid = 0, FinishedAt = DateTimeOffset.UtcNow };
-                await _store.WriteStateAsync(id, state, CancellationToken.None).ConfigureAwait(false);
-                await _networks.DetachContainerAsync(id, CancellationToken.None).ConfigureAwait(false);
-                await _runtime.DeleteAsync(CgroupsPath(id)).ConfigureAwait(false);
-                await _rootfs.UnmountAsync(id).ConfigureAwait(false);
+                // The exit is recorded (and flushed) on another thread while the network, cgroup and mount are given back.
+                await Task.WhenAll(Task.Run(() => _store.WriteStateAsync(id, state, CancellationToken.None), CancellationToken.None), ReleaseAsync(id, CancellationToken.None)).ConfigureAwait(false);
                 restart = !record.Options.AutoRemove && record.Options.RestartPolicy.ShouldRestart(exitCode, state.RestartCount, state.StoppedByUser);
                 _running.TryRemove(id, out _);
                 await running.Process.DisposeAsync().ConfigureAwait(false);

@@ -181,6 +181,7 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
         }
 
         fixedCount += await ReleaseLeftoversAsync(cancellationToken).ConfigureAwait(false);
+        fixedCount += StoreTrash.Reclaim(_store.Layout, owner => _runtime.IsAlive(owner.Pid, owner.StartTime));
         var known = records.Select(r => CgroupsPath(r.Id)).ToHashSet(StringComparer.Ordinal);
         foreach (var cgroup in _runtime.ListSandboxes(CgroupParent).Where(c => !known.Contains(c)))
         {
@@ -209,6 +210,8 @@ internal sealed partial class ContainerService : IContainerService, IAsyncDispos
                 LogDisposeFailed(_logger, id, e);
             }
         }
+
+        await StoreTrash.DrainAsync(_store.Layout).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -22,6 +22,9 @@ internal sealed class ContainerStore
 
     public string DirectoryOf(string id) => Path.Combine(_layout.Containers, id);
 
+    /// <summary>Gets the layout of the store the containers live in.</summary>
+    public StoreLayout Layout => _layout;
+
     public string LogPath(string id) => Path.Combine(DirectoryOf(id), "ctr.log");
 
     public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
@@ -120,12 +123,8 @@ internal sealed class ContainerStore
 
     public void Delete(string id)
     {
-        var directory = DirectoryOf(id);
-        if (Directory.Exists(directory))
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-
+        // Gone from its place at once; its files are deleted in the background (recovery finishes that after a crash).
+        StoreTrash.Delete(_layout, DirectoryOf(id));
         File.Delete(_layout.Lock("container-" + id));
     }
 }

@@ -179,7 +179,12 @@ public sealed class ContainerEngine : IAsyncDisposable
     {
         if (_ownedProvider is not null)
         {
+            var layout = _ownedProvider.GetService<StoreLayout>();
             await _ownedProvider.DisposeAsync().ConfigureAwait(false);
+            if (layout is not null)
+            {
+                await StoreTrash.DrainAsync(layout).ConfigureAwait(false); // nothing of what was removed outlives the engine
+            }
         }
     }
 }

@@ -13,7 +13,11 @@ internal sealed class CgroupV1Manager(string root) : ICgroupManager
 
     public int Version => 1;
 
-    private IEnumerable<string> Mounted => Controllers.Where(c => Directory.Exists(Path.Combine(root, c))).DistinctBy(ResolvedRoot);
+    private IReadOnlyList<string>? _mounted;
+
+    // Found once: the host's hierarchies do not come and go under a running engine, and every cgroup operation of a
+    // container start and exit asked again (a stat and a readlink per controller, ~100 system calls per container).
+    private IReadOnlyList<string> Mounted => _mounted ??= Controllers.Where(c => Directory.Exists(Path.Combine(root, c))).DistinctBy(ResolvedRoot).ToList();
 
     private string ResolvedRoot(string controller)
     {

@@ -6,8 +6,8 @@ using Microsoft.Win32.SafeHandles;
 namespace Containers.Linux.Native;
 
 /// <summary>
-/// The read end of a pipe as a stream whose asynchronous reads hold no thread-pool thread: a dedicated thread blocks in
-/// read(2) and hands the chunks over.
+/// The read end of a pipe as a stream whose asynchronous reads hold no thread-pool thread: a dedicated thread (a kept
+/// one, see <see cref="BlockingThreads"/>) blocks in read(2) and hands the chunks over.
 /// </summary>
 /// <remarks>
 /// <see cref="FileStream"/>'s asynchronous reads of a pipe block a pool thread until data comes, so each running
@@ -29,7 +29,7 @@ internal sealed class PipeReadStream : Stream
     public PipeReadStream(int fd)
     {
         _handle = new SafeFileHandle(fd, ownsHandle: true);
-        new Thread(Pump) { IsBackground = true, Name = "containers-pipe-reader" }.Start();
+        BlockingThreads.Run(Pump);
     }
 
     public override bool CanRead => true;

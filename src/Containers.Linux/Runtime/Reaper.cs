@@ -2,22 +2,17 @@ using Containers.Linux.Native;
 
 namespace Containers.Linux.Runtime;
 
-/// <summary>Waits for a child on a dedicated thread, so its exit status is collected (and no zombie is left) as soon as it exits.</summary>
+/// <summary>Waits for a child on a thread of its own (a kept one, see <see cref="BlockingThreads"/>), so its exit status is collected (and no zombie is left) as soon as it exits.</summary>
 internal static class Reaper
 {
     public static Task<int> WaitAsync(int pid)
     {
         var exited = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
+        BlockingThreads.Run(() =>
         {
             var rc = NativeMethods.Wait(pid, out var status);
             exited.SetResult(rc == 0 ? status : 255);
-        })
-        {
-            IsBackground = true,
-            Name = "containers-reaper-" + pid,
-        };
-        thread.Start();
+        });
         return exited.Task;
     }
 }

@@ -15,7 +15,9 @@ internal sealed class StartBarrier(SpawnPlan plan, Pipe report, Pipe start, Task
     {
         SignalStart();
         Started = true;
-        var failure = await Task.Run(() => ChildReports.Read(report.ReadFd), cancellationToken).ConfigureAwait(false);
+        // Read on this thread (the pipe ends at execve, within milliseconds) rather than hopping to another pool thread.
+        cancellationToken.ThrowIfCancellationRequested();
+        var failure = ChildReports.Read(report.ReadFd);
         report.Dispose();
         if (failure is { } error)
         {

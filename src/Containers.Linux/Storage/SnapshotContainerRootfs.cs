@@ -60,11 +60,7 @@ internal sealed class SnapshotContainerRootfs(IStorageDriver driver, IImageLayer
     {
         var directory = ContainerDirectory(containerId);
         OverlayMount.Unmount(Path.Combine(directory, "merged"));
-        if (Directory.Exists(directory))
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-
+        StoreTrash.Delete(layout, directory); // unmounted: an empty mount point, deleted in the background
         await driver.RemoveAsync(Key(containerId), cancellationToken).ConfigureAwait(false);
     }
 

@@ -44,8 +44,8 @@ internal abstract partial class Snapshotter(StoreLayout layout, string name) : I
         try
         {
             await CreateContentAsync(staging, chain, kind, cancellationToken).ConfigureAwait(false);
-            await File.WriteAllTextAsync(Path.Combine(staging, "parent"), parent ?? string.Empty, cancellationToken).ConfigureAwait(false);
-            await File.WriteAllTextAsync(Path.Combine(staging, "kind"), kind.ToString(), cancellationToken).ConfigureAwait(false);
+            File.WriteAllText(Path.Combine(staging, "parent"), parent ?? string.Empty); // one line each: no thread-pool hop
+            File.WriteAllText(Path.Combine(staging, "kind"), kind.ToString());
             Directory.Move(staging, directory);
         }
         catch (Exception error)
@@ -122,11 +122,8 @@ internal abstract partial class Snapshotter(StoreLayout layout, string name) : I
             return;
         }
 
-        var snapshot = SnapshotDirectory(key);
-        if (Directory.Exists(snapshot))
-        {
-            Directory.Delete(snapshot, recursive: true);
-        }
+        // Gone from the snapshots at once (one rename); its content is deleted in the background.
+        StoreTrash.Delete(layout, SnapshotDirectory(key));
     }
 
     public async Task<SnapshotInfo> StatAsync(string key, CancellationToken cancellationToken = default)

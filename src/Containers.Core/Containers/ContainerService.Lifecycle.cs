@@ -56,6 +56,7 @@ internal sealed partial class ContainerService
             var pumps = Task.WhenAll(log.PumpAsync(process.StandardOutput, LogStream.Stdout), log.PumpAsync(process.StandardError, LogStream.Stderr));
             var running = new RunningContainer(process, log, pumps);
             _running[id] = running;
+            ProcessStartedContainers.Add(_store.DirectoryOf(id));
             // The state is written (and flushed) on another thread while the process is let go and its execve confirmed;
             // both end before either outcome is acted on (a failed start overwrites it below).
             var started = Started(state, process.Pid, process.StartTime, Environment.ProcessId);
@@ -71,7 +72,11 @@ internal sealed partial class ContainerService
             await IgnoreFailureAsync(specWritten).ConfigureAwait(false); // ended before anything is undone
             if (process is not null)
             {
-                _running.TryRemove(id, out _);
+                if (_running.TryRemove(id, out _))
+                {
+                    ProcessStartedContainers.Remove(_store.DirectoryOf(id));
+                }
+
                 await process.DisposeAsync().ConfigureAwait(false);
             }
 
@@ -190,6 +195,7 @@ internal sealed partial class ContainerService
         {
             // Even when recording failed (a full disk): nobody may wait for this run any more.
             _running.TryRemove(new KeyValuePair<string, RunningContainer>(id, running));
+            ProcessStartedContainers.Remove(_store.DirectoryOf(id));
             running.SetOutputEnded();
             running.SetExited(exitCode);
         }
@@ -342,16 +348,27 @@ internal sealed partial class ContainerService
     /// </summary>
     private async Task<ContainerState> RefreshAsync(ContainerRecord record, CancellationToken cancellationToken)
     {
+        // Asked before the state is read: an engine of this process records the exit before it forgets the container,
+        // so a container it forgot has its exit on disk by the read below.
+        var startedHere = ProcessStartedContainers.Contains(_store.DirectoryOf(record.Id));
         var state = await _store.ReadStateAsync(record.Id, cancellationToken).ConfigureAwait(false);
         if (state.IsRunning && state.MonitorPid > 0)
         {
             return await RefreshDetachedAsync(record, state, cancellationToken).ConfigureAwait(false);
         }
 
-        if (!state.IsRunning || _running.ContainsKey(record.Id) || _runtime.IsAlive(state.Pid, state.PidStartTime)
+        // Owned by this process (any of its engines, which records the exit itself) or by another live one: as it is.
+        if (!state.IsRunning || _running.ContainsKey(record.Id) || _runtime.IsAlive(state.Pid, state.PidStartTime) || startedHere
             || (state.OwnerPid != Environment.ProcessId && _runtime.IsAlive(state.OwnerPid, 0)))
         {
             return state;
+        }
+
+        // The owner is gone; what it recorded before it went (the real exit code) is on disk now: read again.
+        var again = await _store.ReadStateAsync(record.Id, cancellationToken).ConfigureAwait(false);
+        if (!again.IsRunning || again.Pid != state.Pid)
+        {
+            return again;
         }
 
         state = state with

@@ -11,7 +11,16 @@ internal sealed partial class ContainerService
         var summaries = new List<ContainerSummary>();
         foreach (var record in await _store.ListAsync(cancellationToken).ConfigureAwait(false))
         {
-            var state = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
+            ContainerState state;
+            try
+            {
+                state = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                continue; // removed by another engine while this one listed it
+            }
+
             if (await RemoveIfAutoRemoveAsync(record, state, cancellationToken).ConfigureAwait(false))
             {
                 continue;

@@ -298,6 +298,12 @@ internal sealed partial class ContainerService
             }
         }
 
+        if (state.Status == ContainerStatus.Paused && number == Signals.Kill)
+        {
+            // A frozen process does not die (the cgroup v1 freezer holds even SIGKILL until a thaw): thaw it, as Docker's kill does.
+            await _runtime.ResumeAsync(CgroupsPath(record.Id), cancellationToken).ConfigureAwait(false);
+        }
+
         if (!state.IsRunning || !_runtime.Signal(state.Pid, state.PidStartTime, number))
         {
             throw new ContainerStateException(record.Id, state.Status, $"Cannot kill container {record.Id[..12]}: container is not running");

@@ -22,6 +22,7 @@ internal sealed partial class NetworkService : INetworkService
     private readonly ILogger _logger;
     private readonly string? _defaultMode;
     private INetworkDriver? _driver;
+    private bool _driverResolved;
 
     public NetworkService(StoreLayout layout, ContainerStore containers, IServiceProvider services, ILogger<NetworkService> logger, Hosting.ContainersOptions options)
     {
@@ -33,8 +34,23 @@ internal sealed partial class NetworkService : INetworkService
     }
 
     /// <summary>Gets the driver, when a platform package added one.</summary>
-    /// <remarks>Kept once resolved: a provider being disposed refuses every lookup, and containers killed then still detach.</remarks>
-    private INetworkDriver? Driver => _driver ??= _services.GetService<INetworkDriver>();
+    /// <remarks>
+    /// Kept once resolved, its absence too: a provider being disposed refuses every lookup, and containers killed then
+    /// still detach (without a driver, by doing nothing).
+    /// </remarks>
+    private INetworkDriver? Driver
+    {
+        get
+        {
+            if (!_driverResolved)
+            {
+                _driver = _services.GetService<INetworkDriver>();
+                _driverResolved = true;
+            }
+
+            return _driver;
+        }
+    }
 
     private INetworkDriver RequiredDriver => Driver
         ?? throw new InvalidOperationException("No network driver is configured: add one to the engine, for example with builder.AddLinuxRuntime().");

@@ -33,6 +33,7 @@ internal sealed partial class ContainerService
         await Intents.BeginAsync(id, ContainerOperation.Start, cancellationToken).ConfigureAwait(false);
         IRuntimeProcess? process = null;
         Task? specWritten = null;
+        Task? recorded = null;
         try
         {
             var rootfs = await _rootfs.MountAsync(id, image, cancellationToken).ConfigureAwait(false);
@@ -60,7 +61,7 @@ internal sealed partial class ContainerService
             // The state is written (and flushed) on another thread while the process is let go and its execve confirmed;
             // both end before either outcome is acted on (a failed start overwrites it below).
             var started = Started(state, process.Pid, process.StartTime, Environment.ProcessId);
-            var recorded = Task.Run(() => _store.WriteStateAsync(id, started, CancellationToken.None), CancellationToken.None);
+            recorded = Task.Run(() => _store.WriteStateAsync(id, started, CancellationToken.None), CancellationToken.None);
             await Task.WhenAll(process.StartAsync(cancellationToken), recorded).ConfigureAwait(false);
             LogStarted(_logger, id, process.Pid);
             Intents.End(id, ContainerOperation.Start);
@@ -69,7 +70,9 @@ internal sealed partial class ContainerService
         }
         catch (Exception e)
         {
-            await IgnoreFailureAsync(specWritten).ConfigureAwait(false); // ended before anything is undone
+            // Both ended before anything is undone: a start that failed at once must not have its state overwritten later.
+            await IgnoreFailureAsync(specWritten).ConfigureAwait(false);
+            await IgnoreFailureAsync(recorded).ConfigureAwait(false);
             if (process is not null)
             {
                 if (_running.TryRemove(id, out _))

@@ -237,6 +237,18 @@ internal sealed partial class ContainerService
             var state = await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
             if (!state.IsRunning && !_running.ContainsKey(record.Id))
             {
+                // Removed while it was read (auto-remove notes the code before it removes): the state read was of a
+                // directory already gone, not the container's exit.
+                if (_removedExitCodes.TryGetValue(record.Id, out var removedMeanwhile))
+                {
+                    return removedMeanwhile;
+                }
+
+                if (await _store.ReadRecordAsync(record.Id, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    throw new ContainerNotFoundException(nameOrId); // removed by another process: its exit code went with it
+                }
+
                 await RemoveIfAutoRemoveAsync(record, state, cancellationToken).ConfigureAwait(false);
                 return state.ExitCode;
             }

@@ -194,8 +194,13 @@ internal sealed partial class ContainerService
     }
 
     /// <summary>Tells whether a claim was taken long ago by a process that died before recording the exit.</summary>
-    private static bool ClaimIsStale(string exitPath) =>
-        File.Exists(ClaimPath(exitPath)) && File.GetLastWriteTimeUtc(ClaimPath(exitPath)) < DateTime.UtcNow.AddSeconds(-30);
+    private static bool ClaimIsStale(string exitPath)
+    {
+        // One look: a claim removed with its container between an existence check and a time read read as written in
+        // 1601, so stale, and the exit was recorded as killed (137) after the real one.
+        var written = File.GetLastWriteTimeUtc(ClaimPath(exitPath));
+        return written > DateTime.FromFileTimeUtc(0) && written < DateTime.UtcNow.AddSeconds(-30);
+    }
 
     private static int? ReadExitCode(string path)
     {

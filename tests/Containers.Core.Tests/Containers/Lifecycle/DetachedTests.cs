@@ -61,7 +61,7 @@ public sealed class DetachedTests : FakeEngineTest
         ShouldHoldNothing(container.Id);
     }
 
-    [Fact(Skip = "Known race, half fixed: wait no longer returns 0 for a container auto-removed while it read the state, but about 1 run in 3 of this stress test still gets 137 for one of its 200 containers (an exit recorded as killed by a reader racing the monitor's recorder).")]
+    [Fact(Skip = "Known race, mostly fixed (the 0 and the 137 codes are gone): about 1 run in 10 of this stress test still fails, once with a ContainerNotFoundException from run of a container --rm already removed; kept out of CI until that is fixed.")]
     public async Task Wait_gets_the_exit_code_of_an_auto_removed_container_however_its_removal_interleaves()
     {
         // The engine removes the container as it exits, while wait reads it: wait must never take the removed

@@ -94,7 +94,7 @@ public static class OrphanedRoots
         }
 
         File.Delete(CleanPath);
-        var scan = OrphanScan.Take();
+        var scan = OrphanScan.Take(registered);
         var statuses = new Dictionary<string, (string? Root, RootStatus Status)>(StringComparer.Ordinal);
         foreach (var (id, root) in scan.Owners())
         {
@@ -237,12 +237,12 @@ public static class OrphanedRoots
 
         public List<(int Pid, ulong StartTime, OwnerLabel Owner)> Monitors { get; private init; } = [];
 
-        public List<(string Id, string Root)> Registered { get; private init; } = [];
+        public IReadOnlyList<(string Id, string Root)> Registered { get; private init; } = [];
 
-        public static OrphanScan Take()
+        public static OrphanScan Take(IReadOnlyList<(string Id, string Root)> registered)
         {
-            // The registry first: a root registers before it makes objects, so none found below lacks its entry.
-            var registered = RootRegistry.List().ToList();
+            // The registry was read first (by the caller): a root registers before it makes objects, so none found
+            // below lacks its entry.
             return new OrphanScan
             {
                 Registered = registered,
